@@ -1,0 +1,40 @@
+# The two set-up commands: `make demo` and `make test`. Both create .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo-instance
+PORT ?= 5000
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## demo: install, create a demo instance from the UK kit (SQLite), serve it on 127.0.0.1:$(PORT)
+demo: $(VENV)/.installed
+	@test -f $(DEMO_DIR)/campaign.toml || $(BIN)/campaignkit init $(DEMO_DIR) --kit uk --name "Campaign Demo"
+	$(BIN)/campaignkit --instance $(DEMO_DIR) db upgrade
+	$(BIN)/campaignkit --instance $(DEMO_DIR) run --host 127.0.0.1 --port $(PORT)
+
+## test: install with the test extras and run the whole suite
+test: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+## lint: ruff format check and lint
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check campaignkit tests bench
+	$(BIN)/ruff check campaignkit tests bench
+
+## bench: run the benchmarks (not part of the test run)
+bench: $(VENV)/.installed-test
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -1,0 +1,10 @@
+"""campaignkit: a plugin-based toolkit for grassroots election campaigns."""
+
+import pluggy
+
+__version__ = "0.1.0"
+
+#: Mark a function as the implementation of a campaignkit hook.
+hookimpl = pluggy.HookimplMarker("campaignkit")
+
+__all__ = ["__version__", "hookimpl"]

@@ -1,0 +1,1 @@
+"""Core's command-line commands, one module per topic; ``campaignkit.cli`` assembles them."""

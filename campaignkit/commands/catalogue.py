@@ -1,0 +1,53 @@
+"""Commands that list what is installed: kits and themes; and ``kit fork``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from campaignkit.core.kits import available_kits, fork_kit, load_kit
+from campaignkit.core.themes import available_themes, load_theme
+
+
+@click.group()
+def kits():
+    """Installed kits."""
+
+
+@kits.command("list")
+def kits_list():
+    """List installed kits with their theme and plugins."""
+    for name, (_folder, origin) in available_kits().items():
+        kit_ = load_kit(name)
+        plugins = ", ".join(kit_.plugins) or "none"
+        click.echo(f"{name:12} {kit_.title} ({origin}; theme {kit_.theme}; plugins: {plugins})")
+
+
+@click.group()
+def kit():
+    """Work with a kit."""
+
+
+@kit.command("fork")
+@click.argument("name")
+@click.argument("directory", type=click.Path(path_type=Path))
+def kit_fork(name: str, directory: Path):
+    """Copy kit NAME to DIRECTORY to edit; point campaign.toml's 'kit' at the folder."""
+    forked = fork_kit(name, directory)
+    click.echo(f"Forked '{name}' to {forked.path} as '{forked.name}'.")
+    click.echo(f'Use it with kit = "{forked.path}" in campaign.toml.')
+
+
+@click.group()
+def themes():
+    """Installed themes."""
+
+
+@themes.command("list")
+def themes_list():
+    """List installed themes."""
+    for name in available_themes():
+        theme = load_theme(name)
+        extends = f" (extends {theme.extends})" if theme.extends else ""
+        click.echo(f"{name:12} {theme.title}{extends}: {theme.description}")

@@ -1,0 +1,23 @@
+"""``campaignkit db``: schema migrations."""
+
+from __future__ import annotations
+
+import click
+
+from campaignkit.commands.common import pass_instance
+from campaignkit.core.cli_support import InstanceContext
+from campaignkit.core.migrate import upgrade
+
+
+@click.group()
+def db():
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@pass_instance
+def db_upgrade(context: InstanceContext):
+    """Apply core's and every enabled plugin's migrations."""
+    state = context.app().extensions["campaignkit"]
+    labels = upgrade(state.database, state.branches(), state.instance.enabled)
+    click.echo(f"Database up to date ({state.database.engine.dialect.name}): {', '.join(labels)}")

@@ -1,0 +1,97 @@
+"""Commands that create, check and serve an instance."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from campaignkit.commands.common import pass_instance
+from campaignkit.core.app import create_app
+from campaignkit.core.checks import run_checks
+from campaignkit.core.cli_support import InstanceContext
+from campaignkit.core.init_instance import init_instance
+from campaignkit.core.migrate import pending, upgrade
+from campaignkit.core.production import serve_with_gunicorn
+
+
+def upgrade_app_database(app) -> list[str]:  # noqa: ANN001 - Flask
+    """Apply core's and the enabled plugins' migrations for this app's database."""
+    state = app.extensions["campaignkit"]
+    return upgrade(state.database, state.branches(), state.instance.enabled)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--kit", default="uk", show_default=True, help="A kit name (see 'kits list') or a kit folder."
+)
+@click.option("--theme", default=None, help="A theme name (default: the kit's theme).")
+@click.option("--name", default=None, help="The campaign's name, shown on every page.")
+@click.option(
+    "--database-url", default=None, help="PostgreSQL URL (default: a SQLite file in the folder)."
+)
+def init(directory: Path, kit: str, theme: str | None, name: str | None, database_url: str | None):
+    """Create a new instance folder with its database, ready to run."""
+    target = init_instance(directory, kit=kit, theme=theme, name=name, database_url=database_url)
+    try:
+        app = create_app(target)
+        upgrade_app_database(app)
+        app.extensions["campaignkit"].database.dispose()
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    click.echo(f"Created {target} with the '{kit}' kit.")
+    click.echo(f"Next: campaignkit --instance {directory} run")
+
+
+def _warn_if_behind(app) -> None:  # noqa: ANN001 - Flask
+    state = app.extensions["campaignkit"]
+    behind = pending(state.database, state.branches(), state.instance.enabled)
+    if behind:
+        click.secho(
+            f"The database is behind for: {', '.join(behind)}. Run 'campaignkit db upgrade'.",
+            fg="yellow",
+            err=True,
+        )
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--debug/--no-debug", default=False, help="Reload on code changes and show tracebacks."
+)
+@pass_instance
+def run(context: InstanceContext, host: str, port: int, debug: bool):
+    """Run the development server (one process; use 'serve' in production)."""
+    app = context.app()
+    _warn_if_behind(app)
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@click.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="host:port or unix:/path")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@pass_instance
+def serve(context: InstanceContext, bind: str, workers: int, threads: int):
+    """Serve the instance in production through gunicorn."""
+    app = context.app()
+    _warn_if_behind(app)
+    app.extensions["campaignkit"].database.dispose()  # the workers open their own
+    serve_with_gunicorn(context.path, bind=bind, workers=workers, threads=threads)
+
+
+@click.command()
+@pass_instance
+def check(context: InstanceContext):
+    """Validate the config, kit, theme, plugins, templates and database; exit 1 on problems."""
+    problems = 0
+    for ok, message in run_checks(context.path):
+        click.echo(("ok       " if ok else "PROBLEM  ") + message)
+        problems += not ok
+    if problems:
+        raise click.ClickException(f"{problems} problem(s) found")
+    click.echo("All checks passed.")

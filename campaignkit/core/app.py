@@ -1,0 +1,79 @@
+"""``create_app``: wires an instance's pieces into a Flask app, and nothing more."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from huey import Huey
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from campaignkit.core import errors, rendering, session, views
+from campaignkit.core.db import Database
+from campaignkit.core.instance import Instance, load_instance, migration_branches
+from campaignkit.core.jobs import make_huey
+from campaignkit.core.migrate import Branch
+from campaignkit.core.registry import call_each, plugin_folder
+
+
+@dataclass
+class CampaignKit:
+    """What the app keeps in ``app.extensions["campaignkit"]``."""
+
+    instance: Instance
+    database: Database
+    huey: Huey
+
+    @property
+    def manager(self):  # noqa: ANN201 - pluggy.PluginManager
+        """The plugin manager with core and the enabled plugins."""
+        return self.instance.manager
+
+    def branches(self) -> list[Branch]:
+        """Migration branches of installed plugins plus any registered directly."""
+        branches = migration_branches()
+        known = {branch.label for branch in branches}
+        for name in self.instance.enabled:
+            folder = plugin_folder(self.manager.get_plugin(name))
+            if name not in known and folder is not None and (folder / "migrations").is_dir():
+                branches.append(Branch(name, folder / "migrations"))
+        return branches
+
+
+def create_app(
+    instance_dir: str | os.PathLike | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    extra_plugins: Iterable[tuple[str, Any]] = (),
+    testing: bool = False,
+) -> Flask:
+    """Build the app for an instance folder; raises ConfigError or PluginError on bad set-up."""
+    instance = load_instance(instance_dir, environ, extra_plugins)
+    app = Flask("campaignkit", static_folder=None, instance_path=str(instance.path))
+    app.config.update(
+        SECRET_KEY=instance.config.campaign.secret_key,
+        MAX_CONTENT_LENGTH=instance.config.server.max_upload_mb * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=testing,
+    )
+    state = CampaignKit(
+        instance, Database(instance.database_url), make_huey(instance.path, instance.redis_url)
+    )
+    state.huey.flask_app = app
+    app.extensions["campaignkit"] = state
+    rendering.configure(app, instance)
+    app.register_blueprint(views.bp)
+    for _plugin, blueprints in call_each(instance.manager, "campaignkit_blueprints", isolate=False):
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+    call_each(instance.manager, "campaignkit_jobs", isolate=False, huey=state.huey)
+    errors.register(app)
+    app.teardown_appcontext(session.close_request_session)
+    hops = instance.config.server.trusted_proxy_hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    return app

@@ -1,0 +1,66 @@
+"""``campaignkit check``: everything that can be wrong with an instance, in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from jinja2 import TemplateError
+from sqlalchemy.exc import SQLAlchemyError
+
+from campaignkit.core.app import create_app
+from campaignkit.core.config import ConfigError
+from campaignkit.core.instance import load_instance
+from campaignkit.core.migrate import pending
+from campaignkit.core.registry import PluginError
+
+Finding = tuple[bool, str]
+
+
+def _template_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
+    names = app.jinja_env.list_templates(
+        filter_func=lambda n: n.endswith((".html", ".txt", ".xml", ".svg"))
+    )
+    broken = 0
+    for name in names:
+        try:
+            app.jinja_env.get_template(name)
+        except TemplateError as exc:
+            broken += 1
+            yield False, f"template {name}: {exc}"
+    if not broken:
+        yield True, f"{len(names)} templates compile"
+
+
+def _database_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
+    state = app.extensions["campaignkit"]
+    try:
+        behind = pending(state.database, state.branches(), state.instance.enabled)
+    except SQLAlchemyError as exc:
+        where = state.database.engine.url.render_as_string(hide_password=True)
+        yield False, f"database {where} cannot be read: {getattr(exc, 'orig', None) or exc}"
+        return
+    if behind:
+        yield False, f"database needs 'campaignkit db upgrade' for: {', '.join(behind)}"
+    else:
+        yield True, f"database ({state.database.engine.dialect.name}) is up to date"
+
+
+def run_checks(instance_dir: Path) -> Iterator[Finding]:
+    """Yield (ok, message) for each thing checked; stops early when nothing further can be checked."""
+    try:
+        instance = load_instance(instance_dir)
+    except (ConfigError, PluginError) as exc:
+        yield False, str(exc)
+        return
+    yield True, f"config {instance.path / 'campaign.toml'} is valid"
+    yield True, f"kit '{instance.kit.name}', theme '{instance.theme_chain[0].name}'"
+    yield True, f"plugins enabled: {', '.join(instance.enabled) or 'none'}"
+    try:
+        app = create_app(instance_dir)
+    except (ConfigError, PluginError) as exc:
+        yield False, str(exc)
+        return
+    yield from _template_findings(app)
+    yield from _database_findings(app)
+    app.extensions["campaignkit"].database.dispose()

@@ -1,0 +1,148 @@
+"""The instance configuration: ``campaign.toml`` plus the environment, validated.
+
+The file is read once when the app starts; the result is a frozen pydantic
+model, so nothing can change it while requests are served. Secrets may come
+from the environment instead of the file:
+
+- ``CAMPAIGNKIT_SECRET_KEY`` for ``[campaign] secret_key``
+- ``DATABASE_URL`` (or ``CAMPAIGNKIT_DATABASE_URL``) for ``database_url``
+- ``REDIS_URL`` (or ``CAMPAIGNKIT_REDIS_URL``) for ``redis_url``
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONFIG_FILE = "campaign.toml"
+
+ENVIRONMENT_SECRETS = {
+    "secret_key": ("CAMPAIGNKIT_SECRET_KEY",),
+    "database_url": ("CAMPAIGNKIT_DATABASE_URL", "DATABASE_URL"),
+    "redis_url": ("CAMPAIGNKIT_REDIS_URL", "REDIS_URL"),
+}
+
+
+class ConfigError(Exception):
+    """A problem with the instance configuration, worded for the person running it."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CampaignSection(_Section):
+    """``[campaign]``: who this instance is for and what it runs."""
+
+    name: str = "Our campaign"
+    kit: str = "uk"
+    theme: str | None = None
+    plugins: tuple[str, ...] | None = None
+    secret_key: str = ""
+    database_url: str | None = None
+    redis_url: str | None = None
+    timezone: str = "Europe/London"
+
+
+class ServerSection(_Section):
+    """``[server]``: how the site is served."""
+
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
+    max_upload_mb: int = Field(default=16, ge=1, le=1024)
+
+
+class CampaignConfig(_Section):
+    """The whole of ``campaign.toml`` after validation."""
+
+    campaign: CampaignSection = CampaignSection()
+    server: ServerSection = ServerSection()
+    plugins: dict[str, dict[str, Any]] = {}
+
+
+def describe_validation_error(error: ValidationError, where: str) -> str:
+    """Turn a pydantic error into lines that name the file and the key."""
+    lines = []
+    for problem in error.errors():
+        location = ".".join(str(part) for part in problem["loc"])
+        if problem["type"] == "extra_forbidden":
+            lines.append(f"{where}: unknown key '{location}'")
+        else:
+            lines.append(f"{where}: '{location}': {problem['msg']}")
+    return "\n".join(lines)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, raising ConfigError with the file name on any problem."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _apply_environment(raw: dict[str, Any], environ: dict[str, str]) -> None:
+    campaign = raw.setdefault("campaign", {})
+    if not isinstance(campaign, dict):
+        return
+    for key, names in ENVIRONMENT_SECRETS.items():
+        for name in names:
+            if environ.get(name):
+                campaign[key] = environ[name]
+                break
+
+
+def load_config(instance_dir: Path, environ: dict[str, str] | None = None) -> CampaignConfig:
+    """Read and validate ``campaign.toml`` in ``instance_dir``, with environment secrets."""
+    path = Path(instance_dir) / CONFIG_FILE
+    if not path.exists():
+        raise ConfigError(
+            f"{path}: not found. Create an instance with 'campaignkit init DIR' "
+            "or point --instance / CAMPAIGNKIT_INSTANCE at one."
+        )
+    raw = read_toml(path)
+    _apply_environment(raw, dict(os.environ if environ is None else environ))
+    try:
+        config = CampaignConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, str(path))) from None
+    if len(config.campaign.secret_key) < 16:
+        raise ConfigError(
+            f"{path}: 'campaign.secret_key' is missing or shorter than 16 characters "
+            "(set it in the file or in CAMPAIGNKIT_SECRET_KEY)"
+        )
+    return config
+
+
+def validate_plugin_settings(
+    tables: dict[str, dict[str, Any]], schemas: dict[str, type[BaseModel]], where: str
+) -> dict[str, BaseModel]:
+    """Check every ``[plugins.<name>]`` table against the plugin's schema.
+
+    ``tables`` holds the kit's settings overlaid with the instance's. Returns
+    the validated settings per plugin (defaults for plugins with no table). A
+    table for a plugin that declares no schema, or that is not enabled, is an
+    error too: it is almost always a typo.
+    """
+    settings: dict[str, BaseModel] = {}
+    problems = []
+    for name in tables:
+        if name not in schemas:
+            problems.append(
+                f"{where}: [plugins.{name}] is not a setting table of an enabled plugin"
+            )
+    for name, schema in schemas.items():
+        try:
+            settings[name] = schema.model_validate(tables.get(name, {}))
+        except ValidationError as exc:
+            problems.append(describe_validation_error(exc, f"{where}: [plugins.{name}]"))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return settings

@@ -1,0 +1,110 @@
+"""Database access: one engine per app, sessions per request, safe writers.
+
+SQLite is the default (a file in the instance) with WAL, a busy timeout and
+foreign keys on. Reads use ordinary deferred transactions; writes go through
+``Database.write()``, which on SQLite starts with ``BEGIN IMMEDIATE`` so two
+writers queue on the busy timeout instead of deadlocking when a read lock
+would have to be upgraded. PostgreSQL is used when a ``postgresql://`` URL is
+configured; the same code runs on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+SQLITE_FILE = "campaign.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Model(DeclarativeBase):
+    """Base class for every table, core's and plugins' (plugin tables start with the plugin name)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def database_url(configured: str | None, instance_dir: Path) -> str:
+    """The URL to use: the configured one, else the SQLite file in the instance."""
+    if configured:
+        url = configured
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://") :]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    return f"sqlite:///{Path(instance_dir).resolve() / SQLITE_FILE}"
+
+
+def _prepare_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DB-API objects
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with campaignkit's settings for the URL's backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _prepare_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+class Database:
+    """The engine and session factories for one app."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        writer_engine = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
+        )
+        self._writers = sessionmaker(writer_engine, expire_on_commit=False)
+
+    def new_session(self) -> Session:
+        """A session for reading (deferred transactions); the caller closes it."""
+        return self._sessions()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one write transaction: committed on success, rolled back on error."""
+        session = self._writers()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection (after a fork, or when the app is done)."""
+        self.engine.dispose()

@@ -1,0 +1,119 @@
+"""Creating an instance folder, all or nothing, and editing its ``campaign.toml`` safely."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import tomlkit
+
+from campaignkit.core.config import CONFIG_FILE, ConfigError
+from campaignkit.core.kits import load_kit
+from campaignkit.core.themes import load_theme_chain
+
+THEME_README = """\
+Files here override the kit, the theme, plugins and core, in that order.
+
+- templates/base.html replaces the layout; start it with
+  {% extends "core:base.html" %} to change only some blocks.
+- static/custom.css is added after the theme's stylesheet on every page.
+"""
+
+
+def render_config(
+    name: str,
+    kit: str,
+    theme: str | None,
+    secret_key: str,
+    database_url: str | None,
+    plugins: Iterable[str] | None,
+) -> str:
+    """The text of a new ``campaign.toml``, with comments a group can follow."""
+    document = tomlkit.document()
+    document.add(tomlkit.comment("campaignkit instance settings. Reference: docs/configuration.md"))
+    campaign = tomlkit.table()
+    campaign.add("name", name)
+    campaign.add("kit", kit)
+    if theme:
+        campaign.add("theme", theme)
+    campaign.add(tomlkit.comment("Keep this secret; CAMPAIGNKIT_SECRET_KEY overrides it."))
+    campaign.add("secret_key", secret_key)
+    if database_url:
+        campaign.add("database_url", database_url)
+    else:
+        campaign.add(
+            tomlkit.comment('SQLite file in this folder; set database_url = "postgresql://..."')
+        )
+        campaign.add(tomlkit.comment("or DATABASE_URL to use PostgreSQL."))
+    if plugins is not None:
+        campaign.add("plugins", list(plugins))
+    else:
+        campaign.add(
+            tomlkit.comment("plugins = [...] overrides the kit's list of enabled plugins.")
+        )
+    document.add("campaign", campaign)
+    server = tomlkit.table()
+    server.add("trusted_proxy_hops", 0)
+    document.add("server", server)
+    return tomlkit.dumps(document)
+
+
+def init_instance(
+    target: Path,
+    kit: str = "uk",
+    theme: str | None = None,
+    name: str | None = None,
+    database_url: str | None = None,
+    plugins: Iterable[str] | None = None,
+) -> Path:
+    """Create an instance folder with a fresh secret key; the folder appears whole or not at all.
+
+    Raises ConfigError for an unknown kit or theme, a non-empty target folder,
+    or a folder that cannot be written.
+    """
+    target = Path(target).expanduser().resolve()
+    loaded_kit = load_kit(kit, Path.cwd())
+    load_theme_chain(theme or loaded_kit.theme)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ConfigError(f"{target} already exists and is not empty")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise ConfigError(f"cannot create {target}: {exc.strerror}") from None
+    try:
+        text = render_config(
+            name or "Our campaign", kit, theme, secrets.token_urlsafe(48), database_url, plugins
+        )
+        (staging / CONFIG_FILE).write_text(text, encoding="utf-8")
+        for folder in ("theme/templates", "theme/static", "media"):
+            (staging / folder).mkdir(parents=True)
+        (staging / "theme" / "README.txt").write_text(THEME_README, encoding="utf-8")
+        os.chmod(staging, 0o700)  # holds the secret key and the database
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def write_config_atomically(path: Path, text: str) -> None:
+    """Replace a config file in one step, so a crash never leaves half a file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def set_enabled_plugins(instance_dir: Path, plugins: list[str]) -> None:
+    """Write the instance's enable list into ``campaign.toml``, keeping its comments."""
+    path = Path(instance_dir) / CONFIG_FILE
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document.setdefault("campaign", tomlkit.table())
+    document["campaign"]["plugins"] = plugins
+    write_config_atomically(path, tomlkit.dumps(document))

@@ -1,0 +1,144 @@
+"""Kits: a folder bundle for a candidate or cause, described by ``kit.toml``.
+
+A kit names the plugins a new instance enables, their settings, the theme and
+the election it is for. Built-in kits live in ``campaignkit/kits/``; other
+distributions add kits through the ``campaignkit.kits`` entry-point group
+(the entry point names a module whose folder holds ``kit.toml``). An instance
+may also point at a kit folder by path, which is what ``kit fork`` makes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from campaignkit.core.config import ConfigError, describe_validation_error, read_toml
+
+BUILTIN_KITS_DIR = Path(__file__).resolve().parent.parent / "kits"
+KIT_FILE = "kit.toml"
+
+
+class _KitInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    title: str
+    description: str = ""
+    theme: str = "rose"
+    plugins: list[str] = []
+
+
+class _KitFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kit: _KitInfo
+    election: dict[str, Any] = {}
+    settings: dict[str, dict[str, Any]] = {}
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A loaded kit: its folder and what its ``kit.toml`` says."""
+
+    name: str
+    title: str
+    description: str
+    path: Path
+    theme: str
+    plugins: tuple[str, ...]
+    election: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def templates_dir(self) -> Path:
+        """The kit's template overrides folder (may not exist)."""
+        return self.path / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        """The kit's static files folder (may not exist)."""
+        return self.path / "static"
+
+    @property
+    def data_dir(self) -> Path:
+        """The kit's data folder (seats, results, ...)."""
+        return self.path / "data"
+
+
+def available_kits() -> dict[str, tuple[Path, str]]:
+    """Map every installed kit name to its folder and origin ("builtin" or a distribution)."""
+    kits: dict[str, tuple[Path, str]] = {}
+    for folder in sorted(BUILTIN_KITS_DIR.iterdir()):
+        if (folder / KIT_FILE).is_file():
+            kits[folder.name] = (folder, "builtin")
+    for entry in entry_points(group="campaignkit.kits"):
+        try:
+            module = importlib.import_module(entry.value)
+        except Exception as exc:  # noqa: BLE001 - reported, not fatal for listing
+            raise ConfigError(f"kit '{entry.name}' cannot be imported: {exc}") from exc
+        origin = entry.dist.name if entry.dist else "entry point"
+        kits.setdefault(entry.name, (Path(module.__file__).resolve().parent, origin))
+    return kits
+
+
+def _resolve_kit_folder(ref: str, base_dir: Path) -> Path:
+    if "/" in ref or ref.startswith("."):
+        folder = (base_dir / ref).resolve()
+        if not (folder / KIT_FILE).is_file():
+            raise ConfigError(f"kit folder '{ref}' has no {KIT_FILE} (looked in {folder})")
+        return folder
+    kits = available_kits()
+    if ref not in kits:
+        known = ", ".join(sorted(kits)) or "none"
+        raise ConfigError(f"unknown kit '{ref}' (installed kits: {known})")
+    return kits[ref][0]
+
+
+def load_kit(ref: str, base_dir: Path | None = None) -> Kit:
+    """Load a kit by name or by a path relative to ``base_dir``."""
+    folder = _resolve_kit_folder(ref, base_dir or Path.cwd())
+    where = str(folder / KIT_FILE)
+    try:
+        parsed = _KitFile.model_validate(read_toml(folder / KIT_FILE))
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, where)) from None
+    info = parsed.kit
+    return Kit(
+        name=info.name,
+        title=info.title,
+        description=info.description,
+        path=folder,
+        theme=info.theme,
+        plugins=tuple(info.plugins),
+        election=parsed.election,
+        settings=parsed.settings,
+    )
+
+
+def fork_kit(ref: str, target: Path, new_name: str | None = None) -> Kit:
+    """Copy a kit to ``target`` so a group can edit it; returns the copy.
+
+    Refuses to overwrite an existing folder. The copy's ``kit.toml`` gets the
+    new name (the folder name by default), comments kept.
+    """
+    source = load_kit(ref)
+    target = Path(target)
+    if target.exists():
+        raise ConfigError(f"{target} already exists; choose a new folder for the fork")
+    staging = target.with_name(f".{target.name}.forking")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(source.path, staging, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (staging / "__init__.py").unlink(missing_ok=True)
+    document = tomlkit.parse((staging / KIT_FILE).read_text(encoding="utf-8"))
+    document["kit"]["name"] = new_name or target.name
+    document["kit"]["title"] = f"{source.title} (fork)"
+    (staging / KIT_FILE).write_text(tomlkit.dumps(document), encoding="utf-8")
+    staging.rename(target)
+    return load_kit(str(target.resolve()))

@@ -1,0 +1,35 @@
+"""Database sessions for code running inside a request, a job or a command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+
+def db_session() -> Session:
+    """The request's session for reading; closed when the request ends."""
+    if "ck_session" not in g:
+        g.ck_session = current_app.extensions["campaignkit"].database.new_session()
+    return g.ck_session
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """A session for one write: committed when the block ends, rolled back if it raises.
+
+    On SQLite it holds the write lock from its first statement, so concurrent
+    writers wait their turn instead of failing.
+    """
+    with current_app.extensions["campaignkit"].database.write() as session:
+        yield session
+
+
+def close_request_session(_error: Any = None) -> None:
+    """Close the request's session, if one was opened."""
+    session = g.pop("ck_session", None)
+    if session is not None:
+        session.close()

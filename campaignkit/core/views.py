@@ -1,0 +1,86 @@
+"""Core pages: home, health check, theme stylesheet, static files and job progress."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+)
+from sqlalchemy import text
+
+from campaignkit.core.jobs import JobRecord
+from campaignkit.core.session import db_session
+from campaignkit.core.themes import theme_variables
+
+bp = Blueprint("core", __name__)
+
+STATIC_MAX_AGE_S = 3600
+
+
+def _state():
+    return current_app.extensions["campaignkit"]
+
+
+@bp.get("/")
+def home():
+    """The campaign's home page; plugins fill its slots."""
+    return render_template("home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """A health check for load balancers: answers 200 when the database answers."""
+    db_session().execute(text("SELECT 1"))
+    return jsonify(status="ok", database=_state().database.engine.dialect.name)
+
+
+@bp.get("/theme.css")
+def theme_css():
+    """The theme's colours and fonts as CSS custom properties."""
+    variables = theme_variables(_state().instance.theme_chain)
+    body = ":root {\n" + "".join(f"  {k}: {v};\n" for k, v in variables.items()) + "}\n"
+    response = Response(body, mimetype="text/css")
+    response.cache_control.max_age = STATIC_MAX_AGE_S
+    return response
+
+
+@bp.get("/static/<path:filename>")
+def static(filename: str):
+    """A static file from the first folder on the search path that has it."""
+    folder = _state().instance.search_path.find_static(filename)
+    if folder is None:
+        abort(404)
+    return send_from_directory(folder, filename, max_age=STATIC_MAX_AGE_S)
+
+
+def _job_or_404(job_id: str) -> JobRecord:
+    record = db_session().get(JobRecord, job_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/jobs/<job_id>")
+def job_page(job_id: str):
+    """A job's progress; the page refreshes itself until the job has finished."""
+    return render_template("core/job.html", job=_job_or_404(job_id))
+
+
+@bp.get("/jobs/<job_id>.json")
+def job_json(job_id: str):
+    """A job's progress as JSON, for pages that poll."""
+    record = _job_or_404(job_id)
+    return jsonify(
+        id=record.id,
+        title=record.title,
+        status=record.status,
+        done=record.done,
+        total=record.total,
+        percent=record.percent,
+        message=record.message,
+    )

@@ -1,0 +1,1 @@
+"""Built-in kits: one folder each, holding kit.toml."""

@@ -1,0 +1,105 @@
+"""pytest fixtures for campaignkit and its plugins (loaded through the ``pytest11`` entry point).
+
+Fixtures: ``instance`` (a fresh instance folder), ``app`` (its Flask app with
+the database migrated), ``client`` (a test client), ``cli`` (run a
+``campaignkit`` command against the instance) and ``make_app`` (an app with
+extra plugin objects registered). Override these to shape the instance:
+
+- ``campaignkit_kit``: the kit name (default ``"uk"``)
+- ``campaignkit_plugins``: the enabled plugins (default: the kit's list)
+- ``campaignkit_database_url``: a database URL (default: SQLite in the instance)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+
+from campaignkit.core.app import create_app
+from campaignkit.core.init_instance import init_instance
+from campaignkit.core.migrate import upgrade
+
+
+@pytest.fixture
+def campaignkit_kit() -> str:
+    """The kit the test instance is made from."""
+    return "uk"
+
+
+@pytest.fixture
+def campaignkit_plugins() -> list[str] | None:
+    """The plugins enabled in the test instance (None: the kit's list)."""
+    return None
+
+
+@pytest.fixture
+def campaignkit_database_url() -> str | None:
+    """The test instance's database URL (None: a SQLite file in the instance)."""
+    return None
+
+
+@pytest.fixture
+def instance(
+    tmp_path: Path,
+    campaignkit_kit: str,
+    campaignkit_plugins: list[str] | None,
+    campaignkit_database_url: str | None,
+) -> Path:
+    """A new instance folder made as ``campaignkit init`` makes one."""
+    return init_instance(
+        tmp_path / "instance",
+        kit=campaignkit_kit,
+        name="Test campaign",
+        database_url=campaignkit_database_url,
+        plugins=campaignkit_plugins,
+    )
+
+
+def migrate(app: Flask) -> Flask:
+    """Apply every migration the app's enabled plugins need; returns the app."""
+    state = app.extensions["campaignkit"]
+    upgrade(state.database, state.branches(), state.instance.enabled)
+    return app
+
+
+@pytest.fixture
+def make_app(instance: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps for the test instance, optionally with extra plugin objects registered."""
+    built: list[Flask] = []
+
+    def build(extra_plugins: Iterable[tuple[str, Any]] = (), **kwargs: Any) -> Flask:
+        app = migrate(create_app(instance, extra_plugins=extra_plugins, testing=True, **kwargs))
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        app.extensions["campaignkit"].database.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """The test instance's app, database migrated."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask):  # noqa: ANN201 - FlaskClient
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(instance: Path) -> Callable[..., Result]:
+    """Run ``campaignkit --instance <the test instance> ARGS...`` and return click's Result."""
+    from campaignkit.cli import main
+
+    def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
+        return CliRunner().invoke(main, ["--instance", str(instance), *args], input=input)
+
+    return run

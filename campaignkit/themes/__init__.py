@@ -1,0 +1,1 @@
+"""Built-in themes: one folder each, holding theme.toml, templates/ and static/."""
