@@ -34,9 +34,11 @@ class CampaignKitGroup(click.Group):
             collected = click.Group()
             try:
                 loaded = load_instance(ctx.params.get("instance"))
-                call_each(loaded.manager, "campaignkit_commands", isolate=False, cli=collected)
             except (ConfigError, PluginError):
-                pass  # no usable instance here: core commands only; they report the problem
+                loaded = None  # no usable instance here: core commands only; they report it
+            if loaded is not None:
+                # A plugin whose commands fail is logged by name; the others' still work.
+                call_each(loaded.manager, "campaignkit_commands", cli=collected)
             ctx.meta["plugin_commands"] = dict(collected.commands)
         return ctx.meta["plugin_commands"]
 
@@ -67,3 +69,7 @@ def main(ctx: click.Context, instance: str | None) -> None:
 
 for command in CORE_COMMANDS:
     main.add_command(command)
+
+
+if __name__ == "__main__":  # python -m campaignkit.cli
+    main()

@@ -2,8 +2,9 @@
 
 Fixtures: ``instance`` (a fresh instance folder), ``app`` (its Flask app with
 the database migrated), ``client`` (a test client), ``cli`` (run a
-``campaignkit`` command against the instance) and ``make_app`` (an app with
-extra plugin objects registered). Override these to shape the instance:
+``campaignkit`` command against the instance), ``make_app`` (an app with
+extra plugin objects registered) and ``immediate_jobs`` (background jobs run
+inside ``enqueue``, no worker needed). Override these to shape the instance:
 
 - ``campaignkit_kit``: the kit name (default ``"uk"``)
 - ``campaignkit_plugins``: the enabled plugins (default: the kit's list)
@@ -12,6 +13,7 @@ extra plugin objects registered). Override these to shape the instance:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
+from huey import Huey
 
 from campaignkit.core.app import create_app
+from campaignkit.core.config import ENVIRONMENT_SECRETS
 from campaignkit.core.init_instance import init_instance
 from campaignkit.core.migrate import upgrade
 
@@ -60,6 +64,21 @@ def instance(
     )
 
 
+#: Variables that would point a test at another instance, database or queue.
+INSTANCE_VARIABLES = ("CAMPAIGNKIT_INSTANCE",) + tuple(
+    name for names in ENVIRONMENT_SECRETS.values() for name in names
+)
+
+
+def isolated_environ() -> dict[str, str]:
+    """The process environment without the variables that would point a test elsewhere.
+
+    A developer's own ``DATABASE_URL`` or ``CAMPAIGNKIT_SECRET_KEY`` must not
+    leak into the test instance, which gets everything from its own folder.
+    """
+    return {key: value for key, value in os.environ.items() if key not in INSTANCE_VARIABLES}
+
+
 def migrate(app: Flask) -> Flask:
     """Apply every migration the app's enabled plugins need; returns the app."""
     state = app.extensions["campaignkit"]
@@ -73,6 +92,7 @@ def make_app(instance: Path) -> Iterator[Callable[..., Flask]]:
     built: list[Flask] = []
 
     def build(extra_plugins: Iterable[tuple[str, Any]] = (), **kwargs: Any) -> Flask:
+        kwargs.setdefault("environ", isolated_environ())
         app = migrate(create_app(instance, extra_plugins=extra_plugins, testing=True, **kwargs))
         built.append(app)
         return app
@@ -95,11 +115,21 @@ def client(app: Flask):  # noqa: ANN201 - FlaskClient
 
 
 @pytest.fixture
+def immediate_jobs(app: Flask) -> Iterator[Huey]:
+    """Run ``app``'s background jobs at once, inside ``enqueue``, instead of on a worker."""
+    huey = app.extensions["campaignkit"].huey
+    huey.immediate = True
+    yield huey
+    huey.immediate = False
+
+
+@pytest.fixture
 def cli(instance: Path) -> Callable[..., Result]:
     """Run ``campaignkit --instance <the test instance> ARGS...`` and return click's Result."""
     from campaignkit.cli import main
 
     def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
-        return CliRunner().invoke(main, ["--instance", str(instance), *args], input=input)
+        runner = CliRunner(env=dict.fromkeys(INSTANCE_VARIABLES))
+        return runner.invoke(main, ["--instance", str(instance), *args], input=input)
 
     return run

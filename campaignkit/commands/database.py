@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from campaignkit.commands.common import pass_instance
 from campaignkit.core.cli_support import InstanceContext
@@ -19,5 +20,12 @@ def db():
 def db_upgrade(context: InstanceContext):
     """Apply core's and every enabled plugin's migrations."""
     state = context.app().extensions["campaignkit"]
-    labels = upgrade(state.database, state.branches(), state.instance.enabled)
+    try:
+        labels = upgrade(state.database, state.branches(), state.instance.enabled)
+    except SQLAlchemyError as exc:
+        where = state.database.engine.url.render_as_string(hide_password=True)
+        problem = getattr(exc, "orig", None) or exc
+        raise click.ClickException(f"cannot upgrade the database {where}: {problem}") from None
+    finally:
+        state.database.dispose()
     click.echo(f"Database up to date ({state.database.engine.dialect.name}): {', '.join(labels)}")

@@ -6,12 +6,14 @@ import shutil
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from campaignkit.commands.common import pass_instance
 from campaignkit.core.app import create_app
 from campaignkit.core.checks import run_checks
 from campaignkit.core.cli_support import InstanceContext
-from campaignkit.core.init_instance import init_instance
+from campaignkit.core.config import ConfigError
+from campaignkit.core.init_instance import first_missing_folder, init_instance, remove_created
 from campaignkit.core.migrate import pending, upgrade
 from campaignkit.core.production import serve_with_gunicorn
 
@@ -20,6 +22,15 @@ def upgrade_app_database(app) -> list[str]:  # noqa: ANN001 - Flask
     """Apply core's and the enabled plugins' migrations for this app's database."""
     state = app.extensions["campaignkit"]
     return upgrade(state.database, state.branches(), state.instance.enabled)
+
+
+def _undo_init(target: Path, created: Path | None) -> None:
+    """Put things back as they were before a failed ``init``: the folder empty or gone."""
+    if created is not None:
+        remove_created(created)
+    else:  # the target was an empty folder already
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(exist_ok=True)
 
 
 @click.command()
@@ -34,13 +45,20 @@ def upgrade_app_database(app) -> list[str]:  # noqa: ANN001 - Flask
 )
 def init(directory: Path, kit: str, theme: str | None, name: str | None, database_url: str | None):
     """Create a new instance folder with its database, ready to run."""
+    created = first_missing_folder(directory.expanduser().resolve())
     target = init_instance(directory, kit=kit, theme=theme, name=name, database_url=database_url)
     try:
         app = create_app(target)
-        upgrade_app_database(app)
-        app.extensions["campaignkit"].database.dispose()
+        try:
+            upgrade_app_database(app)
+        finally:
+            app.extensions["campaignkit"].database.dispose()
+    except SQLAlchemyError as exc:
+        _undo_init(target, created)
+        problem = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
+        raise ConfigError(f"cannot set up the database for {target}: {problem}") from None
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
+        _undo_init(target, created)
         raise
     click.echo(f"Created {target} with the '{kit}' kit.")
     click.echo(f"Next: campaignkit --instance {directory} run")

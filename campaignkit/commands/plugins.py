@@ -9,8 +9,9 @@ import click
 
 from campaignkit.commands.common import pass_instance
 from campaignkit.core.cli_support import InstanceContext
+from campaignkit.core.config import CONFIG_FILE
 from campaignkit.core.init_instance import set_enabled_plugins, write_config_atomically
-from campaignkit.core.instance import load_instance
+from campaignkit.core.instance import configured_plugins, load_config_and_kit, load_instance
 from campaignkit.core.registry import (
     PluginError,
     hooks_implemented,
@@ -56,7 +57,7 @@ def plugins_group():
 def plugins_list(context: InstanceContext, as_json: bool):
     """List installed plugins: version, where from, enabled here, hooks implemented."""
     try:
-        enabled = context.load().enabled
+        enabled = configured_plugins(*load_config_and_kit(context.path))
     except Exception as exc:  # noqa: BLE001 - still list what is installed
         enabled = []
         if not as_json:
@@ -74,7 +75,13 @@ def plugins_list(context: InstanceContext, as_json: bool):
 
 
 def _change_enabled(context: InstanceContext, name: str, enable: bool) -> None:
-    current = list(context.load().enabled)
+    # Read the enable list without importing plugins, so that a plugin which is
+    # broken or no longer installed can still be disabled.
+    current = configured_plugins(*load_config_and_kit(context.path))
+    if not enable and name not in current and name not in installed_plugins():
+        raise PluginError(
+            f"plugin '{name}' is not installed and not enabled (see 'campaignkit plugins list')"
+        )
     if enable == (name in current):
         click.echo(f"'{name}' is already {'enabled' if enable else 'disabled'}.")
         return
@@ -86,13 +93,17 @@ def _change_enabled(context: InstanceContext, name: str, enable: bool) -> None:
 
 
 def set_enabled_plugins_checked(instance_dir: Path, wanted: list[str]) -> None:
-    """Write a new enable list, but only after proving the instance loads with it."""
-    config_path = instance_dir / "campaign.toml"
+    """Write a new enable list, but only after proving the instance loads with it.
+
+    If it does not load, the file is put back exactly as it was and the
+    problem is raised.
+    """
+    config_path = instance_dir / CONFIG_FILE
     before = config_path.read_text(encoding="utf-8")
     set_enabled_plugins(instance_dir, wanted)
     try:
         load_instance(instance_dir)
-    except Exception:
+    except BaseException:
         write_config_atomically(config_path, before)
         raise
 
@@ -101,7 +112,7 @@ def set_enabled_plugins_checked(instance_dir: Path, wanted: list[str]) -> None:
 @click.argument("name")
 @pass_instance
 def plugins_enable(context: InstanceContext, name: str):
-    """Enable an installed plugin in this instance's campaign.toml."""
+    """Enable an installed plugin in this instance's campaign.toml (comments are kept)."""
     if name not in installed_plugins():
         raise PluginError(f"plugin '{name}' is not installed (see 'campaignkit plugins list')")
     _change_enabled(context, name, True)
@@ -111,7 +122,7 @@ def plugins_enable(context: InstanceContext, name: str):
 @click.argument("name")
 @pass_instance
 def plugins_disable(context: InstanceContext, name: str):
-    """Disable a plugin in this instance's campaign.toml (its data stays)."""
+    """Disable a plugin in this instance's campaign.toml (its data stays; comments are kept)."""
     _change_enabled(context, name, False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -14,7 +15,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from campaignkit.core import errors, rendering, session, views
 from campaignkit.core.db import Database
 from campaignkit.core.instance import Instance, load_instance, migration_branches
-from campaignkit.core.jobs import make_huey
+from campaignkit.core.jobs import (
+    JobHandle,
+    make_huey,
+    queue_name,
+    register_core_jobs,
+    registered_jobs,
+)
 from campaignkit.core.migrate import Branch
 from campaignkit.core.registry import call_each, plugin_folder
 
@@ -32,13 +39,27 @@ class CampaignKit:
         """The plugin manager with core and the enabled plugins."""
         return self.instance.manager
 
+    @property
+    def jobs(self) -> dict[str, JobHandle]:
+        """Every job declared by core and the enabled plugins, by name."""
+        return registered_jobs(self.huey)
+
     def branches(self) -> list[Branch]:
-        """Migration branches of installed plugins plus any registered directly."""
+        """Migration branches of installed plugins plus any registered directly.
+
+        An enabled plugin's folder comes from its ``campaignkit_migrations_dir``
+        hook if it has one, else from the ``migrations/`` folder of its package.
+        """
         branches = migration_branches()
         known = {branch.label for branch in branches}
+        declared = dict(call_each(self.manager, "campaignkit_migrations_dir", isolate=False))
         for name in self.instance.enabled:
+            if name in known:
+                continue
             folder = plugin_folder(self.manager.get_plugin(name))
-            if name not in known and folder is not None and (folder / "migrations").is_dir():
+            if name in declared:
+                branches.append(Branch(name, Path(declared[name])))
+            elif folder is not None and (folder / "migrations").is_dir():
                 branches.append(Branch(name, folder / "migrations"))
         return branches
 
@@ -60,9 +81,10 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         TESTING=testing,
     )
-    state = CampaignKit(
-        instance, Database(instance.database_url), make_huey(instance.path, instance.redis_url)
+    huey = make_huey(
+        instance.path, instance.redis_url, queue_name(instance.config.campaign.secret_key)
     )
+    state = CampaignKit(instance, Database(instance.database_url), huey)
     state.huey.flask_app = app
     app.extensions["campaignkit"] = state
     rendering.configure(app, instance)
@@ -70,6 +92,7 @@ def create_app(
     for _plugin, blueprints in call_each(instance.manager, "campaignkit_blueprints", isolate=False):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
+    register_core_jobs(state.huey)
     call_each(instance.manager, "campaignkit_jobs", isolate=False, huey=state.huey)
     errors.register(app)
     app.teardown_appcontext(session.close_request_session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateSyntaxError
 from sqlalchemy.exc import SQLAlchemyError
 
 from campaignkit.core.app import create_app
@@ -17,14 +17,24 @@ from campaignkit.core.registry import PluginError
 Finding = tuple[bool, str]
 
 
+def _one_line(exc: SQLAlchemyError) -> str:
+    """The driver's message for a database error, on one line."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
 def _template_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
+    """Compile every template file on the search path once, shadowed ones included."""
+    # Every file is reachable as "<prefix>:<name>"; unprefixed names are the same files again.
     names = app.jinja_env.list_templates(
-        filter_func=lambda n: n.endswith((".html", ".txt", ".xml", ".svg"))
+        filter_func=lambda n: ":" in n and n.endswith((".html", ".txt", ".xml", ".svg"))
     )
     broken = 0
     for name in names:
         try:
             app.jinja_env.get_template(name)
+        except TemplateSyntaxError as exc:
+            broken += 1
+            yield False, f"template {exc.filename or name}, line {exc.lineno}: {exc.message}"
         except TemplateError as exc:
             broken += 1
             yield False, f"template {name}: {exc}"
@@ -36,9 +46,12 @@ def _database_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
     state = app.extensions["campaignkit"]
     try:
         behind = pending(state.database, state.branches(), state.instance.enabled)
+    except PluginError as exc:  # a plugin's migrations are broken
+        yield False, str(exc)
+        return
     except SQLAlchemyError as exc:
         where = state.database.engine.url.render_as_string(hide_password=True)
-        yield False, f"database {where} cannot be read: {getattr(exc, 'orig', None) or exc}"
+        yield False, f"database {where} cannot be read: {_one_line(exc)}"
         return
     if behind:
         yield False, f"database needs 'campaignkit db upgrade' for: {', '.join(behind)}"
@@ -47,7 +60,7 @@ def _database_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
 
 
 def run_checks(instance_dir: Path) -> Iterator[Finding]:
-    """Yield (ok, message) for each thing checked; stops early when nothing further can be checked."""
+    """Yield (ok, message) for each thing checked; stops early when nothing more can be checked."""
     try:
         instance = load_instance(instance_dir)
     except (ConfigError, PluginError) as exc:
@@ -60,6 +73,9 @@ def run_checks(instance_dir: Path) -> Iterator[Finding]:
         app = create_app(instance_dir)
     except (ConfigError, PluginError) as exc:
         yield False, str(exc)
+        return
+    except SQLAlchemyError as exc:
+        yield False, f"database cannot be opened: {_one_line(exc)}"
         return
     yield from _template_findings(app)
     yield from _database_findings(app)

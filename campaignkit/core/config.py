@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CONFIG_FILE = "campaign.toml"
 
@@ -27,8 +29,31 @@ ENVIRONMENT_SECRETS = {
 }
 
 
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
 class ConfigError(Exception):
     """A problem with the instance configuration, worded for the person running it."""
+
+
+def freeze(value: Any) -> Any:
+    """A read-only copy of parsed TOML: tables become mappings, arrays become tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+def _check_scheme(url: str | None, schemes: tuple[str, ...], what: str) -> str | None:
+    if url is None:
+        return None
+    scheme = url.partition("://")[0].partition("+")[0].lower()
+    if "://" not in url or scheme not in schemes:
+        allowed = ", ".join(f"{s}://" for s in schemes)
+        raise ValueError(f"not a {what} URL (it must start with one of {allowed})")
+    return url
 
 
 class _Section(BaseModel):
@@ -45,7 +70,16 @@ class CampaignSection(_Section):
     secret_key: str = ""
     database_url: str | None = None
     redis_url: str | None = None
-    timezone: str = "Europe/London"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, url: str | None) -> str | None:
+        return _check_scheme(url, DATABASE_SCHEMES, "database")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: str | None) -> str | None:
+        return _check_scheme(url, REDIS_SCHEMES, "Redis")
 
 
 class ServerSection(_Section):
@@ -60,7 +94,12 @@ class CampaignConfig(_Section):
 
     campaign: CampaignSection = CampaignSection()
     server: ServerSection = ServerSection()
-    plugins: dict[str, dict[str, Any]] = {}
+    plugins: Mapping[str, Mapping[str, Any]] = Field(default_factory=lambda: MappingProxyType({}))
+
+    @field_validator("plugins", mode="after")
+    @classmethod
+    def _read_only(cls, tables: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+        return freeze(tables)
 
 
 def describe_validation_error(error: ValidationError, where: str) -> str:
@@ -70,9 +109,16 @@ def describe_validation_error(error: ValidationError, where: str) -> str:
         location = ".".join(str(part) for part in problem["loc"])
         if problem["type"] == "extra_forbidden":
             lines.append(f"{where}: unknown key '{location}'")
+        elif problem["type"] == "value_error":
+            lines.append(f"{where}: '{location}': {problem['ctx']['error']}")
         else:
             lines.append(f"{where}: '{location}': {problem['msg']}")
     return "\n".join(lines)
+
+
+def is_path_ref(ref: str) -> bool:
+    """Whether a kit or theme reference is a folder path rather than an installed name."""
+    return "/" in ref or "\\" in ref or ref.startswith(".")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -84,6 +130,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML (the file is not UTF-8 text)") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
 
@@ -133,10 +181,12 @@ def validate_plugin_settings(
     """
     settings: dict[str, BaseModel] = {}
     problems = []
+    with_settings = ", ".join(schemas) or "none"
     for name in tables:
         if name not in schemas:
             problems.append(
-                f"{where}: [plugins.{name}] is not a setting table of an enabled plugin"
+                f"{where}: [plugins.{name}] is not a setting table of an enabled plugin "
+                f"(enabled plugins with settings: {with_settings})"
             )
     for name, schema in schemas.items():
         try:

@@ -31,7 +31,7 @@ NAMING_CONVENTION = {
 
 
 class Model(DeclarativeBase):
-    """Base class for every table, core's and plugins' (plugin tables start with the plugin name)."""
+    """Base class for every table, core's and plugins' (a plugin's tables start with its name)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -97,7 +97,16 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session for one write transaction: committed on success, rolled back on error."""
+        """A session for one write transaction: committed on success, rolled back on error.
+
+        On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it holds the
+        database's write lock from its first statement, so a read followed by a
+        write can never lose an update or fail to upgrade its lock. PostgreSQL
+        locks per row: read the rows you will change with
+        ``session.get(Model, key, with_for_update=True)`` or
+        ``select(...).with_for_update()`` (SQLite ignores ``FOR UPDATE``), or
+        change them with one ``UPDATE ... SET n = n + 1``.
+        """
         session = self._writers()
         try:
             with session.begin():

@@ -11,7 +11,9 @@ log = logging.getLogger(__name__)
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        return True
+    return request.accept_mimetypes.best == "application/json"
 
 
 def handle_http_error(error: HTTPException):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import tomlkit
 
-from campaignkit.core.config import CONFIG_FILE, ConfigError
+from campaignkit.core.config import CONFIG_FILE, ConfigError, is_path_ref
 from campaignkit.core.kits import load_kit
 from campaignkit.core.themes import load_theme_chain
 
@@ -77,14 +77,24 @@ def init_instance(
     """
     target = Path(target).expanduser().resolve()
     loaded_kit = load_kit(kit, Path.cwd())
-    load_theme_chain(theme or loaded_kit.theme)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if theme:
+        load_theme_chain(theme, Path.cwd())
+    else:
+        load_theme_chain(loaded_kit.theme, loaded_kit.path)
+    # A kit or theme given as a path is relative to here, not to the new folder.
+    kit = str(loaded_kit.path) if is_path_ref(kit) else kit
+    theme = str((Path.cwd() / theme).resolve()) if theme and is_path_ref(theme) else theme
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"{target} already exists and is not a folder")
+    if target.exists() and any(target.iterdir()):
         raise ConfigError(f"{target} already exists and is not empty")
+    created = first_missing_folder(target.parent)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as exc:
-        raise ConfigError(f"cannot create {target}: {exc.strerror}") from None
+        remove_created(created)
+        raise ConfigError(f"cannot create {target}: {exc.strerror or exc}") from None
     try:
         text = render_config(
             name or "Our campaign", kit, theme, secrets.token_urlsafe(48), database_url, plugins
@@ -97,17 +107,50 @@ def init_instance(
         if target.exists():
             target.rmdir()
         staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        remove_created(created)
+        raise ConfigError(f"cannot create {target}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        remove_created(created)
         raise
     return target
 
 
+def first_missing_folder(path: Path) -> Path | None:
+    """The outermost folder of ``path`` that does not exist yet (None if it all exists).
+
+    Removing it undoes whatever ``mkdir(parents=True)`` created on the way.
+    """
+    missing = None
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            break
+        missing = folder
+    return missing
+
+
+def remove_created(folder: Path | None) -> None:
+    """Remove a folder made by a failed init (from ``first_missing_folder``), if any."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def write_config_atomically(path: Path, text: str) -> None:
-    """Replace a config file in one step, so a crash never leaves half a file."""
+    """Replace a config file in one step, so a crash never leaves half a file.
+
+    The new file keeps the old one's permissions (it holds the secret key).
+    """
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def set_enabled_plugins(instance_dir: Path, plugins: list[str]) -> None:

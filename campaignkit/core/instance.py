@@ -24,7 +24,7 @@ from campaignkit.core.config import (
     validate_plugin_settings,
 )
 from campaignkit.core.db import database_url
-from campaignkit.core.kits import Kit, load_kit
+from campaignkit.core.kits import KIT_FILE, Kit, load_kit
 from campaignkit.core.migrate import Branch
 from campaignkit.core.registry import (
     PluginError,
@@ -93,6 +93,20 @@ def migration_branches() -> list[Branch]:
     return branches
 
 
+def load_config_and_kit(
+    instance_dir: Path, environ: dict[str, str] | None = None
+) -> tuple[CampaignConfig, Kit]:
+    """The validated config and kit of an instance folder, without importing any plugin."""
+    config = load_config(instance_dir, environ)
+    kit = load_kit(config.campaign.kit, instance_dir, str(instance_dir / CONFIG_FILE))
+    return config, kit
+
+
+def configured_plugins(config: CampaignConfig, kit: Kit) -> list[str]:
+    """The enable list: ``[campaign] plugins`` if set, else the kit's, in order."""
+    return list(config.campaign.plugins if config.campaign.plugins is not None else kit.plugins)
+
+
 def load_instance(
     instance_dir: str | os.PathLike | None,
     environ: dict[str, str] | None = None,
@@ -100,11 +114,12 @@ def load_instance(
 ) -> Instance:
     """Load and validate an instance folder; raises ConfigError or PluginError."""
     path = resolve_instance_dir(instance_dir)
-    config = load_config(path, environ)
-    kit = load_kit(config.campaign.kit, path)
-    theme_chain = load_theme_chain(config.campaign.theme or kit.theme)
-    enabled = list(config.campaign.plugins if config.campaign.plugins is not None else kit.plugins)
-    manager = build_manager(enabled, extra=extra_plugins)
+    config, kit = load_config_and_kit(path, environ)
+    if config.campaign.theme:
+        theme_chain = load_theme_chain(config.campaign.theme, path, str(path / CONFIG_FILE))
+    else:
+        theme_chain = load_theme_chain(kit.theme, kit.path, str(kit.path / KIT_FILE))
+    manager = build_manager(configured_plugins(config, kit), extra=extra_plugins)
     names = enabled_names(manager)
     tables = {name: dict(table) for name, table in kit.settings.items() if name in names}
     for name, table in config.plugins.items():

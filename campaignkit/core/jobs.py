@@ -13,27 +13,38 @@ Plugins declare jobs in ``campaignkit_jobs(huey)``::
                 progress.update(done, total=len(rows), message=row.name)
 
 and start them with ``import_results.enqueue(path)``, which returns a job id;
-``/jobs/<id>`` shows its progress.
+``/jobs/<id>`` shows its progress. Every declared job is also listed by name
+in ``registered_jobs(huey)``.
+
+A job's state lives in the ``ck_jobs`` table, not in Huey's result store
+(which is switched off, so nothing piles up in Redis or the queue file).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from huey import Huey, RedisHuey, SqliteHuey
-from sqlalchemy import DateTime, Integer, String, Text
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import signals as huey_signals
+from sqlalchemy import DateTime, Integer, String, Text, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaignkit.core.db import Model
+from campaignkit.core.db import Database, Model
 
 QUEUE_FILE = "jobs.sqlite3"
 PROGRESS_INTERVAL_S = 0.25
+#: How long ``campaignkit worker`` lets running jobs finish after SIGTERM or SIGINT.
+SHUTDOWN_TIMEOUT_S = 30.0
+#: Finished job records older than this are removed by the nightly clean-up.
+JOB_RECORD_RETENTION_DAYS = 30
+INTERRUPTED_MESSAGE = "Interrupted: the worker stopped before the job finished. Start it again."
 
 
 class JobRecord(Model):
@@ -64,15 +75,40 @@ class JobRecord(Model):
         return self.status in ("done", "failed")
 
 
+def queue_name(secret_key: str) -> str:
+    """The instance's queue name, derived from its secret key.
+
+    Every process of one instance shares the secret key, and no two instances
+    do, so instances sharing a Redis database never take each other's jobs.
+    """
+    digest = hashlib.sha256(b"campaignkit queue\0" + secret_key.encode()).hexdigest()
+    return f"campaignkit-{digest[:16]}"
+
+
 def make_huey(instance_dir: Path, redis_url: str | None, name: str = "campaignkit") -> Huey:
     """The instance's task queue: Redis when a URL is given, else a SQLite file."""
     if redis_url:
-        return RedisHuey(name, url=redis_url)
-    return SqliteHuey(name, filename=str(Path(instance_dir) / QUEUE_FILE))
+        return RedisHuey(name, url=redis_url, results=False)
+    return SqliteHuey(name, filename=str(Path(instance_dir) / QUEUE_FILE), results=False)
+
+
+def registered_jobs(huey: Huey) -> dict[str, JobHandle]:
+    """Every job declared on this queue, by name (``module.function``)."""
+    return huey.__dict__.setdefault("campaignkit_jobs", {})
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _update_record(database: Database, job_id: str, **values: Any) -> None:
+    with database.write() as session:
+        record = session.get(JobRecord, job_id)
+        if record is None:
+            return
+        for key, value in values.items():
+            setattr(record, key, value)
+        record.updated_at = _now()
 
 
 class Progress:
@@ -82,27 +118,24 @@ class Progress:
         self._database = app.extensions["campaignkit"].database
         self.job_id = job_id
         self._last_write = 0.0
+        self._unwritten: dict[str, Any] = {}
 
     def _write(self, **values: Any) -> None:
-        with self._database.write() as session:
-            record = session.get(JobRecord, self.job_id)
-            if record is None:
-                return
-            for key, value in values.items():
-                setattr(record, key, value)
-            record.updated_at = _now()
+        _update_record(self._database, self.job_id, **values)
 
     def update(self, done: int, total: int | None = None, message: str | None = None) -> None:
         """Record progress; written at most four times a second, and always at the end."""
+        self._unwritten["done"] = done
+        if total is not None:
+            self._unwritten["total"] = total
+        if message is not None:
+            self._unwritten["message"] = message[:2000]
+        finished = total is not None and done >= total
         now = time.monotonic()
-        if now - self._last_write < PROGRESS_INTERVAL_S and (total is None or done < total):
+        if now - self._last_write < PROGRESS_INTERVAL_S and not finished:
             return
         self._last_write = now
-        values: dict[str, Any] = {"done": done}
-        if total is not None:
-            values["total"] = total
-        if message is not None:
-            values["message"] = message[:2000]
+        values, self._unwritten = self._unwritten, {}
         self._write(**values)
 
     def start(self) -> None:
@@ -110,12 +143,14 @@ class Progress:
         self._write(status="running")
 
     def finish(self, message: str = "Done") -> None:
-        """Mark the job as done."""
-        self._write(status="done", message=message)
+        """Mark the job as done, with the last progress reported."""
+        values, self._unwritten = self._unwritten, {}
+        self._write(**{**values, "status": "done", "message": message[:2000]})
 
     def fail(self, message: str) -> None:
         """Mark the job as failed with a message for the person watching."""
-        self._write(status="failed", message=message[:2000])
+        values, self._unwritten = self._unwritten, {}
+        self._write(**{**values, "status": "failed", "message": message[:2000]})
 
 
 class JobHandle:
@@ -128,7 +163,11 @@ class JobHandle:
         self.title = title
 
     def enqueue(self, *args: Any, **kwargs: Any) -> str:
-        """Record the job as queued, put it on the queue, and return its id."""
+        """Record the job as queued, put it on the queue, and return its id.
+
+        If the queue cannot be reached, the record is marked failed and the
+        error is raised.
+        """
         job_id = str(uuid.uuid4())
         database = self.huey.flask_app.extensions["campaignkit"].database
         with database.write() as session:
@@ -146,7 +185,13 @@ class JobHandle:
                     updated_at=now,
                 )
             )
-        self.task(job_id, *args, **kwargs)
+        try:
+            self.task(job_id, *args, **kwargs)
+        except Exception as exc:
+            _update_record(
+                database, job_id, status="failed", message=f"Could not be queued: {exc}"[:2000]
+            )
+            raise
         return job_id
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
@@ -160,19 +205,68 @@ def job(huey: Huey, title: str | None = None, **task_options: Any) -> Callable[.
         name = f"{function.__module__}.{function.__name__}"
 
         @huey.task(name=name, **task_options)
-        def run(job_id: str, *args: Any, **kwargs: Any) -> Any:
+        def run(job_id: str, *args: Any, **kwargs: Any) -> None:
             app = huey.flask_app
             with app.app_context():
                 progress = Progress(app, job_id)
                 progress.start()
                 try:
-                    result = function(progress, *args, **kwargs)
+                    function(progress, *args, **kwargs)
                 except Exception as exc:
                     progress.fail(f"{type(exc).__name__}: {exc}")
                     raise
                 progress.finish()
-                return result
 
-        return JobHandle(huey, run, name, title or function.__name__.replace("_", " ").capitalize())
+        handle = JobHandle(
+            huey, run, name, title or function.__name__.replace("_", " ").capitalize()
+        )
+        registered_jobs(huey)[name] = handle
+        return handle
 
     return decorate
+
+
+def register_core_jobs(huey: Huey) -> None:
+    """Core's own jobs: removing old finished job records, nightly and on demand."""
+
+    @job(huey, title="Remove old job records")
+    def purge_job_records(progress: Progress, days: int = JOB_RECORD_RETENTION_DAYS) -> None:
+        """Delete finished job records last updated more than ``days`` days ago."""
+        cutoff = _now() - timedelta(days=days)
+        database = huey.flask_app.extensions["campaignkit"].database
+        with database.write() as session:
+            removed = session.execute(
+                delete(JobRecord).where(
+                    JobRecord.status.in_(("done", "failed")), JobRecord.updated_at < cutoff
+                )
+            ).rowcount
+        progress.update(removed, total=removed, message=f"Removed {removed} old job records")
+
+    @huey.periodic_task(crontab(minute="40", hour="3"), name="campaignkit.core.jobs.nightly")
+    def nightly() -> None:
+        purge_job_records.enqueue()
+
+
+def run_worker(app: Flask, workers: int, shutdown_timeout: float = SHUTDOWN_TIMEOUT_S) -> None:
+    """Run the app's jobs in this process until SIGTERM or SIGINT.
+
+    SIGTERM (what service managers send) stops taking new jobs and lets the
+    running ones finish for up to ``shutdown_timeout`` seconds; SIGINT stops at
+    once. A job cut short either way is marked failed rather than left
+    "running" for ever.
+    """
+    huey = app.extensions["campaignkit"].huey
+    database = app.extensions["campaignkit"].database
+
+    @huey.signal(huey_signals.SIGNAL_INTERRUPTED)
+    def mark_interrupted(_signal: str, task: Any, *_args: Any) -> None:
+        if task.args and isinstance(task.args[0], str):
+            _update_record(database, task.args[0], status="failed", message=INTERRUPTED_MESSAGE)
+
+    consumer = huey.create_consumer(
+        workers=workers,
+        worker_type="thread",
+        graceful_signal="TERM",
+        shutdown_timeout=shutdown_timeout,
+    )
+    consumer.run()

@@ -19,7 +19,12 @@ from typing import Any
 import tomlkit
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from campaignkit.core.config import ConfigError, describe_validation_error, read_toml
+from campaignkit.core.config import (
+    ConfigError,
+    describe_validation_error,
+    is_path_ref,
+    read_toml,
+)
 
 BUILTIN_KITS_DIR = Path(__file__).resolve().parent.parent / "kits"
 KIT_FILE = "kit.toml"
@@ -88,27 +93,31 @@ def available_kits() -> dict[str, tuple[Path, str]]:
     return kits
 
 
-def _resolve_kit_folder(ref: str, base_dir: Path) -> Path:
-    if "/" in ref or ref.startswith("."):
+def _resolve_kit_folder(ref: str, base_dir: Path, where: str | None) -> Path:
+    prefix = f"{where}: " if where else ""
+    if is_path_ref(ref):
         folder = (base_dir / ref).resolve()
         if not (folder / KIT_FILE).is_file():
-            raise ConfigError(f"kit folder '{ref}' has no {KIT_FILE} (looked in {folder})")
+            raise ConfigError(f"{prefix}kit folder '{ref}' has no {KIT_FILE} (looked in {folder})")
         return folder
     kits = available_kits()
     if ref not in kits:
         known = ", ".join(sorted(kits)) or "none"
-        raise ConfigError(f"unknown kit '{ref}' (installed kits: {known})")
+        raise ConfigError(f"{prefix}unknown kit '{ref}' (installed kits: {known})")
     return kits[ref][0]
 
 
-def load_kit(ref: str, base_dir: Path | None = None) -> Kit:
-    """Load a kit by name or by a path relative to ``base_dir``."""
-    folder = _resolve_kit_folder(ref, base_dir or Path.cwd())
-    where = str(folder / KIT_FILE)
+def load_kit(ref: str, base_dir: Path | None = None, where: str | None = None) -> Kit:
+    """Load a kit by name or by a folder path relative to ``base_dir`` (default: current folder).
+
+    ``where`` names the file the reference comes from, for error messages.
+    """
+    folder = _resolve_kit_folder(ref, base_dir or Path.cwd(), where)
+    location = str(folder / KIT_FILE)
     try:
         parsed = _KitFile.model_validate(read_toml(folder / KIT_FILE))
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, where)) from None
+        raise ConfigError(describe_validation_error(exc, location)) from None
     info = parsed.kit
     return Kit(
         name=info.name,
@@ -126,19 +135,27 @@ def fork_kit(ref: str, target: Path, new_name: str | None = None) -> Kit:
     """Copy a kit to ``target`` so a group can edit it; returns the copy.
 
     Refuses to overwrite an existing folder. The copy's ``kit.toml`` gets the
-    new name (the folder name by default), comments kept.
+    new name (the folder name by default), comments kept. The fork appears
+    whole or not at all.
     """
     source = load_kit(ref)
-    target = Path(target)
+    target = Path(target).expanduser().resolve()
     if target.exists():
         raise ConfigError(f"{target} already exists; choose a new folder for the fork")
     staging = target.with_name(f".{target.name}.forking")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(source.path, staging, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (staging / "__init__.py").unlink(missing_ok=True)
-    document = tomlkit.parse((staging / KIT_FILE).read_text(encoding="utf-8"))
-    document["kit"]["name"] = new_name or target.name
-    document["kit"]["title"] = f"{source.title} (fork)"
-    (staging / KIT_FILE).write_text(tomlkit.dumps(document), encoding="utf-8")
-    staging.rename(target)
-    return load_kit(str(target.resolve()))
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source.path, staging, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (staging / "__init__.py").unlink(missing_ok=True)
+        document = tomlkit.parse((staging / KIT_FILE).read_text(encoding="utf-8"))
+        document["kit"]["name"] = new_name or target.name
+        document["kit"]["title"] = f"{source.title} (fork)"
+        (staging / KIT_FILE).write_text(tomlkit.dumps(document), encoding="utf-8")
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ConfigError(f"cannot fork kit '{ref}' to {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return load_kit(str(target))

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
+#: Settings only newer gunicorn versions know; skipped on older ones.
+NEWER_SETTINGS = {"control_socket_disable"}
+
 
 class CampaignKitServer(BaseApplication):
     """A gunicorn application that builds the instance's app in every worker."""
@@ -16,8 +19,10 @@ class CampaignKitServer(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        """Hand our options to gunicorn."""
+        """Hand our options to gunicorn, leaving out settings this version does not have."""
         for key, value in self.options.items():
+            if key in NEWER_SETTINGS and key not in self.cfg.settings:
+                continue
             self.cfg.set(key, value)
 
     def load(self):  # noqa: ANN201 - a WSGI app
@@ -38,5 +43,9 @@ def serve_with_gunicorn(instance_dir: Path, bind: str, workers: int, threads: in
         "timeout": 60,
         "graceful_timeout": 20,
         "forwarded_allow_ips": "127.0.0.1,::1",
+        # gunicorn >= 25.1 opens a control socket at one path per user (in
+        # $XDG_RUNTIME_DIR or ~/.gunicorn), which a second instance served by
+        # the same user would take over; campaignkit does not use it.
+        "control_socket_disable": True,
     }
     CampaignKitServer(instance_dir, options).run()

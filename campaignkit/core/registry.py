@@ -10,6 +10,7 @@ start-up with a ``PluginError`` naming it.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 import pkgutil
@@ -75,9 +76,11 @@ def installed_plugins() -> dict[str, PluginSource]:
 
 
 def import_plugin(source: PluginSource) -> ModuleType:
-    """Import a plugin's module, turning any failure into a PluginError naming it."""
+    """Import a plugin (``module`` or ``module:object``); any failure is a PluginError naming it."""
+    module_name, _, attribute = source.module.partition(":")
     try:
-        return importlib.import_module(source.module)
+        module = importlib.import_module(module_name)
+        return getattr(module, attribute) if attribute else module
     except Exception as exc:  # noqa: BLE001 - any failure must name the plugin
         raise PluginError(
             f"plugin '{source.name}' ({source.module}) failed to import: "
@@ -119,13 +122,30 @@ def build_manager(
             raise PluginError(f"plugin '{name}' is invalid: {exc}") from exc
         except ValueError as exc:
             raise PluginError(f"plugin '{name}' is registered twice: {exc}") from exc
+    _check_hook_names(manager)
+    return manager
+
+
+def _check_hook_names(manager: pluggy.PluginManager) -> None:
+    """``check_pending`` with a message naming the plugin, the hook and the likely intended one."""
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as exc:
+        plugin = manager.get_name(exc.plugin) or repr(exc.plugin)
+        specs = [name for name in vars(manager.hook) if not name.startswith("_")]
+        unknown = [
+            name
+            for name in specs
+            if not getattr(manager.hook, name).has_spec()
+            and any(i.plugin is exc.plugin for i in getattr(manager.hook, name).get_hookimpls())
+        ]
+        hook = unknown[0] if unknown else "?"
+        known = [name for name in specs if getattr(manager.hook, name).has_spec()]
+        close = difflib.get_close_matches(hook, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise PluginError(
-            f"plugin '{exc.plugin_name}' implements a hook that does not exist: {exc}"
+            f"plugin '{plugin}' implements hook '{hook}', which does not exist{hint}"
         ) from exc
-    return manager
 
 
 def enabled_names(manager: pluggy.PluginManager) -> list[str]:

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 
 def db_session() -> Session:
-    """The request's session for reading; closed when the request ends."""
+    """The request's session for reading; closed when the request ends.
+
+    It reads committed data. Its transaction (on SQLite, a snapshot) lasts
+    until the request ends or until ``write_session()`` commits, so a request
+    sees its own writes.
+    """
     if "ck_session" not in g:
         g.ck_session = current_app.extensions["campaignkit"].database.new_session()
     return g.ck_session
@@ -22,10 +27,16 @@ def write_session() -> Iterator[Session]:
     """A session for one write: committed when the block ends, rolled back if it raises.
 
     On SQLite it holds the write lock from its first statement, so concurrent
-    writers wait their turn instead of failing.
+    writers wait their turn instead of failing. On PostgreSQL, lock the rows
+    you read and then change (``session.get(Model, key, with_for_update=True)``).
+    After the commit, the request's read session starts a fresh transaction
+    and reloads what it had loaded, so later reads see the write.
     """
     with current_app.extensions["campaignkit"].database.write() as session:
         yield session
+    reader = g.get("ck_session")
+    if reader is not None:
+        reader.rollback()  # ends the read transaction and expires what it loaded
 
 
 def close_request_session(_error: Any = None) -> None:

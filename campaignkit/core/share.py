@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from campaignkit.core.pages import contributed_items
 from campaignkit.core.registry import call_each
 
 
@@ -19,9 +20,10 @@ class ShareTarget:
 
 
 def share_targets(url: str, text: str) -> list[ShareTarget]:
-    """Every plugin's share targets for this link and text; a plugin that raises is left out."""
+    """Every plugin's share targets for this link and text; a plugin that fails is left out."""
     manager = current_app.extensions["campaignkit"].manager
+    hook = "campaignkit_share_targets"
     targets: list[ShareTarget] = []
-    for _plugin, contributed in call_each(manager, "campaignkit_share_targets", url=url, text=text):
-        targets.extend(t for t in contributed if isinstance(t, ShareTarget))
+    for plugin, contributed in call_each(manager, hook, url=url, text=text):
+        targets.extend(contributed_items(plugin, hook, contributed, ShareTarget))
     return targets

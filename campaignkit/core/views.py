@@ -58,23 +58,21 @@ def static(filename: str):
     return send_from_directory(folder, filename, max_age=STATIC_MAX_AGE_S)
 
 
-def _job_or_404(job_id: str) -> JobRecord:
-    record = db_session().get(JobRecord, job_id)
-    if record is None:
-        abort(404)
-    return record
-
-
 @bp.get("/jobs/<job_id>")
 def job_page(job_id: str):
     """A job's progress; the page refreshes itself until the job has finished."""
-    return render_template("core/job.html", job=_job_or_404(job_id))
+    record = db_session().get(JobRecord, job_id)
+    if record is None:
+        abort(404)
+    return render_template("core/job.html", job=record)
 
 
 @bp.get("/jobs/<job_id>.json")
 def job_json(job_id: str):
-    """A job's progress as JSON, for pages that poll."""
-    record = _job_or_404(job_id)
+    """A job's progress as JSON, for pages that poll; an unknown id is a JSON 404."""
+    record = db_session().get(JobRecord, job_id)
+    if record is None:
+        return jsonify(error="Not Found", message=f"no job {job_id}", status=404), 404
     return jsonify(
         id=record.id,
         title=record.title,

@@ -4,10 +4,9 @@ campaignkit calls the functions marked ``@hookimpl`` below. Every hook you can
 implement is listed in campaignkit's docs/hooks.md.
 """
 
-from flask import Blueprint, render_template
-
 from campaignkit import hookimpl
 from campaignkit.core import campaign_name
+from flask import Blueprint, render_template
 
 bp = Blueprint("${name}", __name__, url_prefix="/${slug}")
 
