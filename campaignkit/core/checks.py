@@ -47,7 +47,7 @@ def _database_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
 
 
 def run_checks(instance_dir: Path) -> Iterator[Finding]:
-    """Yield (ok, message) for each thing checked; stops early when nothing further can be checked."""
+    """Yield (ok, message) for each thing checked; stops early when nothing more can be checked."""
     try:
         instance = load_instance(instance_dir)
     except (ConfigError, PluginError) as exc:

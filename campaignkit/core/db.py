@@ -31,7 +31,7 @@ NAMING_CONVENTION = {
 
 
 class Model(DeclarativeBase):
-    """Base class for every table, core's and plugins' (plugin tables start with the plugin name)."""
+    """Base class for every table, core's and plugins' (plugin tables start with its name)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
