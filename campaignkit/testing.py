@@ -110,7 +110,7 @@ def cli(instance: Path) -> Callable[..., Result]:
 
 
 #: The password ``make_user`` gives accounts unless told otherwise.
-TEST_PASSWORD = "correct horse battery staple"
+TEST_PASSWORD = "correct horse battery staple"  # noqa: S105 - for test accounts only
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

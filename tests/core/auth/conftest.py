@@ -115,5 +115,11 @@ def instance(instance, smtp_server, accounts_settings, server_settings):  # noqa
 
 @pytest.fixture
 def configure(instance):  # noqa: ANN001, ANN201
-    """``configure(accounts={...}, server={...})``: change the instance's settings for the next app."""
+    """``configure(accounts={...})``: change the instance's settings for the next app built."""
     return lambda **sections: edit_config(instance, **sections)
+
+
+@pytest.fixture
+def unused_port():  # noqa: ANN201
+    """``unused_port()``: a localhost TCP port nothing listens on right now."""
+    return free_port

@@ -110,7 +110,10 @@ def test_lockout_after_the_configured_failures(client, csrf_token, make_user):  
     make_user("member@example.org")
     wrong = {"email": "member@example.org", "password": "not the password"}
     for _ in range(3):
-        assert client.post("/signin", data={**wrong, "csrf_token": csrf_token(client)}).status_code == 200
+        assert (
+            client.post("/signin", data={**wrong, "csrf_token": csrf_token(client)}).status_code
+            == 200
+        )
     right = {"email": "member@example.org", "password": TEST_PASSWORD}
     locked = client.post("/signin", data={**right, "csrf_token": csrf_token(client)})
     assert locked.status_code == 429
@@ -168,3 +171,25 @@ def test_password_is_rehashed_when_settings_change(configure, make_app, make_use
     new_hash = _user(stronger, user.email).password_hash
     assert new_hash != old_hash and "m=9216,t=2,p=1" in new_hash
     login(stronger.test_client(), user)
+
+
+def test_navigation_follows_who_is_signed_in(make_app, make_user, login):  # noqa: ANN001
+    from campaignkit import hookimpl
+    from campaignkit.core import NavItem
+
+    seen = []
+
+    class Spy:
+        @hookimpl
+        def campaignkit_nav_items(self, user):
+            seen.append(getattr(user, "email", user))
+            return [NavItem("Spy", "/spy")]
+
+    app = make_app(extra_plugins=[("spy", Spy())])
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert ">Sign in<" in page and ">Sign out<" not in page and seen[-1] is None
+    login(client, make_user("organiser@example.org", "organiser"))
+    page = client.get("/").get_data(as_text=True)
+    assert ">Sign out<" in page and ">Members<" in page and ">Sign in<" not in page
+    assert seen[-1] == "organiser@example.org"
