@@ -100,6 +100,15 @@ def campaignkit_template_slots(slot: str, context: dict[str, Any]) -> str | None
     """
 
 
+@hookspec
+def campaignkit_share_targets(url: str, text: str) -> list[ShareTarget]:
+    """Return ways to share ``url`` with ``text`` (WhatsApp, email, ...).
+
+    Called when a page shows share buttons. Each target's ``href`` must be
+    built from the given url and text only. A plugin that raises is skipped.
+    """
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -114,16 +123,4 @@ def campaignkit_permissions() -> dict[str, list[str]]:
     ``campaignkit.core.require_permission("pledges.export")``. When several
     plugins declare the same permission, the roles are merged. An unknown
     role or a malformed result stops start-up with a message naming the plugin.
-    """
-
-
-# ---------------------------------------------------------------- sharing
-
-
-@hookspec
-def campaignkit_share_targets(url: str, text: str) -> list[ShareTarget]:
-    """Return ways to share ``url`` with ``text`` (WhatsApp, email, ...).
-
-    Called when a page shows share buttons. Each target's ``href`` must be
-    built from the given url and text only. A plugin that raises is skipped.
     """

@@ -19,9 +19,10 @@ from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from campaignkit.core.auth.access import bearer_token
+from campaignkit.core.errors import handle_http_error
 from campaignkit.core.instance import Instance
 
 LIMITER = "campaignkit.limiter"
@@ -67,10 +68,21 @@ def check_csrf() -> None:
     current_app.extensions["csrf"].protect()
 
 
+def csrf_refused(error: CSRFError):  # noqa: ANN201 - a Flask response
+    """Explain a refused form in words a person can act on (still a 400)."""
+    error.description = (
+        f"{error.description} The form was not sent from this site or is too old: "
+        "go back, reload the page and try again."
+    )
+    return handle_http_error(error)
+
+
 def add_headers(response):  # noqa: ANN001, ANN201 - Flask response
     """Add the security headers, keeping any a view set itself."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
@@ -93,6 +105,7 @@ def configure(app: Flask, instance: Instance) -> None:
     app.session_interface = SessionInterface()
     CSRFProtect(app)
     app.before_request(check_csrf)
+    app.register_error_handler(CSRFError, csrf_refused)
     app.after_request(add_headers)
     namespace = hashlib.sha256(instance.config.campaign.secret_key.encode()).hexdigest()[:16]
     app.extensions[LIMITER] = Limiter(

@@ -25,8 +25,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.models import ApiToken, User, aware, utcnow
-from campaignkit.core.auth.roles import is_approved, role_has
-from campaignkit.core.auth.state import auth_state
+from campaignkit.core.auth.roles import auth_state, is_approved, role_has
 from campaignkit.core.auth.tokens import hash_secret
 from campaignkit.core.session import db_session, write_session
 

@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core.auth.models import APPROVED, PENDING, User, utcnow
 from campaignkit.core.auth.passwords import hash_password
-from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES
-from campaignkit.core.auth.state import auth_state
+from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.session import db_session, write_session

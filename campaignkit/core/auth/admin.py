@@ -1,10 +1,14 @@
-"""Organiser pages under ``/organise``: members (vetting, roles), invitations and API tokens."""
+"""Organiser pages under ``/organise`` (members, invitations, API tokens) and their JSON API.
+
+The API (blueprint "accounts_api" under ``/api``) takes a session cookie or an
+``Authorization: Bearer`` token made on ``/organise/tokens``.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,12 +23,12 @@ from campaignkit.core.auth.models import (
     User,
     utcnow,
 )
-from campaignkit.core.auth.roles import ROLES, permissions_of
-from campaignkit.core.auth.state import auth_state
+from campaignkit.core.auth.roles import ROLES, auth_state, permissions_of
 from campaignkit.core.auth.tokens import hash_secret, new_secret
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
+api_bp = Blueprint("accounts_api", __name__, url_prefix="/api")
 
 STATUSES = (PENDING, APPROVED, REJECTED)
 
@@ -166,3 +170,22 @@ def revoke_token(token_id: int):
         token.revoked_at = token.revoked_at or utcnow()
     flash("The token is revoked.", "success")
     return redirect(url_for("organise.tokens"))
+
+
+@api_bp.get("/members")
+@require_permission("members.view")
+def api_members():
+    """Every account: id, email, role, approval state and whether the address is confirmed."""
+    users = db_session().scalars(select(User).order_by(User.id)).all()
+    return jsonify(
+        members=[
+            {
+                "id": user.id,
+                "email": user.email,
+                "role": user.role,
+                "approval": user.approval,
+                "email_verified": user.email_verified,
+            }
+            for user in users
+        ]
+    )

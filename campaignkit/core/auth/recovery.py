@@ -26,7 +26,7 @@ from campaignkit.core.auth.accounts import (
 )
 from campaignkit.core.auth.models import Invite, User, utcnow
 from campaignkit.core.auth.passwords import password_problem
-from campaignkit.core.auth.state import auth_state
+from campaignkit.core.auth.roles import auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, TokenError, hash_secret, read_link_token
 from campaignkit.core.auth.views import bp, start_session
 from campaignkit.core.mail import MailError, send_mail

@@ -7,11 +7,18 @@ so a typo in a view's ``require_permission`` fails closed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pluggy
+from argon2 import PasswordHasher
+from flask import current_app
 
 from campaignkit.core.auth.models import APPROVED, PENDING
+from campaignkit.core.auth.throttle import SigninThrottle
+from campaignkit.core.config import AccountsSection
 from campaignkit.core.registry import PluginError, call_each
 
+EXTENSION = "campaignkit.auth"
 ROLES = ("supporter", "volunteer", "host", "organiser", "moderator", "producer", "admin")
 ADMIN = "admin"
 DEFAULT_ROLE = "supporter"
@@ -64,3 +71,19 @@ def role_has(permissions: dict[str, frozenset[str]], role: str, permission: str)
 def permissions_of(permissions: dict[str, frozenset[str]], role: str) -> list[str]:
     """Every declared permission the role holds, sorted."""
     return sorted(name for name in permissions if role_has(permissions, role, name))
+
+
+@dataclass
+class AuthState:
+    """What accounts keep in ``app.extensions["campaignkit.auth"]``."""
+
+    settings: AccountsSection
+    hasher: PasswordHasher
+    #: permission name -> roles that hold it (admin holds every permission)
+    permissions: dict[str, frozenset[str]]
+    throttle: SigninThrottle
+
+
+def auth_state() -> AuthState:
+    """The running app's accounts state."""
+    return current_app.extensions[EXTENSION]

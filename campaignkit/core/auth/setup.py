@@ -7,11 +7,10 @@ import hashlib
 from flask import Flask
 from flask_login import LoginManager
 
-from campaignkit.core.auth import admin, api, recovery, views
+from campaignkit.core.auth import admin, recovery, views
 from campaignkit.core.auth.accounts import load_session_user
 from campaignkit.core.auth.passwords import make_hasher
-from campaignkit.core.auth.roles import collect_permissions
-from campaignkit.core.auth.state import EXTENSION, AuthState
+from campaignkit.core.auth.roles import EXTENSION, AuthState, collect_permissions
 from campaignkit.core.auth.throttle import make_throttle
 from campaignkit.core.db import Database
 from campaignkit.core.instance import Instance
@@ -43,7 +42,7 @@ def configure(app: Flask, instance: Instance, database: Database) -> None:
     login = LoginManager(app)
     login.user_loader(load_session_user)
     login.login_view = "auth.signin"
-    for blueprint in (views.bp, admin.bp, api.bp):
+    for blueprint in (views.bp, admin.bp, admin.api_bp):
         app.register_blueprint(blueprint)
     for name in (views.bp.name, admin.bp.name):
         app.after_request_funcs.setdefault(name, []).append(_no_store)

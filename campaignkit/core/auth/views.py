@@ -16,8 +16,7 @@ from campaignkit.core.auth.accounts import (
 from campaignkit.core.auth.models import User, utcnow
 from campaignkit.core.auth.passwords import password_problem, verify_password
 from campaignkit.core.auth.redirects import safe_next
-from campaignkit.core.auth.roles import permissions_of
-from campaignkit.core.auth.state import auth_state
+from campaignkit.core.auth.roles import auth_state, permissions_of
 from campaignkit.core.session import write_session
 
 bp = Blueprint("auth", __name__)
@@ -36,7 +35,13 @@ def _client_address() -> str:
 
 
 def _signin_form(email: str, next_target: str | None, error: str | None = None, status: int = 200):  # noqa: ANN202
-    page = render_template("auth/signin.html", email=email, next=next_target or "", error=error)
+    page = render_template(
+        "auth/signin.html",
+        email=email,
+        next=next_target or "",
+        error=error,
+        allow_signup=auth_state().settings.allow_signup,
+    )
     return page, status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,3 +157,27 @@ def test_public_forms_are_rate_limited(client, csrf_token):  # noqa: ANN001
     assert client.post("/reset", data=reset).status_code == 302
     assert client.post("/reset", data=reset).status_code == 429
     assert client.get("/signup").status_code == 200  # only posting is limited
+
+
+@pytest.mark.parametrize("accounts_settings", [{"reset_rate": "1 per hour"}])
+def test_rate_limits_are_shared_between_processes_through_redis(
+    backend,
+    configure,
+    csrf_token,
+    make_app,  # noqa: ANN001
+):
+    def ask_twice() -> list[int]:
+        statuses = []
+        for app in (make_app(), make_app()):  # two app processes' worth of state
+            client = app.test_client()
+            data = {"email": "someone@example.org", "csrf_token": csrf_token(client)}
+            statuses.append(client.post("/reset", data=data).status_code)
+        return statuses
+
+    assert ask_twice() == [302, 302]  # memory storage: each process counts alone
+    if backend != "sqlite":
+        return  # the Redis half does not depend on the database: run it once
+    if not os.environ.get("CAMPAIGNKIT_TEST_REDIS_URL"):
+        pytest.skip("set CAMPAIGNKIT_TEST_REDIS_URL for the Redis half")
+    configure(campaign={"redis_url": os.environ["CAMPAIGNKIT_TEST_REDIS_URL"]})
+    assert ask_twice() == [302, 429]
