@@ -149,10 +149,17 @@ def require_permission(permission: str) -> Callable[[Callable[..., Any]], Callab
     return lambda view: _guard(view, AccessRule("permission", permission), check)
 
 
+def _no_tokens() -> None:
+    """Refuse an API token where only a session counts (the session must not count either)."""
+    if api_token_user() is not None:
+        abort(403, description="An API token opens only endpoints that need a permission.")
+
+
 def members_only(view: Callable[..., Any]) -> Callable[..., Any]:
     """Guard a view: only signed-in, approved members get through."""
 
     def check():  # noqa: ANN202
+        _no_tokens()
         if not current_user.is_authenticated:
             return _refuse_anonymous()
         if not current_member_approved():
@@ -166,6 +173,7 @@ def signin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Guard a view: anyone signed in gets through (their own account pages)."""
 
     def check():  # noqa: ANN202
+        _no_tokens()
         return None if current_user.is_authenticated else _refuse_anonymous()
 
     return _guard(view, AccessRule("signed-in"), check)

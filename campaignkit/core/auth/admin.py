@@ -31,6 +31,8 @@ bp = Blueprint("organise", __name__, url_prefix="/organise")
 api_bp = Blueprint("accounts_api", __name__, url_prefix="/api")
 
 STATUSES = (PENDING, APPROVED, REJECTED)
+#: Accounts whose approval only someone who may set roles can change.
+STAFF_ROLES = ("organiser", "moderator", "producer", "admin")
 
 
 def _int_field(name: str, default: int, low: int, high: int) -> int:
@@ -65,10 +67,13 @@ def members():
 @bp.post("/members/<int:user_id>/approval")
 @require_permission("members.approve")
 def decide(user_id: int):
-    """Approve or reject a member."""
+    """Approve or reject a member (only those who may set roles decide on staff accounts)."""
     decision = request.form.get("decision")
-    if decision not in (APPROVED, REJECTED) or load_user(user_id) is None:
+    target = load_user(user_id)
+    if decision not in (APPROVED, REJECTED) or target is None:
         abort(400, description="Choose approve or reject for an existing member.")
+    if target.role in STAFF_ROLES and not has_permission(current_user, "members.roles"):
+        abort(403, description="Only an admin can approve or reject an account with this role.")
     with write_session() as session:
         user = session.get(User, user_id)
         user.approval = decision

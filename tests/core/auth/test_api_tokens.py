@@ -5,12 +5,39 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pytest
+from flask import Blueprint, jsonify
 from sqlalchemy import select
 
+from campaignkit import hookimpl
+from campaignkit.core import current_user, signin_required
 from campaignkit.core.auth.models import ApiToken
 from campaignkit.core.session import db_session
 
 SECRET = re.compile(r'value="(ck_[A-Za-z0-9_-]+)"')
+
+me = Blueprint("me", __name__)
+
+
+@me.get("/api/me")
+@signin_required
+def whoami():
+    """A session-only API endpoint of a test plugin."""
+    return jsonify(email=current_user.email)
+
+
+class MePlugin:
+    """Adds the session-only endpoint."""
+
+    @hookimpl
+    def campaignkit_blueprints(self):
+        return [me]
+
+
+@pytest.fixture
+def demo_session_app(make_app):  # noqa: ANN001, ANN201
+    """The app with a session-only API endpoint."""
+    return make_app(extra_plugins=[("me", MePlugin())])
 
 
 def _make_token(client, csrf_token, scopes: list[str], name: str = "reporting") -> str:  # noqa: ANN001
@@ -87,3 +114,15 @@ def test_supporters_cannot_make_tokens(app, csrf_token, login, make_user):  # no
     assert client.post("/organise/tokens", data=data).status_code == 403
     with app.app_context():
         assert db_session().scalars(select(ApiToken)).all() == []
+
+
+def test_a_token_never_opens_session_only_pages(demo_session_app, csrf_token, login, make_user):  # noqa: ANN001
+    app = demo_session_app
+    organiser = app.test_client()
+    login(organiser, make_user("organiser@example.org", "organiser"))
+    secret = _make_token(organiser, csrf_token, ["members.view"])
+    assert organiser.get("/api/me").status_code == 200
+    with_token = organiser.get("/api/me", headers={"Authorization": f"Bearer {secret}"})
+    assert with_token.status_code == 403  # and the session cookie did not count either
+    forged = organiser.get("/api/me", headers={"Authorization": "Bearer ck_forged"})
+    assert forged.status_code == 401

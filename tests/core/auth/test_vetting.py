@@ -150,3 +150,13 @@ def test_withdrawn_invitation_stops_working(club_app, csrf_token, login, make_us
         f"/organise/invites/{invite_id}/revoke", data={"csrf_token": csrf_token(organiser)}
     )
     assert club_app.test_client().get(path).status_code == 410
+
+
+def test_organisers_cannot_reject_staff_accounts(app, csrf_token, login, make_user):  # noqa: ANN001
+    admin = make_user("admin@example.org", "admin")
+    organiser = app.test_client()
+    login(organiser, make_user("organiser@example.org", "organiser"))
+    data = {"decision": "rejected", "csrf_token": csrf_token(organiser)}
+    refused = organiser.post(f"/organise/members/{admin.id}/approval", data=data)
+    assert refused.status_code == 403
+    assert _approval(app, "admin@example.org") == "approved"
