@@ -21,7 +21,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from campaignkit.core.auth.access import bearer_token
+from campaignkit.core.auth.access import api_token_user, bearer_token
 from campaignkit.core.errors import handle_http_error
 from campaignkit.core.instance import Instance
 
@@ -64,7 +64,8 @@ def check_csrf() -> None:
     if not config["WTF_CSRF_ENABLED"] or request.method not in config["WTF_CSRF_METHODS"]:
         return
     if bearer_token() is not None:
-        return  # checked by its API token; a browser cannot be tricked into sending one
+        api_token_user()  # a token that is not valid is refused here (401)
+        return  # a browser cannot be tricked into sending a token, so no CSRF check
     current_app.extensions["csrf"].protect()
 
 
@@ -84,6 +85,11 @@ def add_headers(response):  # noqa: ANN001, ANN201 - Flask response
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def namespace(instance: Instance) -> str:
+    """A short name for this instance's keys in shared stores such as Redis."""
+    return hashlib.sha256(instance.config.campaign.secret_key.encode()).hexdigest()[:16]
 
 
 def limiter(app: Flask) -> Limiter:
@@ -107,11 +113,10 @@ def configure(app: Flask, instance: Instance) -> None:
     app.before_request(check_csrf)
     app.register_error_handler(CSRFError, csrf_refused)
     app.after_request(add_headers)
-    namespace = hashlib.sha256(instance.config.campaign.secret_key.encode()).hexdigest()[:16]
     app.extensions[LIMITER] = Limiter(
         get_remote_address,
         app=app,
         storage_uri=instance.redis_url or "memory://",
-        key_prefix=f"campaignkit:{namespace}",
+        key_prefix=f"campaignkit:{namespace(instance)}",
         default_limits=[],
     )

@@ -193,3 +193,42 @@ def test_navigation_follows_who_is_signed_in(make_app, make_user, login):  # noq
     page = client.get("/").get_data(as_text=True)
     assert ">Sign out<" in page and ">Members<" in page and ">Sign in<" not in page
     assert seen[-1] == "organiser@example.org"
+
+
+@pytest.mark.parametrize("accounts_settings", [{"signin_max_failures_per_address": 3}])
+def test_lockout_per_address_across_accounts(client, csrf_token, make_user):  # noqa: ANN001
+    make_user("member@example.org")
+    for email in ["a@example.org", "b@example.org", "c@example.org"]:
+        wrong = {"email": email, "password": "guess", "csrf_token": csrf_token(client)}
+        assert client.post("/signin", data=wrong).status_code == 200
+    right = {"email": "member@example.org", "password": TEST_PASSWORD}
+    locked = client.post("/signin", data={**right, "csrf_token": csrf_token(client)})
+    assert locked.status_code == 429
+    elsewhere = {**right, "csrf_token": csrf_token(client)}
+    other = client.post("/signin", data=elsewhere, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert other.status_code == 302  # the account itself is not locked
+
+
+@pytest.mark.parametrize(
+    "accounts_settings", [{"signin_max_failures": 2, "signin_window_minutes": 5}]
+)
+def test_failures_older_than_the_window_stop_counting(app, client, csrf_token, make_user):  # noqa: ANN001
+    from datetime import timedelta
+
+    from campaignkit.core.auth.models import SigninFailure, utcnow
+    from campaignkit.core.session import write_session
+
+    make_user("member@example.org")
+    wrong = {"email": "member@example.org", "password": "guess"}
+    for _ in range(2):
+        client.post("/signin", data={**wrong, "csrf_token": csrf_token(client)})
+    right = {"email": "member@example.org", "password": TEST_PASSWORD}
+    assert (
+        client.post("/signin", data={**right, "csrf_token": csrf_token(client)}).status_code == 429
+    )
+    with app.app_context(), write_session() as session:
+        for failure in session.scalars(select(SigninFailure)):
+            failure.at = utcnow() - timedelta(minutes=6)
+    assert (
+        client.post("/signin", data={**right, "csrf_token": csrf_token(client)}).status_code == 302
+    )
