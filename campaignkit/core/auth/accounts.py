@@ -10,7 +10,7 @@ import logging
 import re
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core.auth.models import APPROVED, PENDING, User, utcnow
@@ -41,16 +41,16 @@ def valid_email(email: str) -> bool:
 
 def find_user(email: str) -> User | None:
     """The user with this email address, if any."""
-    query = select(User).where(func.lower(User.email) == normalise_email(email))
-    return db_session().scalar(query)
+    return db_session().scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def load_user(user_id: object) -> User | None:
     """A user by id (None for anything that is not an existing id)."""
     try:
-        return db_session().get(User, int(user_id))
+        number = int(user_id)
     except (TypeError, ValueError):
         return None
+    return db_session().get(User, number) if 0 < number < 2**31 else None
 
 
 def load_session_user(session_id: str) -> User | None:

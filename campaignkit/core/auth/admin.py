@@ -31,6 +31,8 @@ bp = Blueprint("organise", __name__, url_prefix="/organise")
 api_bp = Blueprint("accounts_api", __name__, url_prefix="/api")
 
 STATUSES = (PENDING, APPROVED, REJECTED)
+#: Row ids in URLs: positive and within a 32-bit integer column, else 404.
+ROW_ID = "int(min=1, max=2147483647)"
 #: Accounts whose approval only someone who may set roles can change.
 STAFF_ROLES = ("organiser", "moderator", "producer", "admin")
 
@@ -64,7 +66,7 @@ def members():
     )
 
 
-@bp.post("/members/<int:user_id>/approval")
+@bp.post(f"/members/<{ROW_ID}:user_id>/approval")
 @require_permission("members.approve")
 def decide(user_id: int):
     """Approve or reject a member (only those who may set roles decide on staff accounts)."""
@@ -82,7 +84,7 @@ def decide(user_id: int):
     return redirect(url_for("organise.members", status=request.args.get("status")))
 
 
-@bp.post("/members/<int:user_id>/role")
+@bp.post(f"/members/<{ROW_ID}:user_id>/role")
 @require_permission("members.roles")
 def change_role(user_id: int):
     """Give a member another role."""
@@ -121,7 +123,7 @@ def invites():
     return render_template("auth/invites.html", invites=listed, link=link, now=utcnow())
 
 
-@bp.post("/invites/<int:invite_id>/revoke")
+@bp.post(f"/invites/<{ROW_ID}:invite_id>/revoke")
 @require_permission("invites.manage")
 def revoke_invite(invite_id: int):
     """Withdraw an invitation link."""
@@ -164,7 +166,7 @@ def tokens():
     )
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post(f"/tokens/<{ROW_ID}:token_id>/revoke")
 @require_permission("tokens.manage")
 def revoke_token(token_id: int):
     """Revoke an API token; it stops working at once."""

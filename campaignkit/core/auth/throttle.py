@@ -25,9 +25,14 @@ from campaignkit.core.db import Database
 class FailureStore(Protocol):
     """Where failures are counted."""
 
-    def count(self, key: str, window_s: int) -> int: ...
-    def add(self, keys: list[str], window_s: int) -> None: ...
-    def clear(self, key: str) -> None: ...
+    def count(self, key: str, window_s: int) -> int:
+        """Failures recorded under ``key`` in the last ``window_s`` seconds."""
+
+    def add(self, keys: list[str], window_s: int) -> None:
+        """Record one failure under each key."""
+
+    def clear(self, key: str) -> None:
+        """Forget the failures under ``key``."""
 
 
 class DatabaseFailures:
