@@ -54,3 +54,8 @@ def test_bad_input_is_refused_without_change(app, cli):  # noqa: ANN001
     cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
     again = cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_check_compiles_the_account_templates(app, cli):  # noqa: ANN001
+    result = cli("check")
+    assert result.exit_code == 0, result.output

@@ -160,3 +160,25 @@ def test_organisers_cannot_reject_staff_accounts(app, csrf_token, login, make_us
     refused = organiser.post(f"/organise/members/{admin.id}/approval", data=data)
     assert refused.status_code == 403
     assert _approval(app, "admin@example.org") == "approved"
+
+
+def test_only_admins_set_roles_on_the_members_page(app, csrf_token, login, make_user):  # noqa: ANN001
+    member = make_user("member@example.org")
+    organiser, admin = app.test_client(), app.test_client()
+    login(organiser, make_user("organiser@example.org", "organiser"))
+    login(admin, make_user("admin@example.org", "admin"))
+    path = f"/organise/members/{member.id}/role"
+    assert "Set role" not in organiser.get("/organise/members").get_data(as_text=True)
+    assert (
+        organiser.post(path, data={"role": "host", "csrf_token": csrf_token(organiser)}).status_code
+        == 403
+    )
+    assert (
+        admin.post(path, data={"role": "emperor", "csrf_token": csrf_token(admin)}).status_code
+        == 400
+    )
+    assert (
+        admin.post(path, data={"role": "host", "csrf_token": csrf_token(admin)}).status_code == 302
+    )
+    with app.app_context():
+        assert db_session().get(User, member.id).role == "host"
