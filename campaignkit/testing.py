@@ -4,7 +4,10 @@ Fixtures: ``instance`` (a fresh instance folder), ``app`` (its Flask app with
 the database migrated), ``client`` (a test client), ``cli`` (run a
 ``campaignkit`` command against the instance), ``make_app`` (an app with
 extra plugin objects registered) and ``immediate_jobs`` (background jobs run
-inside ``enqueue``, no worker needed). Override these to shape the instance:
+inside ``enqueue``, no worker needed); for accounts, ``make_user`` (create an
+account), ``login`` (sign a test client in through the real form) and
+``csrf_token`` (a valid CSRF token for a test client's session). Override
+these to shape the instance:
 
 - ``campaignkit_kit``: the kit name (default ``"uk"``)
 - ``campaignkit_plugins``: the enabled plugins (default: the kit's list)
@@ -14,6 +17,7 @@ inside ``enqueue``, no worker needed). Override these to shape the instance:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -133,3 +137,60 @@ def cli(instance: Path) -> Callable[..., Result]:
         return runner.invoke(main, ["--instance", str(instance), *args], input=input)
 
     return run
+
+
+#: The password ``make_user`` gives accounts unless told otherwise.
+TEST_PASSWORD = "correct horse battery staple"  # noqa: S105 - for test accounts only
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    """Create an account: ``make_user(email, role="supporter", password=TEST_PASSWORD)``.
+
+    Keyword arguments ``approved`` and ``verified`` (both True by default)
+    set the membership and address state. Returns the (detached) user row.
+    """
+    from campaignkit.core.auth.accounts import create_user
+
+    def create(
+        email: str = "member@example.org",
+        role: str = "supporter",
+        password: str | None = TEST_PASSWORD,
+        *,
+        approved: bool = True,
+        verified: bool = True,
+    ) -> Any:
+        with app.test_request_context():
+            return create_user(
+                email, password, role, approved=approved, verified=verified, joined_via="test"
+            )
+
+    return create
+
+
+@pytest.fixture
+def csrf_token() -> Callable[..., str]:
+    """``csrf_token(client)``: a CSRF token valid for the client's session (read from a form)."""
+
+    def token(client: Any) -> str:
+        page = client.get("/signout").get_data(as_text=True)
+        found = _CSRF_FIELD.search(page)
+        assert found, "no CSRF token on /signout"
+        return found.group(1)
+
+    return token
+
+
+@pytest.fixture
+def login(csrf_token: Callable[..., str]) -> Callable[..., Any]:
+    """``login(client, user_or_email, password=TEST_PASSWORD)``: sign in through the form."""
+
+    def sign_in(client: Any, user: Any, password: str = TEST_PASSWORD) -> Any:
+        email = getattr(user, "email", user)
+        data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+        response = client.post("/signin", data=data)
+        assert response.status_code == 302, f"signing in {email} failed ({response.status_code})"
+        return response
+
+    return sign_in

@@ -5,10 +5,22 @@ never from its submodules and never from each other; import-linter contracts
 in the test suite hold them to it.
 """
 
+from flask_login import current_user
+
+from campaignkit.core.auth.access import (
+    access_rule,
+    current_member_approved,
+    has_permission,
+    members_only,
+    require_permission,
+    signin_required,
+)
+from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError
 from campaignkit.core.db import Model
 from campaignkit.core.jobs import JobHandle, Progress, job
+from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
 from campaignkit.core.registry import PluginError
 from campaignkit.core.session import db_session, write_session
@@ -16,18 +28,28 @@ from campaignkit.core.settings import campaign_name, kit, plugin_settings
 from campaignkit.core.share import ShareTarget
 
 __all__ = [
+    "ROLES",
     "ConfigError",
     "JobHandle",
+    "MailError",
     "Model",
     "NavItem",
     "PluginError",
     "Progress",
     "ShareTarget",
+    "access_rule",
     "campaign_name",
+    "current_member_approved",
+    "current_user",
     "db_session",
+    "has_permission",
     "instance_app",
     "job",
     "kit",
+    "members_only",
     "plugin_settings",
+    "require_permission",
+    "send_mail",
+    "signin_required",
     "write_session",
 ]

@@ -12,7 +12,8 @@ from flask import Flask
 from huey import Huey
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from campaignkit.core import errors, rendering, session, views
+from campaignkit.core import errors, rendering, security, session, views
+from campaignkit.core.auth import setup as accounts
 from campaignkit.core.db import Database
 from campaignkit.core.instance import Instance, load_instance, migration_branches
 from campaignkit.core.jobs import (
@@ -77,8 +78,6 @@ def create_app(
     app.config.update(
         SECRET_KEY=instance.config.campaign.secret_key,
         MAX_CONTENT_LENGTH=instance.config.server.max_upload_mb * 1024 * 1024,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         TESTING=testing,
     )
     huey = make_huey(
@@ -88,7 +87,9 @@ def create_app(
     state.huey.flask_app = app
     app.extensions["campaignkit"] = state
     rendering.configure(app, instance)
+    security.configure(app, instance)
     app.register_blueprint(views.bp)
+    accounts.configure(app, instance, state.database)
     for _plugin, blueprints in call_each(instance.manager, "campaignkit_blueprints", isolate=False):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ from the environment instead of the file:
 - ``CAMPAIGNKIT_SECRET_KEY`` for ``[campaign] secret_key``
 - ``DATABASE_URL`` (or ``CAMPAIGNKIT_DATABASE_URL``) for ``database_url``
 - ``REDIS_URL`` (or ``CAMPAIGNKIT_REDIS_URL``) for ``redis_url``
+- ``CAMPAIGNKIT_MAIL_PASSWORD`` for ``[mail] password``
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CONFIG_FILE = "campaign.toml"
+
+MAIL_PASSWORD_ENV = "CAMPAIGNKIT_MAIL_PASSWORD"  # noqa: S105 - a variable name
 
 ENVIRONMENT_SECRETS = {
     "secret_key": ("CAMPAIGNKIT_SECRET_KEY",),
@@ -87,6 +90,50 @@ class ServerSection(_Section):
 
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     max_upload_mb: int = Field(default=16, ge=1, le=1024)
+    #: The site's address for links in mail sent outside a request (the command line).
+    public_url: str = "http://127.0.0.1:5000"
+    #: Mark cookies Secure on every response, not only those served over https.
+    secure_cookies: bool = False
+
+
+class MailSection(_Section):
+    """``[mail]``: how mail leaves; without a host it is written to ``outbox/`` as .eml files."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    from_address: str = "campaign@localhost"
+    timeout_s: float = Field(default=20, gt=0, le=300)
+
+
+class AccountsSection(_Section):
+    """``[accounts]``: sign-up, vetting, sign-in throttling and password hashing."""
+
+    allow_signup: bool = True
+    require_approval: bool = False
+    signin_max_failures: int = Field(default=5, ge=1, le=1000)
+    signin_max_failures_per_address: int = Field(default=30, ge=1, le=100_000)
+    signin_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    signup_rate: str = "10 per hour"
+    reset_rate: str = "5 per hour"
+    verify_hours: int = Field(default=72, ge=1, le=24 * 30)
+    reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65536, ge=1024, le=4 * 1024 * 1024)
+    argon2_parallelism: int = Field(default=4, ge=1, le=64)
+
+    @field_validator("signup_rate", "reset_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a rate such as '10 per hour'") from None
+        return value
 
 
 class CampaignConfig(_Section):
@@ -94,6 +141,8 @@ class CampaignConfig(_Section):
 
     campaign: CampaignSection = CampaignSection()
     server: ServerSection = ServerSection()
+    mail: MailSection = MailSection()
+    accounts: AccountsSection = AccountsSection()
     plugins: Mapping[str, Mapping[str, Any]] = Field(default_factory=lambda: MappingProxyType({}))
 
     @field_validator("plugins", mode="after")
@@ -137,6 +186,9 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def _apply_environment(raw: dict[str, Any], environ: dict[str, str]) -> None:
+    mail = raw.setdefault("mail", {})
+    if isinstance(mail, dict) and environ.get(MAIL_PASSWORD_ENV):
+        mail["password"] = environ[MAIL_PASSWORD_ENV]
     campaign = raw.setdefault("campaign", {})
     if not isinstance(campaign, dict):
         return

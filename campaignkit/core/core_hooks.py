@@ -5,10 +5,25 @@ from __future__ import annotations
 from flask import url_for
 
 from campaignkit import hookimpl
+from campaignkit.core.auth.access import has_permission
+from campaignkit.core.auth.roles import CORE_PERMISSIONS
 from campaignkit.core.pages import NavItem
 
 
 @hookimpl
 def campaignkit_nav_items(user):
-    """Core puts "Home" first in the navigation."""
-    return [NavItem("Home", url_for("core.home"), order=0)]
+    """Core puts "Home" first, and the account links last."""
+    items = [NavItem("Home", url_for("core.home"), order=0)]
+    if user is None:
+        return [*items, NavItem("Sign in", url_for("auth.signin"), order=1000)]
+    if has_permission(user, "members.view"):
+        items.append(NavItem("Members", url_for("organise.members"), order=900))
+    items.append(NavItem("Account", url_for("auth.account"), order=990))
+    items.append(NavItem("Sign out", url_for("auth.signout"), order=1000))
+    return items
+
+
+@hookimpl
+def campaignkit_permissions():
+    """Core's permissions: seeing and vetting members, invitations, API tokens, roles."""
+    return CORE_PERMISSIONS

@@ -107,3 +107,20 @@ def campaignkit_share_targets(url: str, text: str) -> list[ShareTarget]:
     Called when a page shows share buttons. Each target's ``href`` must be
     built from the given url and text only. A plugin that raises is skipped.
     """
+
+
+# ---------------------------------------------------------------- people
+
+
+@hookspec
+def campaignkit_permissions() -> dict[str, list[str]]:
+    """Declare permissions: return ``{permission name: [roles that hold it]}``.
+
+    Called once while the app is built. Roles are ``supporter``, ``volunteer``,
+    ``host``, ``organiser``, ``moderator``, ``producer`` and ``admin``; admin
+    holds every permission without being listed. Name permissions
+    ``<plugin>.<action>`` (``pledges.export``) and guard views with
+    ``campaignkit.core.require_permission("pledges.export")``. When several
+    plugins declare the same permission, the roles are merged. An unknown
+    role or a malformed result stops start-up with a message naming the plugin.
+    """

@@ -24,6 +24,20 @@ Files here override the kit, the theme, plugins and core, in that order.
 """
 
 
+OPTIONAL_SECTIONS = """\
+Mail: without a [mail] host, messages are written to outbox/ as .eml files.
+[mail]
+host = "smtp.example.org"
+port = 587
+username = "campaign@example.org"
+starttls = true
+from_address = "Our campaign <campaign@example.org>"
+password: set CAMPAIGNKIT_MAIL_PASSWORD (or password = "..." here)
+
+[accounts]
+require_approval = true  # organisers approve new members first"""
+
+
 def render_config(
     name: str,
     kit: str,
@@ -59,6 +73,9 @@ def render_config(
     server = tomlkit.table()
     server.add("trusted_proxy_hops", 0)
     document.add("server", server)
+    document.add(tomlkit.nl())
+    for line in OPTIONAL_SECTIONS.splitlines():
+        document.add(tomlkit.comment(line))
     return tomlkit.dumps(document)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_login import current_user
 from markupsafe import Markup
 
 from campaignkit.core.registry import call_each
@@ -53,9 +54,22 @@ def contributed_items(plugin: str, hook: str, contributed: object, kind: type) -
     return [item for item in items if isinstance(item, kind)]
 
 
+def signed_in_user() -> object | None:
+    """The signed-in user of this request, or None when nobody is signed in."""
+    if not has_request_context() or not hasattr(current_app, "login_manager"):
+        return None
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None
+
+
 def nav_items(user: object = None) -> list[NavItem]:
-    """Every plugin's navigation links, sorted; a plugin that fails is logged and left out."""
+    """Every plugin's navigation links for ``user`` (default: whoever is signed in), sorted.
+
+    A plugin that raises is left out.
+    """
     manager = current_app.extensions["campaignkit"].manager
+    if user is None:
+        user = signed_in_user()
     items: list[NavItem] = []
     for plugin, contributed in call_each(manager, "campaignkit_nav_items", user=user):
         items.extend(contributed_items(plugin, "campaignkit_nav_items", contributed, NavItem))

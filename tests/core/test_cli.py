@@ -55,7 +55,7 @@ def read_toml(path: Path) -> dict:
 
 @pytest.fixture
 def entry_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Install test plugins from tests/test_plugins through the ``campaignkit`` entry-point group."""
+    """Install tests/test_plugins modules through the ``campaignkit`` entry-point group."""
     monkeypatch.syspath_prepend(str(PLUGINS_DIR))
 
     def install(**plugins: str) -> None:

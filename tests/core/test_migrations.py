@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
@@ -20,9 +21,26 @@ from campaignkit import hookimpl
 from campaignkit.cli import main
 from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
-from campaignkit.core.migrate import MigrationError, alembic_config, pending, upgrade
+from campaignkit.core.migrate import (
+    CORE_MIGRATIONS,
+    MigrationError,
+    alembic_config,
+    pending,
+    upgrade,
+)
 
 PLUGINS_DIR = Path(__file__).resolve().parents[1] / "test_plugins"
+#: Core's newest revision; the notes plugin branches off core_0001.
+CORE_HEAD = (
+    ScriptDirectory(str(CORE_MIGRATIONS), version_locations=[str(CORE_MIGRATIONS / "versions")])
+    .get_revision("core@head")
+    .revision
+)
+
+
+def heads(*plugin_heads: str) -> set[str]:
+    """The alembic_version rows expected: the plugin heads, plus core's head unless folded in."""
+    return set(plugin_heads) | ({CORE_HEAD} - {"core_0001"} if plugin_heads else {CORE_HEAD})
 
 
 @pytest.fixture
@@ -71,7 +89,7 @@ def test_db_upgrade_creates_core_tables_and_check_follows(open_app, cli):
     assert result.exit_code == 0, result.output
     assert "Database up to date" in result.output
     assert {"ck_jobs", "alembic_version"} <= _tables(app)
-    assert _recorded(app) == {"core_0001"}
+    assert _recorded(app) == heads()
     columns = {
         c["name"]
         for c in inspect(app.extensions["campaignkit"].database.engine).get_columns("ck_jobs")
@@ -81,7 +99,7 @@ def test_db_upgrade_creates_core_tables_and_check_follows(open_app, cli):
     assert result.exit_code == 0, result.output
     assert "is up to date" in result.output
     assert cli("db", "upgrade").exit_code == 0  # running it again changes nothing
-    assert _recorded(app) == {"core_0001"}
+    assert _recorded(app) == heads()
 
 
 def test_plugin_branch_runs_only_when_the_plugin_is_enabled(open_app, notes):
@@ -89,7 +107,7 @@ def test_plugin_branch_runs_only_when_the_plugin_is_enabled(open_app, notes):
     state = without.extensions["campaignkit"]
     assert upgrade(state.database, state.branches(), state.instance.enabled) == ["core"]
     assert "notes_note" not in _tables(without)
-    assert _recorded(without) == {"core_0001"}
+    assert _recorded(without) == heads()
 
     with_notes = open_app(extra_plugins=[("notes", notes)])
     state = with_notes.extensions["campaignkit"]
@@ -98,7 +116,7 @@ def test_plugin_branch_runs_only_when_the_plugin_is_enabled(open_app, notes):
     assert "notes_note" in _tables(with_notes)
     columns = {c["name"] for c in inspect(state.database.engine).get_columns("notes_note")}
     assert columns == {"id", "body", "parent_id"}
-    assert _recorded(with_notes) == {"notes_0002"}  # Alembic folds core_0001 into it
+    assert _recorded(with_notes) == heads("notes_0002")  # Alembic folds core_0001 into it
 
 
 def test_pending_reports_the_branch_that_is_behind(open_app, notes):
@@ -109,11 +127,11 @@ def test_pending_reports_the_branch_that_is_behind(open_app, notes):
     command.upgrade(config, "core@head")
     assert _pending(app) == ["notes"]
     command.upgrade(config, "notes_0001")  # the plugin's first revision only
-    assert _recorded(app) == {"notes_0001"}
+    assert _recorded(app) == heads("notes_0001")
     assert _pending(app) == ["notes"]
     upgrade(state.database, state.branches(), state.instance.enabled)
     assert _pending(app) == []
-    assert _recorded(app) == {"notes_0002"}
+    assert _recorded(app) == heads("notes_0002")
 
 
 def test_disabling_a_plugin_after_its_migration_keeps_the_database_usable(
@@ -126,7 +144,7 @@ def test_disabling_a_plugin_after_its_migration_keeps_the_database_usable(
     # The plugin is gone: its revision is still recorded, but no folder holds it.
     without = make_app()  # runs upgrade(), which must not trip over notes_0002
     assert _pending(without) == []
-    assert _recorded(without) == {"notes_0002"}
+    assert _recorded(without) == heads("notes_0002")
     result = cli("db", "upgrade")
     assert result.exit_code == 0, result.output
     result = cli("check")

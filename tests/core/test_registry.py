@@ -330,4 +330,7 @@ def test_hooks_implemented_lists_hook_names():
         "campaignkit_share_targets",
         "campaignkit_template_slots",
     } <= set(hooks_implemented(manager, "share"))
-    assert hooks_implemented(manager, "core") == ["campaignkit_nav_items"]
+    assert hooks_implemented(manager, "core") == [
+        "campaignkit_nav_items",
+        "campaignkit_permissions",
+    ]

@@ -1,0 +1,164 @@
+"""Account operations shared by the pages and the command line.
+
+Every change goes through ``write_session()``; the functions take and return
+plain values (ids, emails) so callers never hold a row across transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from campaignkit.core.auth.models import APPROVED, PENDING, User, utcnow
+from campaignkit.core.auth.passwords import hash_password
+from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
+from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
+from campaignkit.core.mail import MailError, send_mail
+from campaignkit.core.session import db_session, write_session
+
+log = logging.getLogger(__name__)
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(Exception):
+    """An account operation that cannot be done; the message is for the person."""
+
+
+def normalise_email(email: str) -> str:
+    """An email address as stored: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def valid_email(email: str) -> bool:
+    """True for something shaped like an email address."""
+    return len(email) <= 320 and EMAIL_PATTERN.match(email) is not None
+
+
+def find_user(email: str) -> User | None:
+    """The user with this email address, if any."""
+    return db_session().scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def load_user(user_id: object) -> User | None:
+    """A user by id (None for anything that is not an existing id)."""
+    try:
+        number = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return db_session().get(User, number) if 0 < number < 2**31 else None
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the user whose id *and* session version match the cookie."""
+    user_id, _, version = str(session_id).partition(":")
+    user = load_user(user_id)
+    if user is None or not user.is_active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def create_user(
+    email: str,
+    password: str | None,
+    role: str = DEFAULT_ROLE,
+    *,
+    approved: bool = True,
+    verified: bool = False,
+    joined_via: str = "signup",
+) -> User:
+    """Create a user and return it; raises AccountError for a taken or bad address."""
+    email = normalise_email(email)
+    if not valid_email(email):
+        raise AccountError("Enter a valid email address.")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role '{role}' (roles: {', '.join(ROLES)}).")
+    hashed = hash_password(auth_state().hasher, password) if password else None
+    try:
+        with write_session() as session:
+            user = User(
+                email=email,
+                password_hash=hashed,
+                role=role,
+                approval=APPROVED if approved else PENDING,
+                session_version=1,
+                email_verified_at=utcnow() if verified else None,
+                joined_via=joined_via,
+                created_at=utcnow(),
+            )
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise AccountError("An account with that email address already exists.") from None
+    return user
+
+
+def set_password(user_id: int, password: str) -> User:
+    """Set a new password and end every session of the user; returns the updated user."""
+    hashed = hash_password(auth_state().hasher, password)
+    with write_session() as session:
+        user = session.get(User, user_id)
+        user.password_hash = hashed
+        user.session_version += 1
+        if user.email_verified_at is None:
+            # A reset link reached the address, so the address is proven.
+            user.email_verified_at = utcnow()
+    return user
+
+
+def end_all_sessions(user_id: int) -> User:
+    """Sign the user out everywhere by raising the session version."""
+    with write_session() as session:
+        user = session.get(User, user_id)
+        user.session_version += 1
+    return user
+
+
+def set_role(user_id: int, role: str) -> None:
+    """Give a user another role."""
+    if role not in ROLES:
+        raise AccountError(f"Unknown role '{role}' (roles: {', '.join(ROLES)}).")
+    with write_session() as session:
+        session.get(User, user_id).role = role
+
+
+def _send(to: str, subject: str, body: str) -> bool:
+    try:
+        send_mail(to, subject, body)
+    except MailError:
+        log.exception("could not send %r", subject)
+        return False
+    return True
+
+
+def send_verification(user: User) -> bool:
+    """Mail a link that proves the address; returns False if the mail could not be sent."""
+    link = url_for("auth.verify", token=make_link_token(user, VERIFY), _external=True)
+    hours = auth_state().settings.verify_hours
+    name = current_app.extensions["campaignkit"].instance.config.campaign.name
+    body = (
+        f"Please confirm your email address for {name} by opening this link:\n\n{link}\n\n"
+        f"The link works once and for {hours} hours. If you did not sign up, ignore this mail."
+    )
+    return _send(user.email, f"Confirm your email address for {name}", body)
+
+
+def send_reset(user: User, *, welcome: bool = False) -> bool:
+    """Mail a link to set a new password; returns False if the mail could not be sent."""
+    link = url_for("auth.reset", token=make_link_token(user, RESET), _external=True)
+    minutes = auth_state().settings.reset_minutes
+    name = current_app.extensions["campaignkit"].instance.config.campaign.name
+    opening = (
+        f"An account for {name} has been made for you. Choose your password here:"
+        if welcome
+        else f"Someone asked to reset the password of your {name} account. To choose a new one:"
+    )
+    body = (
+        f"{opening}\n\n{link}\n\nThe link works once and for {minutes} minutes. "
+        "If you did not ask for this, ignore this mail; your password stays as it is."
+    )
+    return _send(user.email, f"Set your password for {name}", body)

@@ -1,0 +1,61 @@
+"""``campaignkit users``: create (password on stdin or a mailed link), list, set-role."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from campaignkit.testing import TEST_PASSWORD
+
+
+def test_create_with_a_password_from_stdin_then_sign_in(app, cli, login):  # noqa: ANN001
+    result = cli(
+        "users", "create", "Admin@Example.org", "--role", "admin", "--password-stdin",
+        input=TEST_PASSWORD + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Created admin@example.org (admin)" in result.output
+    client = app.test_client()
+    login(client, "admin@example.org")
+    assert client.get("/organise/members").status_code == 200
+
+
+def test_create_without_a_password_mails_a_set_password_link(app, cli, csrf_token, login, mailbox):  # noqa: ANN001
+    result = cli("users", "create", "organiser@example.org", "--role", "organiser")
+    assert result.exit_code == 0, result.output
+    link = mailbox.last_link("organiser@example.org")
+    assert link.startswith("http://127.0.0.1:5000/reset/")
+    client = app.test_client()
+    data = {
+        "password": TEST_PASSWORD,
+        "confirm_password": TEST_PASSWORD,
+        "csrf_token": csrf_token(client),
+    }
+    assert client.post(urlsplit(link).path, data=data).status_code == 302
+    login(app.test_client(), "organiser@example.org")
+
+
+def test_list_and_set_role(app, cli):  # noqa: ANN001
+    cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
+    assert cli("users", "set-role", "a@example.org", "moderator").exit_code == 0
+    listing = cli("users", "list").output
+    assert "a@example.org" in listing and "moderator" in listing and "approved" in listing
+
+
+def test_bad_input_is_refused_without_change(app, cli):  # noqa: ANN001
+    weak = cli("users", "create", "a@example.org", "--password-stdin", input="pass\n")
+    assert weak.exit_code != 0 and "at least 8" in weak.output
+    common = cli("users", "create", "a@example.org", "--password-stdin", input="password123\n")
+    assert common.exit_code != 0 and "most common" in common.output
+    assert "No accounts yet" in cli("users", "list").output
+    bad_role = cli("users", "create", "a@example.org", "--role", "emperor")
+    assert bad_role.exit_code == 2 and "emperor" in bad_role.output
+    missing = cli("users", "set-role", "nobody@example.org", "admin")
+    assert missing.exit_code == 1 and "No account has the address" in missing.output
+    cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
+    again = cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_check_compiles_the_account_templates(app, cli):  # noqa: ANN001
+    result = cli("check")
+    assert result.exit_code == 0, result.output
