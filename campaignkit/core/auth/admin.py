@@ -127,13 +127,7 @@ def invites():
 @require_permission("invites.manage")
 def revoke_invite(invite_id: int):
     """Withdraw an invitation link."""
-    with write_session() as session:
-        invite = session.get(Invite, invite_id)
-        if invite is None:
-            abort(404)
-        invite.revoked_at = invite.revoked_at or utcnow()
-    flash("The invitation is withdrawn.", "success")
-    return redirect(url_for("organise.invites"))
+    return _revoke(Invite, invite_id, "The invitation is withdrawn.", "organise.invites")
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -170,13 +164,18 @@ def tokens():
 @require_permission("tokens.manage")
 def revoke_token(token_id: int):
     """Revoke an API token; it stops working at once."""
+    return _revoke(ApiToken, token_id, "The token is revoked.", "organise.tokens")
+
+
+def _revoke(model: type, row_id: int, done: str, back_to: str):  # noqa: ANN202 - a redirect
+    """Mark an invitation or token revoked (once; a second revoke keeps the first time)."""
     with write_session() as session:
-        token = session.get(ApiToken, token_id)
-        if token is None:
+        row = session.get(model, row_id)
+        if row is None:
             abort(404)
-        token.revoked_at = token.revoked_at or utcnow()
-    flash("The token is revoked.", "success")
-    return redirect(url_for("organise.tokens"))
+        row.revoked_at = row.revoked_at or utcnow()
+    flash(done, "success")
+    return redirect(url_for(back_to))
 
 
 @api_bp.get("/members")
