@@ -19,36 +19,46 @@ from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError
 from campaignkit.core.db import Model
+from campaignkit.core.geo import GeocodeError, Place, SeatRef, geocode, seat_at
 from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
+from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
 from campaignkit.core.registry import PluginError
 from campaignkit.core.session import db_session, write_session
 from campaignkit.core.settings import campaign_name, kit, plugin_settings
 from campaignkit.core.share import ShareTarget
 
 __all__ = [
-    "ROLES",
     "ConfigError",
+    "ConsentRecord",
+    "GeocodeError",
     "JobHandle",
     "MailError",
     "Model",
     "NavItem",
+    "Place",
     "PluginError",
     "Progress",
+    "ROLES",
+    "SeatRef",
     "ShareTarget",
     "access_rule",
     "campaign_name",
+    "consents_of",
     "current_member_approved",
     "current_user",
     "db_session",
+    "geocode",
     "has_permission",
     "instance_app",
     "job",
     "kit",
     "members_only",
     "plugin_settings",
+    "record_consent",
     "require_permission",
+    "seat_at",
     "send_mail",
     "signin_required",
     "write_session",

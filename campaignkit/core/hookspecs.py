@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from huey import Huey
     from pydantic import BaseModel
 
+    from campaignkit.core.geo import Place, SeatRef
     from campaignkit.core.pages import NavItem
     from campaignkit.core.share import ShareTarget
 
@@ -106,6 +107,31 @@ def campaignkit_share_targets(url: str, text: str) -> list[ShareTarget]:
 
     Called when a page shows share buttons. Each target's ``href`` must be
     built from the given url and text only. A plugin that raises is skipped.
+    """
+
+
+# ---------------------------------------------------------------- geography
+
+
+@hookspec(firstresult=True)
+def campaignkit_geocode(query: str) -> Place | None:
+    """Turn a postcode (or other place text a person typed) into a ``Place``.
+
+    Called whenever core or a plugin needs a position for what someone typed,
+    through ``campaignkit.core.geocode``. Stops at the first non-None result,
+    so enable precise sources first. Return None for a query you know nothing
+    about; raise ``campaignkit.core.GeocodeError`` with a message for the
+    person when the query is invalid or not covered.
+    """
+
+
+@hookspec(firstresult=True)
+def campaignkit_seat_at(lat: float, lon: float) -> SeatRef | None:
+    """Return the seat (electoral area) a position lies in, or None.
+
+    Called when something with a position (an event, a signature) needs its
+    seat, through ``campaignkit.core.seat_at``. Stops at the first non-None
+    result. Answer from boundaries (point in polygon), not the nearest centre.
     """
 
 
