@@ -27,6 +27,7 @@ from campaignkit.core.auth.models import User
 from campaignkit.core.auth.roles import auth_state
 from campaignkit.core.auth.throttle import failure_key
 from campaignkit.core.db import BUSY_TIMEOUT_MS
+from campaignkit.core.mail import remove_from_outbox
 from campaignkit.core.privacy.consent import ConsentRecord
 from campaignkit.core.privacy.models import ErasureRecord
 from campaignkit.core.privacy.subject import DataSubject, subject_for, subject_hash
@@ -133,8 +134,9 @@ def _restore_log_entries(session: Session) -> set[str]:
 
 
 def _after_erasure(subject: DataSubject) -> None:
-    """Outside the transaction: forget Redis throttle keys, flush SQLite's write-ahead log."""
+    """After the commit: Redis throttle keys, mail left in ``outbox/``, SQLite's write-ahead log."""
     state = current_app.extensions["campaignkit"]
+    remove_from_outbox(state.instance.path, subject.email)
     try:
         auth_state().throttle.store.clear(failure_key("account", subject.email))
     except Exception:  # noqa: BLE001 - the rows are erased; a stale counter expires anyway

@@ -13,7 +13,7 @@ from privacy_helpers import store_everywhere, traces
 from sqlalchemy import func, select
 
 from campaignkit import hookimpl
-from campaignkit.core import PluginError, db_session, write_session
+from campaignkit.core import PluginError, db_session, send_mail, write_session
 from campaignkit.core.auth.models import SigninFailure, User
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.privacy.erasure import LEDGER_FILE, erase_person
@@ -116,3 +116,27 @@ def test_erasing_someone_with_no_data_is_logged(app):  # noqa: ANN001
     assert counts == {"petition": 0, "core": 0}
     logged = subject_hash("nobody@example.org", app.config["SECRET_KEY"])
     assert _count(app, ErasureRecord, ErasureRecord.subject_hash == logged) == 1
+
+
+def test_an_admin_erases_someone_by_address(app, instance, petition, make_user, login, csrf_token):  # noqa: ANN001
+    user = make_user(EMAIL)
+    store_everywhere(app, petition, user.id, EMAIL)
+    with app.test_request_context():
+        send_mail(EMAIL, "Welcome", "Hello Ada")
+    assert len(list((instance / "outbox").glob("*.eml"))) == 1
+    admin = make_user("admin@example.org", "admin")
+    desk = app.test_client()
+    login(desk, admin)
+    form = {"email": EMAIL, "action": "erase", "csrf_token": csrf_token(desk)}
+    unconfirmed = desk.post("/organise/privacy", data=form)
+    assert unconfirmed.status_code == 400 and _count(app, User) == 2
+    done = desk.post("/organise/privacy", data={**form, "confirm_email": EMAIL.upper()})
+    assert done.status_code == 302
+    assert "rows changed" in desk.get("/organise/privacy").get_data(as_text=True)
+    assert list((instance / "outbox").glob("*.eml")) == []
+    with app.app_context():
+        [entry] = db_session().scalars(select(ErasureRecord)).all()
+    assert entry.requested_by == f"organiser:{admin.id}"
+    log_page = desk.get("/organise/privacy/log").get_data(as_text=True)
+    assert entry.subject_hash[:16] in log_page and EMAIL not in log_page
+    assert traces(app, instance, EMAIL) == []

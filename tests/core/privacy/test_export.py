@@ -81,6 +81,8 @@ def test_organisers_export_and_read_the_log(app, petition, make_user, login, csr
     assert "petition CSV: all signatures" in page and "admin@example.org" in page
     assert EMAIL not in page
     assert desk.get("/organise/privacy/log").status_code == 200
+    assert len(desk.get("/api/members").json["members"]) == 3
+    assert _exports(app)[-1].what.startswith("members list (API") and _exports(app)[-1].rows == 3
     supporter = app.test_client()
     login(supporter, make_user("supporter@example.org"))
     assert supporter.get("/organise/privacy/log").status_code == 403
