@@ -8,6 +8,7 @@ a campaign says something about their politics.
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -35,6 +36,7 @@ from campaignkit.core.session import db_session, write_session
 #: The purpose a sign-up's consent record names.
 SIGNUP_PURPOSE = "account"
 NO_CONSENT = "Tick the box to agree, or we cannot make an account for you."
+WORDING_CHANGED = "The words you agree to have just changed. Read them again and tick the box."
 CHECK_INBOX = "Check your inbox: we have sent you a link to confirm your address. Then sign in."
 INVITE_UNUSABLE = "This invitation link has expired, been used up or withdrawn."
 
@@ -71,10 +73,20 @@ def signup_consent() -> tuple[str, str]:
     return wording, settings.signup_consent_version
 
 
+def wording_digest(wording: str) -> str:
+    """A short digest of consent wording, sent with the form to prove which words were shown."""
+    return hashlib.sha256(wording.encode()).hexdigest()[:16]
+
+
 def _signup_page(email: str, error: str | None, token: str | None, status: int = 200):  # noqa: ANN202
     wording, _version = signup_consent()
     page = render_template(
-        "auth/signup.html", email=email, error=error, token=token, consent_text=wording
+        "auth/signup.html",
+        email=email,
+        error=error,
+        token=token,
+        consent_text=wording,
+        consent_digest=wording_digest(wording),
     )
     return page, status
 
@@ -87,6 +99,9 @@ def _signup_problem(email: str, password: str) -> str | None:
         problem = "The two passwords are not the same."
     if problem is None and request.form.get("consent") != "yes":
         problem = NO_CONSENT
+    shown = request.form.get("consent_wording")
+    if problem is None and shown is not None and shown != wording_digest(signup_consent()[0]):
+        problem = WORDING_CHANGED  # the form was loaded before [privacy] signup_consent changed
     return problem
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from campaignkit import hookimpl
 from campaignkit.core import PluginError, db_session, send_mail, write_session
 from campaignkit.core.auth.models import SigninFailure, User
+from campaignkit.core.db import SQLITE_FILE
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.privacy.erasure import LEDGER_FILE, erase_person
 from campaignkit.core.privacy.models import ErasureRecord
@@ -55,6 +56,9 @@ def test_erasing_my_account_leaves_my_address_nowhere(
     erased = client.post("/account/erase", data={**form, "csrf_token": csrf_token(client)})
     assert erased.status_code == 200 and "is erased" in erased.get_data(as_text=True)
     assert client.get("/account").status_code == 302  # signed out
+    wal = instance / f"{SQLITE_FILE}-wal"
+    if app.extensions["campaignkit"].database.is_sqlite:
+        assert wal.stat().st_size == 0  # the erasure checkpointed the write-ahead log itself
 
     assert traces(app, instance, EMAIL) == []
     assert traces(app, instance, "Ada Lovelace") != []  # the other signer's rows keep theirs

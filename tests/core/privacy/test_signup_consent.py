@@ -46,7 +46,12 @@ def test_sign_up_records_the_exact_words_shown(app, client, csrf_token):  # noqa
     with app.app_context():
         assert db_session().scalars(select(User)).all() == []
 
-    response = client.post("/signup", data=_form(csrf_token(client), consent="yes"))
+    digest = re.search(r'name="consent_wording" value="([0-9a-f]+)"', page).group(1)
+    stale = _form(csrf_token(client), consent="yes", consent_wording="0" * 16)
+    changed = client.post("/signup", data=stale)
+    assert changed.status_code == 400 and "have just changed" in changed.get_data(as_text=True)
+    fresh = _form(csrf_token(client), consent="yes", consent_wording=digest)
+    response = client.post("/signup", data=fresh)
     assert response.status_code == 302
     with app.app_context():
         user = db_session().scalars(select(User)).one()
