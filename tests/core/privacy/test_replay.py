@@ -31,6 +31,9 @@ def test_replay_after_restoring_a_backup(app, instance, cli, petition, make_user
     backup = instance.parent / "backup.sqlite3"
     shutil.copy(instance / SQLITE_FILE, backup)
 
+    declined = cli("privacy", "erase", EMAIL, input="n\n")
+    assert declined.exit_code == 1 and "Aborted" in declined.output
+    assert _erasures(app) == 0
     erased = cli("privacy", "erase", EMAIL, "--yes")
     assert erased.exit_code == 0, erased.output
     assert "petition: 2" in erased.output
