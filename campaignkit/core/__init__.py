@@ -24,6 +24,8 @@ from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
 from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
+from campaignkit.core.privacy.export import log_export
+from campaignkit.core.privacy.subject import DataSubject
 from campaignkit.core.registry import PluginError
 from campaignkit.core.session import db_session, write_session
 from campaignkit.core.settings import campaign_name, kit, plugin_settings
@@ -32,6 +34,7 @@ from campaignkit.core.share import ShareTarget
 __all__ = [
     "ConfigError",
     "ConsentRecord",
+    "DataSubject",
     "GeocodeError",
     "JobHandle",
     "MailError",
@@ -54,6 +57,7 @@ __all__ = [
     "instance_app",
     "job",
     "kit",
+    "log_export",
     "members_only",
     "plugin_settings",
     "record_consent",

@@ -136,6 +136,21 @@ class AccountsSection(_Section):
         return value
 
 
+class PrivacySection(_Section):
+    """``[privacy]``: the consent asked for at sign-up and how long personal data is kept."""
+
+    #: The words beside the unticked sign-up box; ``{campaign}`` is the campaign's name.
+    signup_consent: str = (
+        "I agree that {campaign} keeps my email address and account details to run my "
+        "account, as its privacy notice describes. I can download or erase them at any time."
+    )
+    #: Change this whenever the wording changes, so each record says which words were shown.
+    signup_consent_version: str = Field(default="1", min_length=1, max_length=40)
+    #: Personal data older than this many days is purged by ``campaignkit privacy purge``
+    #: (0: never); a plugin's own ``retention_days`` setting overrides it for that plugin.
+    retention_days: int = Field(default=730, ge=0, le=36_500)
+
+
 class CampaignConfig(_Section):
     """The whole of ``campaign.toml`` after validation."""
 
@@ -143,6 +158,7 @@ class CampaignConfig(_Section):
     server: ServerSection = ServerSection()
     mail: MailSection = MailSection()
     accounts: AccountsSection = AccountsSection()
+    privacy: PrivacySection = PrivacySection()
     plugins: Mapping[str, Mapping[str, Any]] = Field(default_factory=lambda: MappingProxyType({}))
 
     @field_validator("plugins", mode="after")

@@ -8,6 +8,7 @@ from campaignkit import hookimpl
 from campaignkit.core.auth.access import has_permission
 from campaignkit.core.auth.roles import CORE_PERMISSIONS
 from campaignkit.core.pages import NavItem
+from campaignkit.core.privacy import core_data
 
 
 @hookimpl
@@ -18,6 +19,10 @@ def campaignkit_nav_items(user):
         return [*items, NavItem("Sign in", url_for("auth.signin"), order=1000)]
     if has_permission(user, "members.view"):
         items.append(NavItem("Members", url_for("organise.members"), order=900))
+    if has_permission(user, "privacy.manage"):
+        items.append(NavItem("Privacy", url_for("privacy.organise"), order=950))
+    elif has_permission(user, "privacy.audit"):
+        items.append(NavItem("Privacy", url_for("privacy.audit_log"), order=950))
     items.append(NavItem("Account", url_for("auth.account"), order=990))
     items.append(NavItem("Sign out", url_for("auth.signout"), order=1000))
     return items
@@ -27,3 +32,21 @@ def campaignkit_nav_items(user):
 def campaignkit_permissions():
     """Core's permissions: seeing and vetting members, invitations, API tokens, roles."""
     return CORE_PERMISSIONS
+
+
+@hookimpl
+def campaignkit_personal_data(subject, session):
+    """Core's data about a person: account, consents, invitations, tokens, exports made."""
+    return core_data.personal_data(subject, session)
+
+
+@hookimpl
+def campaignkit_erase_personal_data(subject, session):
+    """Erase core's data about a person; runs after every plugin's, deleting the account."""
+    return core_data.erase(subject, session)
+
+
+@hookimpl
+def campaignkit_purge_personal_data(older_than, session):
+    """Remove old sign-in failures and dead invitations."""
+    return core_data.purge(older_than, session)

@@ -1,7 +1,7 @@
 """Database access: one engine per app, sessions per request, safe writers.
 
-SQLite is the default (a file in the instance) with WAL, a busy timeout and
-foreign keys on. Reads use ordinary deferred transactions; writes go through
+SQLite is the default (a file in the instance) with WAL, a busy timeout,
+foreign keys and ``secure_delete`` on. Reads use ordinary deferred transactions; writes go through
 ``Database.write()``, which on SQLite starts with ``BEGIN IMMEDIATE`` so two
 writers queue on the busy timeout instead of deadlocking when a read lock
 would have to be upgraded. PostgreSQL is used when a ``postgresql://`` URL is
@@ -58,6 +58,9 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Overwrite deleted content with zeros, so erased personal data leaves no trace
+        # in free pages or free space inside pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -13,13 +13,17 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import click
     from flask import Blueprint
     from huey import Huey
     from pydantic import BaseModel
+    from sqlalchemy.orm import Session
 
     from campaignkit.core.geo import Place, SeatRef
     from campaignkit.core.pages import NavItem
+    from campaignkit.core.privacy.subject import DataSubject
     from campaignkit.core.share import ShareTarget
 
 hookspec = pluggy.HookspecMarker("campaignkit")
@@ -149,4 +153,45 @@ def campaignkit_permissions() -> dict[str, list[str]]:
     ``campaignkit.core.require_permission("pledges.export")``. When several
     plugins declare the same permission, the roles are merged. An unknown
     role or a malformed result stops start-up with a message naming the plugin.
+    """
+
+
+@hookspec
+def campaignkit_personal_data(subject: DataSubject, session: Session) -> dict[str, Any] | None:
+    """Return everything this plugin stores about ``subject``, as JSON-ready data.
+
+    Called for a person's data export (``/account/data``, the organiser's
+    privacy page, ``campaignkit privacy export``) with a ``DataSubject``
+    (normalised ``email``, ``user_id`` or None) and a read session. Return a
+    dict of lists of records (dates may be ``datetime`` objects); it becomes
+    ``<plugin>.json`` in the zip. Return None when the plugin stores nothing
+    about anyone. A plugin that raises stops the export with its name.
+    """
+
+
+@hookspec
+def campaignkit_erase_personal_data(subject: DataSubject, session: Session) -> int | None:
+    """Erase or anonymise every row this plugin holds about ``subject``; return how many.
+
+    Called when a person's data is erased, and again for each logged
+    erasure by ``campaignkit privacy replay-erasures`` after a backup is
+    restored, so it must be idempotent. ``session`` is the one write
+    transaction shared by every plugin: change rows through it and do not
+    commit. Leave no copy of the address, name, phone or free text; keep
+    only what aggregate counts need (an anonymised signature still counts).
+    Core runs last and deletes the account row, so null or delete every
+    reference to ``subject.user_id`` here. If any plugin raises, nothing is
+    erased and the error names the plugin.
+    """
+
+
+@hookspec
+def campaignkit_purge_personal_data(older_than: datetime, session: Session) -> int | None:
+    """Erase personal data stored before ``older_than``; return how many rows changed.
+
+    Called by ``campaignkit privacy purge``, in a write transaction of the
+    plugin's own (rolled back with ``--dry-run``). ``older_than`` comes from
+    the plugin's own ``retention_days`` setting if its settings schema has
+    one, else from ``[privacy] retention_days``; with 0 days the plugin is
+    not called. Anonymise as for an erasure.
     """

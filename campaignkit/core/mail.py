@@ -62,6 +62,18 @@ def write_to_outbox(instance_dir: Path, message: EmailMessage) -> Path:
     return path
 
 
+def remove_from_outbox(instance_dir: Path, email: str) -> int:
+    """Delete the ``outbox/`` messages that mention an address (an erasure); returns how many."""
+    folder = Path(instance_dir) / OUTBOX
+    needle = email.strip().lower().encode()
+    removed = 0
+    for path in folder.glob("*.eml") if folder.is_dir() else []:
+        if needle in path.read_bytes().lower():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def send_smtp(settings: MailSection, message: EmailMessage) -> None:
     """Hand a message to the configured SMTP server; raises MailError on any failure."""
     try:

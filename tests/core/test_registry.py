@@ -331,6 +331,9 @@ def test_hooks_implemented_lists_hook_names():
         "campaignkit_template_slots",
     } <= set(hooks_implemented(manager, "share"))
     assert hooks_implemented(manager, "core") == [
+        "campaignkit_erase_personal_data",
         "campaignkit_nav_items",
         "campaignkit_permissions",
+        "campaignkit_personal_data",
+        "campaignkit_purge_personal_data",
     ]

@@ -18,6 +18,7 @@ from campaignkit.core.auth.passwords import hash_password
 from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
 from campaignkit.core.mail import MailError, send_mail
+from campaignkit.core.privacy.consent import record_consent
 from campaignkit.core.session import db_session, write_session
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,13 @@ def create_user(
     approved: bool = True,
     verified: bool = False,
     joined_via: str = "signup",
+    consent: dict[str, str] | None = None,
 ) -> User:
-    """Create a user and return it; raises AccountError for a taken or bad address."""
+    """Create a user and return it; raises AccountError for a taken or bad address.
+
+    ``consent`` (``record_consent``'s keyword arguments but the address) is
+    recorded in the same transaction as the account.
+    """
     email = normalise_email(email)
     if not valid_email(email):
         raise AccountError("Enter a valid email address.")
@@ -92,6 +98,8 @@ def create_user(
             )
             session.add(user)
             session.flush()
+            if consent is not None:
+                record_consent(session, email=email, user_id=user.id, **consent)
     except IntegrityError:
         raise AccountError("An account with that email address already exists.") from None
     return user

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import select
 
-from campaignkit.core.auth.access import has_permission, require_permission
+from campaignkit.core.auth.access import api_token_user, has_permission, require_permission
 from campaignkit.core.auth.accounts import AccountError, load_user, set_role
 from campaignkit.core.auth.models import (
     APPROVED,
@@ -25,6 +25,7 @@ from campaignkit.core.auth.models import (
 )
 from campaignkit.core.auth.roles import ROLES, auth_state, permissions_of
 from campaignkit.core.auth.tokens import hash_secret, new_secret
+from campaignkit.core.privacy.export import log_export
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
@@ -183,6 +184,10 @@ def _revoke(model: type, row_id: int, done: str, back_to: str):  # noqa: ANN202 
 def api_members():
     """Every account: id, email, role, approval state and whether the address is confirmed."""
     users = db_session().scalars(select(User).order_by(User.id)).all()
+    via_token = api_token_user()
+    who = via_token[1].id if via_token is not None else current_user.id
+    with write_session() as session:
+        log_export(session, who, "members list (API: email, role, approval)", len(users))
     return jsonify(
         members=[
             {

@@ -8,9 +8,10 @@ a campaign says something about their politics.
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select, update
 
 from campaignkit.core.auth.accounts import (
@@ -32,6 +33,10 @@ from campaignkit.core.auth.views import bp, start_session
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.session import db_session, write_session
 
+#: The purpose a sign-up's consent record names.
+SIGNUP_PURPOSE = "account"
+NO_CONSENT = "Tick the box to agree, or we cannot make an account for you."
+WORDING_CHANGED = "The words you agree to have just changed. Read them again and tick the box."
 CHECK_INBOX = "Check your inbox: we have sent you a link to confirm your address. Then sign in."
 INVITE_UNUSABLE = "This invitation link has expired, been used up or withdrawn."
 
@@ -60,12 +65,43 @@ def _use_invite(invite_id: int) -> bool:
     return result.rowcount == 1
 
 
+def signup_consent() -> tuple[str, str]:
+    """The exact words shown beside the sign-up box, and their version (``[privacy]``)."""
+    instance = current_app.extensions["campaignkit"].instance
+    settings = instance.config.privacy
+    wording = settings.signup_consent.replace("{campaign}", instance.config.campaign.name)
+    return wording, settings.signup_consent_version
+
+
+def wording_digest(wording: str) -> str:
+    """A short digest of consent wording, sent with the form to prove which words were shown."""
+    return hashlib.sha256(wording.encode()).hexdigest()[:16]
+
+
+def _signup_page(email: str, error: str | None, token: str | None, status: int = 200):  # noqa: ANN202
+    wording, _version = signup_consent()
+    page = render_template(
+        "auth/signup.html",
+        email=email,
+        error=error,
+        token=token,
+        consent_text=wording,
+        consent_digest=wording_digest(wording),
+    )
+    return page, status
+
+
 def _signup_problem(email: str, password: str) -> str | None:
     if not valid_email(email):
         return "Enter a valid email address."
     problem = password_problem(password, email)
     if problem is None and password != request.form.get("confirm_password", ""):
         problem = "The two passwords are not the same."
+    if problem is None and request.form.get("consent") != "yes":
+        problem = NO_CONSENT
+    shown = request.form.get("consent_wording")
+    if problem is None and shown is not None and shown != wording_digest(signup_consent()[0]):
+        problem = WORDING_CHANGED  # the form was loaded before [privacy] signup_consent changed
     return problem
 
 
@@ -92,11 +128,11 @@ def signup(token: str | None = None):
         abort(403, description="Joining is by invitation only. Ask an organiser for a link.")
     email = normalise_email(request.form.get("email", ""))
     if request.method == "GET":
-        return render_template("auth/signup.html", email="", error=None, token=token)
+        return _signup_page("", None, token)
     password = request.form.get("password", "")
     problem = _signup_problem(email, password)
     if problem is not None:
-        return render_template("auth/signup.html", email=email, error=problem, token=token), 400
+        return _signup_page(email, problem, token, 400)
     if find_user(email) is not None:
         _tell_owner_of_taken_address(email)
         flash(CHECK_INBOX, "success")
@@ -104,9 +140,21 @@ def signup(token: str | None = None):
     if invite is not None and not _use_invite(invite.id):
         abort(410, description=INVITE_UNUSABLE)
     approved = invite is not None or not settings.require_approval
+    wording, version = signup_consent()
+    consent = {
+        "purpose": SIGNUP_PURPOSE,
+        "wording": wording,
+        "version": version,
+        "source": "join (invitation)" if invite else "signup",
+        "method": "checkbox",
+    }
     try:
         user = create_user(
-            email, password, approved=approved, joined_via="invite" if invite else "signup"
+            email,
+            password,
+            approved=approved,
+            joined_via="invite" if invite else "signup",
+            consent=consent,
         )
     except AccountError:  # taken by a sign-up a moment ago: answer as above
         flash(CHECK_INBOX, "success")

@@ -30,6 +30,8 @@ CORE_PERMISSIONS: dict[str, list[str]] = {
     "members.roles": [],
     "invites.manage": ["organiser"],
     "tokens.manage": ["organiser"],
+    "privacy.manage": [],
+    "privacy.audit": ["organiser"],
 }
 
 

@@ -1,4 +1,4 @@
-"""Wiring accounts into the app: state, Flask-Login, blueprints and form rate limits."""
+"""Wiring accounts into the app: state, Flask-Login, blueprints (privacy pages too), rate limits."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from campaignkit.core.auth.roles import EXTENSION, AuthState, collect_permission
 from campaignkit.core.auth.throttle import make_throttle
 from campaignkit.core.db import Database
 from campaignkit.core.instance import Instance
+from campaignkit.core.privacy import views as privacy_views
 from campaignkit.core.security import limiter, namespace
 
 #: Endpoints whose POSTs are rate limited per address, and the setting holding the rate.
@@ -43,9 +44,9 @@ def configure(app: Flask, instance: Instance, database: Database) -> None:
     login.user_loader(load_session_user)
     login.login_view = "auth.signin"
     app.jinja_env.globals["has_permission"] = has_permission
-    for blueprint in (views.bp, admin.bp, admin.api_bp):
+    for blueprint in (views.bp, admin.bp, admin.api_bp, privacy_views.bp):
         app.register_blueprint(blueprint)
-    for name in (views.bp.name, admin.bp.name):
+    for name in (views.bp.name, admin.bp.name, privacy_views.bp.name):
         app.after_request_funcs.setdefault(name, []).append(_no_store)
     for endpoint, setting in LIMITED_FORMS.items():
         rate = getattr(settings, setting)

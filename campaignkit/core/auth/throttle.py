@@ -92,7 +92,8 @@ class RedisFailures:
         self.client.delete(self.prefix + key)
 
 
-def _key(kind: str, value: str) -> str:
+def failure_key(kind: str, value: str) -> str:
+    """The stored key for failures of an "account" (email) or an "address" (IP)."""
     return hashlib.sha256(f"{kind}:{value.strip().lower()}".encode()).hexdigest()
 
 
@@ -108,17 +109,19 @@ class SigninThrottle:
     def locked(self, email: str, address: str) -> bool:
         """True when this account or this address has too many recent failures."""
         return (
-            self.store.count(_key("account", email), self.window_s) >= self.per_account
-            or self.store.count(_key("address", address), self.window_s) >= self.per_address
+            self.store.count(failure_key("account", email), self.window_s) >= self.per_account
+            or self.store.count(failure_key("address", address), self.window_s) >= self.per_address
         )
 
     def failed(self, email: str, address: str) -> None:
         """Count a failed sign-in against the account and the address."""
-        self.store.add([_key("account", email), _key("address", address)], self.window_s)
+        self.store.add(
+            [failure_key("account", email), failure_key("address", address)], self.window_s
+        )
 
     def succeeded(self, email: str) -> None:
         """Forget the account's failures (the address's stay counted)."""
-        self.store.clear(_key("account", email))
+        self.store.clear(failure_key("account", email))
 
 
 def make_throttle(

@@ -86,6 +86,7 @@ def test_forms_without_a_csrf_token_are_refused(app, client, csrf_token, make_us
         "email": "x@example.org",
         "password": TEST_PASSWORD,
         "confirm_password": TEST_PASSWORD,
+        "consent": "yes",
     }
     assert client.post("/signup", data=signup).status_code == 400
     wrong = client.post("/signup", data={**signup, "csrf_token": "forged"})
@@ -149,6 +150,7 @@ def test_public_forms_are_rate_limited(client, csrf_token):  # noqa: ANN001
             "email": f"person{attempt}@example.org",
             "password": TEST_PASSWORD,
             "confirm_password": TEST_PASSWORD,
+            "consent": "yes",
             "csrf_token": csrf_token(client),
         }
         response = client.post("/signup", data=data)

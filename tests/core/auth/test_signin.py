@@ -32,6 +32,7 @@ def test_sign_up_confirm_and_sign_in(app, client, csrf_token, mailbox):  # noqa:
         "email": "New.Person@Example.org",
         "password": TEST_PASSWORD,
         "confirm_password": TEST_PASSWORD,
+        "consent": "yes",
         "csrf_token": csrf_token(client),
     }
     response = client.post("/signup", data=data)
@@ -61,6 +62,7 @@ def test_sign_up_with_a_taken_address_says_nothing_new(app, client, csrf_token, 
         "email": "taken@example.org",
         "password": NEW_PASSWORD,
         "confirm_password": NEW_PASSWORD,
+        "consent": "yes",
         "csrf_token": csrf_token(client),
     }
     response = client.post("/signup", data=data)
@@ -83,6 +85,7 @@ def test_sign_up_refuses_weak_passwords(app, client, csrf_token, password, messa
         "email": "weak@example.org",
         "password": password,
         "confirm_password": password,
+        "consent": "yes",
         "csrf_token": csrf_token(client),
     }
     response = client.post("/signup", data=data)

@@ -44,6 +44,7 @@ def _join(client, csrf_token, email: str, path: str = "/signup"):  # noqa: ANN00
         "email": email,
         "password": TEST_PASSWORD,
         "confirm_password": TEST_PASSWORD,
+        "consent": "yes",
         "csrf_token": csrf_token(client),
     }
     return client.post(path, data=data)
