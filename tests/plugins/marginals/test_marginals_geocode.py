@@ -28,7 +28,10 @@ def test_messages_for_invalid_unknown_and_northern_ireland(app):
     invalid = refusal(app, "not a postcode")
     assert invalid.kind == "invalid" and "is not a UK postcode" in invalid.message
     unknown = refusal(app, "ZZ9 9ZZ")
-    assert unknown.kind == "unknown" and "ZZ9 9ZZ looks like a postcode, but we have no record" in unknown.message
+    assert (
+        unknown.kind == "unknown"
+        and "ZZ9 9ZZ looks like a postcode, but we have no record" in unknown.message
+    )
     assert invalid.message != unknown.message
     ireland = refusal(app, "bt7 1nn")
     assert ireland.kind == "not-covered"
