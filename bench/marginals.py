@@ -10,7 +10,8 @@
     primary-key fetch of one seat's row (an imported result), both from the
     same database and session, identity map cleared each time.
 
-Run: ``python bench/marginals.py [--zip PATH] [--lookups N]``. Not part of the test run.
+Run: ``python bench/marginals.py [--zip PATH] [--lookups N] [--database-url URL]``
+(an empty PostgreSQL database instead of SQLite). Not part of the test run.
 """
 
 from __future__ import annotations
@@ -51,10 +52,12 @@ def run_measured(args: list[str]) -> tuple[float, float, str]:
     return elapsed, usage.ru_maxrss / 1024, output.strip()
 
 
-def make_instance(folder: Path) -> Path:
-    """A fresh UK instance with its database migrated."""
+def make_instance(folder: Path, database_url: str | None) -> Path:
+    """A fresh UK instance with its database migrated (SQLite unless a URL is given)."""
     instance = folder / "instance"
-    subprocess.run([CAMPAIGNKIT, "init", str(instance), "--kit", "uk"], check=True, stdout=-3)
+    init = [CAMPAIGNKIT, "init", str(instance), "--kit", "uk"]
+    init += ["--database-url", database_url] if database_url else []
+    subprocess.run(init, check=True, stdout=-3)
     subprocess.run([CAMPAIGNKIT, "--instance", str(instance), "db", "upgrade"], check=True)
     return instance
 
@@ -104,9 +107,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zip", type=Path, default=SHARED_UK / "codepo_gb.zip")
     parser.add_argument("--lookups", type=int, default=2000)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        instance = make_instance(Path(folder))
+        instance = make_instance(Path(folder), args.database_url)
         bench_import(instance, args.zip)
         bench_lookup(instance, args.lookups)
 
