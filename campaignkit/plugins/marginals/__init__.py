@@ -17,7 +17,6 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from campaignkit import hookimpl
-from campaignkit.core import kit, plugin_settings
 from campaignkit.plugins.marginals import views
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
@@ -41,11 +40,6 @@ class MarginalsSettings(BaseModel):
         if not 0 <= self.very_marginal_pct <= self.marginal_pct <= 100:
             raise ValueError("need 0 <= very_marginal_pct <= marginal_pct <= 100")
         return self
-
-
-def party() -> str | None:
-    """The party whose marginals these are: the settings' party, else the kit's."""
-    return plugin_settings("marginals").party or kit().election.get("party")
 
 
 @hookimpl

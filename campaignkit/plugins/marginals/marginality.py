@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaignkit.plugins.marginals.data import Result
+from campaignkit.core import db_session, kit, plugin_settings
+from campaignkit.plugins.marginals.data import Result, tables
 from campaignkit.plugins.marginals.models import ImportedResult
 
 DEFAULT_VERY_MARGINAL_PCT = 5.0
@@ -75,3 +76,20 @@ def imported_results(session: Session) -> dict[str, Result]:
 def current_results(kit_results: dict[str, Result], session: Session) -> dict[str, Result]:
     """The kit's results with any imported ones put in their place."""
     return {**kit_results, **imported_results(session)}
+
+
+def kit_party() -> str | None:
+    """The party whose marginals these are: the plugin settings' party, else the kit's."""
+    return plugin_settings("marginals").party or kit().election.get("party")
+
+
+def seats_marginality() -> dict[str, Marginality]:
+    """Every seat's marginality for the instance's party and thresholds (imported results win)."""
+    party, settings = kit_party(), plugin_settings("marginals")
+    if not party:
+        return {}
+    results = current_results(tables().results, db_session())
+    return {
+        code: marginality(result, party, settings.very_marginal_pct, settings.marginal_pct)
+        for code, result in results.items()
+    }

@@ -11,7 +11,7 @@ from campaignkit.core import db_session, write_session
 from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.importers import import_postcodes
-from campaignkit.plugins.marginals.marginality import current_results
+from campaignkit.plugins.marginals.marginality import current_results, seats_marginality
 from campaignkit.plugins.marginals.models import ImportRecord, PostcodePoint
 
 
@@ -105,3 +105,16 @@ def test_import_results_replaces_the_kit_results(cli, app, tmp_path):
         assert results["E14001064"] == tables().results["E14001064"]
         count = db_session().scalar(select(func.count()).select_from(ImportRecord))
         assert count == 1
+
+
+def test_seats_marginality_uses_the_kit_party_and_imported_results(cli, app, tmp_path):
+    with app.test_request_context():
+        seats = seats_marginality()
+        assert len(seats) == 650 and seats["E14001063"].held  # Aldershot: Labour, 5,683
+        assert (seats["E14001063"].votes, seats["E14001063"].band) == (5683, "safe")
+        assert sum(m.held for m in seats.values()) == 411
+    source = (SHARED_UK / "ge2024_results.csv").read_text("utf-8").splitlines()
+    (tmp_path / "results.csv").write_text("\n".join(source[:2]) + "\n")
+    assert cli("marginals", "import-results", str(tmp_path / "results.csv")).exit_code == 0
+    with app.test_request_context():
+        assert seats_marginality()["E14001063"] == seats["E14001063"]
