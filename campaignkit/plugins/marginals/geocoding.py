@@ -65,6 +65,13 @@ def _postcode_place(query: str, parsed: Postcode) -> Place:
         if row is not None:
             return Place(query, parsed.text, row.lat, row.lon, "postcode", seat_ref(data, row.seat))
         note = f"We do not have {parsed.text} itself, so this answer is for the area around it."
+    if not is_covered(parsed):  # unless its exact postcode was imported (the ONSPD has them)
+        names = ", ".join(seat.name for seat in seats_in(NOT_COVERED_NATION))
+        raise GeocodeError(
+            "Northern Ireland postcodes are not covered yet. "
+            f"Please choose your seat from the list instead: {names}.",
+            kind="not-covered",
+        )
     if parsed.sector and parsed.sector in data.sectors:
         return _area_place(query, data, data.sectors[parsed.sector], "sector", note)
     if parsed.district in data.districts:
@@ -89,12 +96,5 @@ def geocode_query(query: str) -> Place:
         raise GeocodeError(
             f"'{query.strip()}' is not a UK postcode. A postcode looks like SW1A 1AA.",
             kind="invalid",
-        )
-    if not is_covered(parsed):
-        names = ", ".join(seat.name for seat in seats_in(NOT_COVERED_NATION))
-        raise GeocodeError(
-            "Northern Ireland postcodes are not covered yet. "
-            f"Please choose your seat from the list instead: {names}.",
-            kind="not-covered",
         )
     return _postcode_place(query, parsed)

@@ -7,7 +7,7 @@ from marginals_samples import SAMPLE_AREAS, SHARED_UK, postcodes_of, write_codep
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from campaignkit.core import db_session, write_session
+from campaignkit.core import db_session, geocode, write_session
 from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.importers import import_postcodes
@@ -82,10 +82,14 @@ def test_onspd_csv(app, tmp_path):
         '"BS1 5TE","BS1 5TE","",51.452,-2.595\n'
         '"BS1 9ZZ","BS1 9ZZ","201001",51.452,-2.595\n'
         '"BS9 9ZZ","BS9 9ZZ","",99.999999,0.000000\n'
+        '"BT7 1NN","BT7 1NN","",54.5843,-5.9348\n'
     )
     summary = run_import(app, onspd)
-    assert (summary.rows, summary.bad_rows, summary.skipped) == (1, 1, 1)
-    assert stored(app) == {"BS1 5TE": "E14001131"}
+    assert (summary.rows, summary.bad_rows, summary.skipped) == (2, 1, 1)
+    assert stored(app) == {"BS1 5TE": "E14001131", "BT7 1NN": "N05000003"}
+    with app.test_request_context():  # a Northern Ireland postcode, once imported, is answered
+        place = geocode("bt71nn")
+        assert (place.precision, place.seat.name) == ("postcode", "Belfast South and Mid Down")
 
 
 def test_import_results_replaces_the_kit_results(cli, app, tmp_path):
