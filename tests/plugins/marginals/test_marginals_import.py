@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from marginals_samples import SAMPLE_AREAS, SHARED_UK, postcodes_of, write_codepoint_zip
+from marginals_samples import (
+    SAMPLE_AREAS,
+    SHARED_UK,
+    postcodes_of,
+    shared_rows,
+    write_codepoint_zip,
+)
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -11,7 +17,11 @@ from campaignkit.core import db_session, geocode, write_session
 from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.importers import import_postcodes
-from campaignkit.plugins.marginals.marginality import current_results, seats_marginality
+from campaignkit.plugins.marginals.marginality import (
+    current_results,
+    imported_results,
+    seats_marginality,
+)
 from campaignkit.plugins.marginals.models import ImportRecord, PostcodePoint
 
 
@@ -122,3 +132,25 @@ def test_seats_marginality_uses_the_kit_party_and_imported_results(cli, app, tmp
     assert cli("marginals", "import-results", str(tmp_path / "results.csv")).exit_code == 0
     with app.test_request_context():
         assert seats_marginality()["E14001063"] == seats["E14001063"]
+
+
+#: The column names of the House of Commons Library's published results CSV.
+PUBLISHED = {
+    "pcon24cd": "ONS ID", "name": "Constituency name", "winner_party": "First party",
+    "second_party": "Second party", "valid_votes": "Valid votes", "majority": "Majority",
+    "votes_other": "All other candidates", "votes_other_winner": "Of which other winner",
+}  # fmt: skip
+
+
+def test_import_results_reads_the_published_library_file(cli, app, tmp_path):
+    rows = shared_rows("ge2024_results.csv")
+    header = [PUBLISHED.get(k, k.removeprefix("votes_").upper()) for k in rows[0]]
+    lines = [",".join(f'"{name}"' for name in header)]
+    lines += [",".join(f'"{value}"' for value in row.values()) for row in rows]
+    path = tmp_path / "HoC-GE2024-results-by-constituency.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = cli("marginals", "import-results", str(path))
+    assert result.exit_code == 0, result.output
+    assert "results for 650 seats; 0 bad rows" in result.output
+    with app.test_request_context():
+        assert imported_results(db_session()) == tables().results
