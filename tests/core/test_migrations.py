@@ -44,6 +44,12 @@ def heads(*plugin_heads: str) -> set[str]:
 
 
 @pytest.fixture
+def campaignkit_plugins() -> list[str]:
+    """Only share (no migrations): these tests follow core's branch and the notes plugin's."""
+    return ["share"]
+
+
+@pytest.fixture
 def notes(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - a module
     """The notes test plugin, importable as ``notes_plugin``."""
     monkeypatch.syspath_prepend(str(PLUGINS_DIR))

@@ -144,6 +144,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "parent",
         "rose",
         "share",
+        "marginals",
         "tpl_one",
         "tpl_two",
         "core",

@@ -37,6 +37,8 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_request",
     "auth.reset",
     "demo.public",
+    # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
+    "marginals_api.seat_at",
 }
 
 demo = Blueprint("demo", __name__)

@@ -1,0 +1,80 @@
+"""Marginals: postcode to seat, and how close each seat is for the kit's party.
+
+The data layer: the kit's seat, result and postcode-area tables; exact
+postcodes imported from Code-Point Open or the ONS Postcode Directory;
+point-in-seat against the kit's boundaries; marginality for the kit's party.
+Settings (``[plugins.marginals]``, defaults from the kit's ``[settings.marginals]``)::
+
+    party = "lab"            # default: the kit's [election] party
+    very_marginal_pct = 5.0
+    marginal_pct = 10.0
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from campaignkit import hookimpl
+from campaignkit.plugins.marginals import views
+from campaignkit.plugins.marginals.data import tables
+from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
+from campaignkit.plugins.marginals.marginality import (
+    DEFAULT_MARGINAL_PCT,
+    DEFAULT_VERY_MARGINAL_PCT,
+)
+
+
+class MarginalsSettings(BaseModel):
+    """``[plugins.marginals]`` settings: the party and the marginality thresholds (%)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    party: str | None = None
+    very_marginal_pct: float = DEFAULT_VERY_MARGINAL_PCT
+    marginal_pct: float = DEFAULT_MARGINAL_PCT
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MarginalsSettings:
+        if not 0 <= self.very_marginal_pct <= self.marginal_pct <= 100:
+            raise ValueError("need 0 <= very_marginal_pct <= marginal_pct <= 100")
+        return self
+
+
+@hookimpl
+def campaignkit_settings_schema():
+    """The plugin's settings: party and thresholds."""
+    return MarginalsSettings
+
+
+@hookimpl
+def campaignkit_migrations_dir():
+    """The plugin's Alembic revisions."""
+    return Path(__file__).resolve().parent / "migrations"
+
+
+@hookimpl
+def campaignkit_blueprints():
+    """The seat-at JSON API."""
+    return [views.api]
+
+
+@hookimpl
+def campaignkit_commands(cli):
+    """``campaignkit marginals ...``: the importers."""
+    from campaignkit.plugins.marginals.cli import marginals
+
+    cli.add_command(marginals)
+
+
+@hookimpl
+def campaignkit_geocode(query):
+    """A postcode, sector, district or ``lat, lon`` as a Place (see ``geocoding``)."""
+    return geocode_query(query)
+
+
+@hookimpl
+def campaignkit_seat_at(lat, lon):
+    """The kit seat whose boundary holds the position, or None."""
+    return seat_ref(tables(), seat_code_at(lat, lon))
