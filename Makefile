@@ -29,8 +29,8 @@ test: $(VENV)/.installed-test
 
 ## lint: ruff format check and lint
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff format --check campaignkit tests $(wildcard bench scripts) $(wildcard scripts)
-	$(BIN)/ruff check campaignkit tests $(wildcard bench scripts) $(wildcard scripts)
+	$(BIN)/ruff format --check campaignkit tests $(wildcard bench scripts)
+	$(BIN)/ruff check campaignkit tests $(wildcard bench scripts)
 
 ## bench: run the benchmarks (not part of the test run)
 bench: $(VENV)/.installed-test
