@@ -5,7 +5,16 @@ from __future__ import annotations
 import click
 
 from campaignkit import __version__
-from campaignkit.commands import catalogue, database, instance, plugins, users, worker
+from campaignkit.commands import (
+    catalogue,
+    database,
+    events,
+    flags,
+    instance,
+    plugins,
+    users,
+    worker,
+)
 from campaignkit.commands.common import InstanceContext, friendly_errors
 from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
@@ -24,6 +33,8 @@ CORE_COMMANDS = (
     catalogue.themes,
     worker.worker,
     users.users,
+    events.events,
+    flags.flags,
 )
 
 

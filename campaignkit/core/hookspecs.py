@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from huey import Huey
     from pydantic import BaseModel
 
+    from campaignkit.core.events.models import Event, Rsvp
     from campaignkit.core.geo import Place, SeatRef
     from campaignkit.core.pages import NavItem
     from campaignkit.core.share import ShareTarget
@@ -149,4 +150,19 @@ def campaignkit_permissions() -> dict[str, list[str]]:
     ``campaignkit.core.require_permission("pledges.export")``. When several
     plugins declare the same permission, the roles are merged. An unknown
     role or a malformed result stops start-up with a message naming the plugin.
+    """
+
+
+# ---------------------------------------------------------------- events
+
+
+@hookspec
+def campaignkit_event_changed(event: Event, change: str, rsvp: Rsvp | None) -> None:
+    """React to a campaign event changing.
+
+    Called after the change is committed. ``change`` is one of "created",
+    "approved", "rejected", "updated", "cancelled" or "rsvp"; ``rsvp`` is the
+    RSVP that was taken or withdrawn for "rsvp" and None otherwise. The event
+    is detached: read its fields, do not change it. A plugin that raises is
+    logged and skipped, so one plugin cannot stop an RSVP.
     """

@@ -36,6 +36,14 @@ PUBLIC_ENDPOINTS = {
     "auth.verify",
     "auth.reset_request",
     "auth.reset",
+    # Campaign events are for the public: finding them, their pages and calendar files, and
+    # RSVPs (guests give a name, an email and consent; members-only events 404 inside the view).
+    "events.find",
+    "events.detail",
+    "events.rsvp",
+    "events.ics",
+    "events.feed",
+    "events_api.search",
     "demo.public",
 }
 

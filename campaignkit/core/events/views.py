@@ -1,0 +1,146 @@
+"""Public event pages: find (list, calendar, map), an event, RSVP and withdrawing.
+
+Anyone may look and RSVP (guests give a name and email and tick consent);
+members-only events are shown to approved members only.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from campaignkit.core.auth.access import current_member_approved, has_permission, signin_required
+from campaignkit.core.auth.models import aware
+from campaignkit.core.events.finding import SearchError, read_search
+from campaignkit.core.events.mapsvg import map_svg
+from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
+from campaignkit.core.events.queries import Search, find_events
+from campaignkit.core.events.rsvp import RSVP_CONSENT, RsvpError, take_rsvp, withdraw
+from campaignkit.core.events.service import may_manage
+from campaignkit.core.events.settings import event_types, get_setting
+from campaignkit.core.events.validation import chat_service
+from campaignkit.core.session import db_session
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+VIEWS = ("list", "calendar", "map")
+
+
+def local(moment, zone: str):  # noqa: ANN001, ANN201 - datetimes
+    """A stored time in the event's own time zone."""
+    return aware(moment).astimezone(ZoneInfo(zone))
+
+
+bp.add_app_template_filter(local, "event_local")
+
+
+def visible_event(event_id: int) -> Event:
+    """The event if this person may see it; 404 otherwise (members-only and pending stay hidden)."""
+    event = db_session().get(Event, event_id)
+    if event is None:
+        abort(404)
+    if event.members_only and not current_member_approved():
+        abort(404)
+    hidden = event.status not in (APPROVED, "cancelled")
+    if hidden and not may_manage(db_session(), event, current_user):
+        abort(404)
+    return event
+
+
+@bp.get("")
+def find():
+    """Find events near a postcode or anywhere: as a list, a calendar or a map."""
+    view = request.args.get("view") if request.args.get("view") in VIEWS else "list"
+    types = event_types()
+    error, label, found = None, "", None
+    try:
+        search, label = read_search(request.args, types)
+        page = request.args.get("page", "1")
+        per_page = 200 if view == "map" else 20
+        found = find_events(db_session(), search, int(page) if page.isdigit() else 1, per_page)
+    except SearchError as exc:
+        error, search = exc.args[0], Search()
+    days = []
+    if found is not None and view == "calendar":
+        days = [
+            (day, list(items))
+            for day, items in groupby(
+                found.events, key=lambda pair: local(pair[0].starts_at, pair[0].timezone).date()
+            )
+        ]
+    svg = None
+    if found is not None and view == "map":
+        rows = db_session().execute(
+            select(Event.lat, Event.lon)
+            .where(Event.status == APPROVED, Event.ends_at >= search.start)
+            .limit(20000)
+        )
+        centre = (search.lat, search.lon) if search.lat is not None else None
+        svg = map_svg(
+            [(r.lat, r.lon) for r in rows],
+            [(e.lat, e.lon, e.title, url_for(".detail", event_id=e.id)) for e, _ in found.events],
+            centre,
+        )
+    args = {k: v for k, v in request.args.items() if k not in ("page", "view")}
+    status = 400 if error else 200
+    page = render_template(
+        "events/find.html", found=found, error=error, label=label, view=view, types=types,
+        args=args, days=days, svg=svg, search=search,
+    )  # fmt: skip
+    return page, status
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    """One event: when, where, places left, chat group, carpools and the RSVP form."""
+    event = visible_event(event_id)
+    session = db_session()
+    mine = None
+    if current_user.is_authenticated:
+        mine = session.scalars(
+            select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email == current_user.email)
+        ).first()
+    offers = list(session.scalars(select(CarpoolOffer).where(CarpoolOffer.event_id == event.id)))
+    going = mine is not None and mine.status in (GOING, WAITLIST)
+    return render_template(
+        "events/detail.html", event=event, mine=mine, going=going, offers=offers,
+        consent_text=RSVP_CONSENT, chat=chat_service(event.chat_url or "") if going else None,
+        manage=may_manage(session, event, current_user),
+        liability=get_setting(session, "liability_notice"),
+        can_host=has_permission(current_user, "events.host"),
+    )  # fmt: skip
+
+
+@bp.post("/<int:event_id>/rsvp")
+def rsvp(event_id: int):
+    """Say you will come: members by their account, guests with name, email and consent."""
+    event = visible_event(event_id)
+    if current_user.is_authenticated:
+        name = request.form.get("name") or current_user.email.split("@")[0]
+        email, user_id, consent = current_user.email, current_user.id, True
+    else:
+        name, email = request.form.get("name", ""), request.form.get("email", "")
+        user_id, consent = None, request.form.get("consent") == "yes"
+    try:
+        result = take_rsvp(event.id, name=name, email=email, user_id=user_id, consent=consent)
+    except RsvpError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".detail", event_id=event.id)), 303
+    if result.status == GOING:
+        flash("You're going! We've saved your place.", "success")
+    else:
+        flash("The event is full, so you are on the waitlist. We'll tell you if a place frees up.")
+    return redirect(url_for(".detail", event_id=event.id)), 303
+
+
+@bp.post("/<int:event_id>/withdraw")
+@signin_required
+def withdraw_rsvp(event_id: int):
+    """Signed-in members take back their RSVP; a place goes to the waitlist."""
+    event = visible_event(event_id)
+    withdraw(event.id, current_user.email)
+    flash("You are no longer down as coming.", "info")
+    return redirect(url_for(".detail", event_id=event.id)), 303
