@@ -109,6 +109,10 @@ def take_rsvp(
             )
         session.flush()
         result = RsvpResult(existing.id, status, True)
+    if status == GOING:
+        tell_attendees(event, [email], "You're going", "Thanks! Your place is saved.")
+    else:
+        tell_attendees(event, [email], "On the waitlist", "We'll tell you if a place frees up.")
     event_changed(event, "rsvp", existing)
     return result
 

@@ -117,23 +117,27 @@ def detail(event_id: int):
 @bp.post("/<int:event_id>/rsvp")
 def rsvp(event_id: int):
     """Say you will come: members by their account, guests with name, email and consent."""
-    event = visible_event(event_id)
+    visible_event(event_id)
     if current_user.is_authenticated:
         name = request.form.get("name") or current_user.email.split("@")[0]
         email, user_id, consent = current_user.email, current_user.id, True
     else:
         name, email = request.form.get("name", ""), request.form.get("email", "")
         user_id, consent = None, request.form.get("consent") == "yes"
+    # Hand the read connection back before queueing for the write lock, so many
+    # RSVPs arriving at once cannot use up the connection pool between them.
+    db_session().rollback()
+    here = url_for(".detail", event_id=event_id)
     try:
-        result = take_rsvp(event.id, name=name, email=email, user_id=user_id, consent=consent)
+        result = take_rsvp(event_id, name=name, email=email, user_id=user_id, consent=consent)
     except RsvpError as exc:
         flash(str(exc), "error")
-        return redirect(url_for(".detail", event_id=event.id)), 303
+        return redirect(here), 303
     if result.status == GOING:
         flash("You're going! We've saved your place.", "success")
     else:
         flash("The event is full, so you are on the waitlist. We'll tell you if a place frees up.")
-    return redirect(url_for(".detail", event_id=event.id)), 303
+    return redirect(here), 303
 
 
 @bp.post("/<int:event_id>/withdraw")
