@@ -9,11 +9,20 @@ from __future__ import annotations
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
-from campaignkit.core.auth.access import current_member_approved, has_permission, signin_required
+from campaignkit.core.auth.access import current_member_approved, has_permission
 from campaignkit.core.auth.models import aware
 from campaignkit.core.events.finding import SearchError, read_search
 from campaignkit.core.events.mapsvg import map_svg
@@ -27,6 +36,8 @@ from campaignkit.core.session import db_session
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 VIEWS = ("list", "calendar", "map")
+GUEST_KEY = "ck_guest_rsvps"
+GUEST_WITHDRAW = "Sign in first; guests withdraw from the browser they used to say they'd come."
 
 
 def local(moment, zone: str):  # noqa: ANN001, ANN201 - datetimes
@@ -93,23 +104,30 @@ def find():
     return page, status
 
 
+def rsvp_email(event_id: int) -> str | None:
+    """The address this visitor RSVPs with: their account's, or the one this browser used."""
+    if current_user.is_authenticated:
+        return current_user.email
+    return session.get(GUEST_KEY, {}).get(str(event_id))
+
+
 @bp.get("/<int:event_id>")
 def detail(event_id: int):
     """One event: when, where, places left, chat group, carpools and the RSVP form."""
     event = visible_event(event_id)
-    session = db_session()
-    mine = None
-    if current_user.is_authenticated:
-        mine = session.scalars(
-            select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email == current_user.email)
+    db = db_session()
+    mine, email = None, rsvp_email(event.id)
+    if email:
+        mine = db.scalars(
+            select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email == email)
         ).first()
-    offers = list(session.scalars(select(CarpoolOffer).where(CarpoolOffer.event_id == event.id)))
+    offers = list(db.scalars(select(CarpoolOffer).where(CarpoolOffer.event_id == event.id)))
     going = mine is not None and mine.status in (GOING, WAITLIST)
     return render_template(
         "events/detail.html", event=event, mine=mine, going=going, offers=offers,
         consent_text=RSVP_CONSENT, chat=chat_service(event.chat_url or "") if going else None,
-        manage=may_manage(session, event, current_user),
-        liability=get_setting(session, "liability_notice"),
+        manage=may_manage(db, event, current_user),
+        liability=get_setting(db, "liability_notice"),
         can_host=has_permission(current_user, "events.host"),
     )  # fmt: skip
 
@@ -133,6 +151,8 @@ def rsvp(event_id: int):
     except RsvpError as exc:
         flash(str(exc), "error")
         return redirect(here), 303
+    if user_id is None:  # remember it in the signed cookie, so this browser can withdraw
+        session[GUEST_KEY] = {**session.get(GUEST_KEY, {}), str(event_id): email.strip().lower()}
     if result.status == GOING:
         flash("You're going! We've saved your place.", "success")
     else:
@@ -141,10 +161,12 @@ def rsvp(event_id: int):
 
 
 @bp.post("/<int:event_id>/withdraw")
-@signin_required
 def withdraw_rsvp(event_id: int):
-    """Signed-in members take back their RSVP; a place goes to the waitlist."""
-    event = visible_event(event_id)
-    withdraw(event.id, current_user.email)
+    """Take back an RSVP: a member's, or a guest's made from this browser."""
+    visible_event(event_id)
+    email = rsvp_email(event_id)
+    if email is None:
+        abort(403, description=GUEST_WITHDRAW)
+    withdraw(event_id, email)
     flash("You are no longer down as coming.", "info")
-    return redirect(url_for(".detail", event_id=event.id)), 303
+    return redirect(url_for(".detail", event_id=event_id)), 303

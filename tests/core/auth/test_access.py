@@ -41,6 +41,9 @@ PUBLIC_ENDPOINTS = {
     "events.find",
     "events.detail",
     "events.rsvp",
+    # Withdrawing acts only on the visitor's own RSVP (their account's, or the guest's
+    # address kept in this browser's signed session).
+    "events.withdraw_rsvp",
     "events.ics",
     "events.feed",
     "events_api.search",
