@@ -45,7 +45,12 @@ class Event(Model):
 
     __tablename__ = "ck_events"
     __table_args__ = (
-        Index("ix_ck_events_lat_lon", "lat", "lon"),
+        # The nearby search: status equal, then a latitude range; covering, so candidates
+        # are read from the index alone, never the table.
+        Index(
+            "ix_ck_events_geo",
+            *("status", "lat", "lon", "ends_at", "starts_at", "members_only", "type"),
+        ),
         Index("ix_ck_events_status_starts_at", "status", "starts_at"),
     )
 

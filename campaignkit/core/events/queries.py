@@ -79,22 +79,33 @@ def _filters(search: Search) -> list:
     return conditions
 
 
-def candidates(session: Session, search: Search) -> list[tuple[int, float | None, datetime]]:
-    """(id, distance, start) of every matching event, in the search's order."""
-    rows = session.execute(
-        select(Event.id, Event.lat, Event.lon, Event.starts_at).where(*_filters(search))
-    ).all()
+def candidates(session: Session, search: Search) -> list[tuple[int, float | None]]:
+    """(id, distance) of every matching event, in the search's order.
+
+    The database sorts by start time; the exact distance is computed here for
+    the candidates in the box (the haversine formula, unrolled for speed).
+    """
+    query = (
+        select(Event.id, Event.lat, Event.lon)
+        .where(*_filters(search))
+        .order_by(Event.starts_at, Event.id)
+    )
+    rows = session.execute(query).tuples().all()
     if search.lat is None or search.lon is None:
-        found = [(row.id, None, row.starts_at) for row in rows]
-        return sorted(found, key=lambda item: (item[2], item[0]))
+        return [(row[0], None) for row in rows]
+    sin, cos, asin, sqrt, rad = math.sin, math.cos, math.asin, math.sqrt, math.radians
+    lat0, lon0, limit = rad(search.lat), rad(search.lon), search.radius_km
+    cos0, diameter = cos(lat0), 2 * EARTH_RADIUS_KM
     found = []
-    for row in rows:
-        distance = haversine_km(search.lat, search.lon, row.lat, row.lon)
-        if distance <= search.radius_km:
-            found.append((row.id, distance, row.starts_at))
+    for event_id, lat, lon in rows:
+        lat1 = rad(lat)
+        a = sin((lat1 - lat0) / 2) ** 2 + cos0 * cos(lat1) * sin((rad(lon) - lon0) / 2) ** 2
+        distance = diameter * asin(min(1.0, sqrt(a)))
+        if distance <= limit:
+            found.append((event_id, distance))
     if search.order == "distance":
-        return sorted(found, key=lambda item: (item[1], item[2], item[0]))
-    return sorted(found, key=lambda item: (item[2], item[0]))
+        found.sort(key=lambda item: item[1])  # stable: ties stay in date order
+    return found
 
 
 def load_events(session: Session, ids: Iterable[int]) -> dict[int, Event]:
@@ -114,4 +125,4 @@ def find_events(
     page = min(max(1, page), pages)
     chosen = found[(page - 1) * per_page : page * per_page]
     rows = load_events(session, (item[0] for item in chosen))
-    return Found([(rows[i], d) for i, d, _ in chosen if i in rows], len(found), page, pages)
+    return Found([(rows[i], d) for i, d in chosen if i in rows], len(found), page, pages)

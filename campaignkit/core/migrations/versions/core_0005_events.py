@@ -54,7 +54,11 @@ def upgrade() -> None:
         _fk("ck_events", "created_by", "ck_users", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ck_events")),
     )
-    op.create_index("ix_ck_events_lat_lon", "ck_events", ["lat", "lon"])
+    op.create_index(
+        "ix_ck_events_geo",
+        "ck_events",
+        ["status", "lat", "lon", "ends_at", "starts_at", "members_only", "type"],
+    )
     op.create_index("ix_ck_events_status_starts_at", "ck_events", ["status", "starts_at"])
     op.create_index("ix_ck_events_seat_code", "ck_events", ["seat_code"])
     op.create_index("ix_ck_events_created_by", "ck_events", ["created_by"])
