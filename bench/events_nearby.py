@@ -13,7 +13,10 @@ Places come from the shared postcode district table when it is beside the
 repository (../shared/data/uk/postcode_districts_gb.csv), else from the UK
 kit's sample places.
 
-    python bench/events_nearby.py [--events 21000] [--queries 400] [--database-url URL]
+    python bench/events_nearby.py [--events 21000] [--queries 400] [--postgres ADMIN_URL]
+
+With ``--postgres`` (a role that may create databases) the run uses a new
+database of its own and drops it afterwards.
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
 
 from campaignkit import hookimpl
 from campaignkit.core import Place
@@ -101,6 +108,25 @@ def fill(app, places: dict, count: int, rng: random.Random) -> list[int]:  # noq
         return list(session.scalars(Event.__table__.select().with_only_columns(Event.id)))
 
 
+@contextmanager
+def database(admin_url: str | None) -> Iterator[str | None]:
+    """None (SQLite in the instance), or the URL of a new PostgreSQL database dropped after."""
+    if not admin_url:
+        yield None
+        return
+    url = make_url(admin_url).set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"ck_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def summary(samples: list[float]) -> tuple[float, float]:
     """(median, p95) in milliseconds."""
     ordered = sorted(samples)
@@ -113,13 +139,12 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=21_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--radius-km", type=float, default=25.0)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--postgres", default=None, help="admin URL: run on PostgreSQL")
     options = parser.parse_args()
     rng = random.Random(7)
     places = load_places()
-    with tempfile.TemporaryDirectory() as folder:
-        instance = init_instance(Path(folder) / "bench", kit="uk", name="Bench",
-                                 database_url=options.database_url)  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder, database(options.postgres) as url:
+        instance = init_instance(Path(folder) / "bench", kit="uk", name="Bench", database_url=url)
         app = migrate(create_app(instance, extra_plugins=[("bench", DistrictGeocoder(places))]))
         ids = fill(app, places, options.events, rng)
         timer = Timer(app.wsgi_app)
@@ -163,8 +188,8 @@ def main() -> int:
     print(f"query level: find_events median {query_ms[0]:.2f} ms p95 {query_ms[1]:.2f} ms; "
           f"session.get median {get_ms[0]:.3f} ms p95 {get_ms[1]:.3f} ms; "
           f"ratio (median) {query_ms[0] / get_ms[0]:.1f}")  # fmt: skip
-    target = "met" if backend != "sqlite" or near_ms[1] <= 10 else "NOT met"
-    print(f"target p95 <= 10 ms on SQLite: {target}")
+    if backend == "sqlite":
+        print(f"target p95 <= 10 ms on SQLite: {'met' if near_ms[1] <= 10 else 'NOT met'}")
     return 0
 
 
