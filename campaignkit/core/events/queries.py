@@ -90,7 +90,7 @@ def candidates(session: Session, search: Search) -> list[tuple[int, float | None
         .where(*_filters(search))
         .order_by(Event.starts_at, Event.id)
     )
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     if search.lat is None or search.lon is None:
         return [(row[0], None) for row in rows]
     sin, cos, asin, sqrt, rad = math.sin, math.cos, math.asin, math.sqrt, math.radians
