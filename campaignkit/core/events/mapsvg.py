@@ -40,7 +40,7 @@ def map_svg(
     ]
     for lat, lon in points[::step]:
         x, y = project(lat, lon)
-        parts.append(f'<circle cx="{x}" cy="{y}" r="0.8" fill="#bbb"/>')
+        parts.append(f'<circle cx="{x}" cy="{y}" r="1.2" fill="#8c8c8c"/>')
     for lat, lon, title, url in found:
         x, y = project(lat, lon)
         parts.append(
