@@ -87,11 +87,6 @@ class Event(Model):
         """Places still free, or None when the event has no capacity limit."""
         return None if self.capacity is None else max(0, self.capacity - self.going)
 
-    @property
-    def type_label(self) -> str:
-        """The type's name for people."""
-        return EVENT_TYPES.get(self.type, self.type.replace("-", " ").capitalize())
-
 
 class EventHost(Model):
     """A member who hosts an event (the creator, plus any co-hosts)."""

@@ -44,8 +44,7 @@ def banned_words(session: Session) -> list[str]:
 def event_types() -> dict[str, str]:
     """Core's event types plus those the kit adds in ``[events] types`` (name = label)."""
     kit = current_app.extensions["campaignkit"].instance.kit
-    extra = getattr(kit, "events", None) or {}
-    return {**EVENT_TYPES, **dict(extra.get("types", {}))}
+    return {**EVENT_TYPES, **kit.events.get("types", {})}
 
 
 def default_timezone() -> str:

@@ -15,6 +15,7 @@ from campaignkit.core.events import (
     views,
 )
 from campaignkit.core.events.jobs import register_event_jobs
+from campaignkit.core.events.settings import event_types
 from campaignkit.core.flags import flag_enabled
 
 #: Permissions core declares for events and flags.
@@ -33,4 +34,5 @@ def configure(app: Flask, huey: Huey) -> None:
     for blueprint in (views.bp, host.bp, moderation.bp, carpools.bp, api.bp, flags_admin.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["flag_enabled"] = flag_enabled
+    app.jinja_env.globals["event_type_label"] = lambda key: event_types().get(key, key)
     register_event_jobs(huey)

@@ -85,3 +85,22 @@ def test_bounding_box_holds_the_whole_circle():
     south, north, west, east = bounding_box(57.0, -4.0, 50)
     for lat, lon in ((south, -4.0), (north, -4.0), (57.0, west), (57.0, east)):
         assert haversine_km(57.0, -4.0, lat, lon) >= 49.9
+
+
+def test_a_kit_adds_event_types(app, client, add_event, instance):  # noqa: ANN001
+    from campaignkit.core.kits import load_kit
+
+    kit_dir = instance / "my-kit"
+    kit_dir.mkdir()
+    (kit_dir / "kit.toml").write_text(
+        '[kit]\nname = "mine"\ntitle = "Mine"\n\n[events.types]\nleaflet = "Leafleting"\n',
+        encoding="utf-8",
+    )
+    kit = load_kit(str(kit_dir))
+    assert kit.events == {"types": {"leaflet": "Leafleting"}}
+    state = app.extensions["campaignkit"]
+    object.__setattr__(state.instance, "kit", kit)
+    add_event(type="leaflet", title="Leaflet drop")
+    page = client.get("/events?type=leaflet").get_data(as_text=True)
+    assert "Leaflet drop" in page and 'value="leaflet"' in page
+    assert "Leafleting ·" in page  # the kit's label in the list
