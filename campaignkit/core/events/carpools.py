@@ -39,11 +39,16 @@ def _share(session, email: str, source: str) -> None:  # noqa: ANN001
     )  # fmt: skip
 
 
-def claim_seat(offer_id: int, user, share_contact: bool) -> CarpoolSeat:  # noqa: ANN001
-    """Take one seat of an offer; raises CarpoolError when it is full or already yours."""
+def claim_seat(offer_id: int, user, share_contact: bool, name: str = "") -> CarpoolSeat:  # noqa: ANN001
+    """Take one seat of an offer; raises CarpoolError when it is full or already yours.
+
+    ``name`` is what the driver sees (a first name); the email address only
+    with consent on both sides.
+    """
     with write_session() as session:
         offer = session.get(CarpoolOffer, offer_id, with_for_update=True, populate_existing=True)
-        if offer is None:
+        event = session.get(Event, offer.event_id) if offer is not None else None
+        if offer is None or event is None or event.status != APPROVED:
             raise CarpoolError("That lift is no longer offered.")
         taken = session.scalars(
             select(CarpoolSeat).where(
@@ -56,7 +61,7 @@ def claim_seat(offer_id: int, user, share_contact: bool) -> CarpoolSeat:  # noqa
             raise CarpoolError("Sorry, that car is full.")
         offer.taken += 1
         seat = CarpoolSeat(
-            offer_id=offer.id, user_id=user.id, rider_name=user.email.split("@")[0],
+            offer_id=offer.id, user_id=user.id, rider_name=name.strip()[:60] or "A volunteer",
             rider_email=user.email, share_contact=share_contact,
         )  # fmt: skip
         session.add(seat)
@@ -78,6 +83,8 @@ def offer(event_id: int):
     form = request.form
     try:
         seats = int(form.get("seats", ""))
+        if not form.get("name", "").strip():
+            raise CarpoolError("Please give a first name for riders to see.")
         if not 1 <= seats <= 8:
             raise CarpoolError("Offer between 1 and 8 seats.")
         if form.get("liability") != "yes":
@@ -95,7 +102,7 @@ def offer(event_id: int):
             session.add(
                 CarpoolOffer(
                     event_id=event.id, user_id=current_user.id,
-                    driver_name=current_user.email.split("@")[0], driver_email=current_user.email,
+                    driver_name=form["name"].strip()[:60], driver_email=current_user.email,
                     origin_postcode=form["origin"].strip().upper(), lat=where["lat"],
                     lon=where["lon"], departs_at=departs.replace(tzinfo=zone), seats=seats,
                     taken=0, notes=form.get("notes", "")[:1000],
@@ -118,7 +125,12 @@ def claim(offer_id: int):
     if offer_row is None:
         abort(404)
     try:
-        claim_seat(offer_id, current_user, request.form.get("share_contact") == "yes")
+        claim_seat(
+            offer_id,
+            current_user,
+            request.form.get("share_contact") == "yes",
+            request.form.get("name", ""),
+        )
         flash("Your seat is saved.", "success")
     except CarpoolError as exc:
         flash(str(exc), "error")

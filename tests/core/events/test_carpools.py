@@ -21,7 +21,7 @@ def test_offer_claim_and_contacts_only_with_consent(
     event = add_event()
     login(client, make_user("driver@example.org"))
     token = csrf_token(client)
-    form = {"origin": "SW9", "departs": "09:15", "seats": "2", "csrf_token": token}
+    form = {"origin": "SW9", "departs": "09:15", "seats": "2", "name": "Dee", "csrf_token": token}
     unread = client.post(f"/events/{event.id}/carpools/offer", data=form)
     assert unread.status_code == 400 and "read the notice" in unread.get_data(as_text=True)
     bad = client.post(f"/events/{event.id}/carpools/offer",
@@ -41,6 +41,8 @@ def test_offer_claim_and_contacts_only_with_consent(
     private.post(f"/events/carpools/{offer.id}/claim", data={"csrf_token": csrf_token(private)})
     driver_view = client.get(f"/events/{event.id}/carpools/mine").get_data(as_text=True)
     assert "rider1@example.org" in driver_view and "rider2@example.org" not in driver_view
+    public = app.test_client().get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Dee" in public and "driver@" not in public and "driver</strong>" not in public
     assert "driver@example.org" in sharer.get(f"/events/{event.id}/carpools/mine").get_data(
         as_text=True
     )
