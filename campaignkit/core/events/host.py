@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import require_permission, signin_required
+from campaignkit.core.auth.accounts import find_user
 from campaignkit.core.events.models import GOING, Event, EventHost
 from campaignkit.core.events.rsvp import mark_attendance, rsvps_of
 from campaignkit.core.events.service import (
@@ -22,7 +23,7 @@ from campaignkit.core.events.service import (
 )
 from campaignkit.core.events.settings import default_timezone, event_types
 from campaignkit.core.events.validation import EventInvalid, clean_event
-from campaignkit.core.session import db_session
+from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("host", __name__, url_prefix="/host/events")
 
@@ -130,3 +131,19 @@ def attendance(event_id: int):
     return render_template(
         "events/attendance.html", event=event, people=rsvps_of(db_session(), event.id)
     )
+
+
+@bp.post("/<int:event_id>/hosts")
+@signin_required
+def add_host(event_id: int):
+    """Make another member a co-host of the event."""
+    event = managed_event(event_id)
+    user = find_user(request.form.get("email", ""))
+    if user is None or not user.is_active:
+        flash("No member has that email address.", "error")
+    else:
+        with write_session() as session:
+            if session.get(EventHost, (event.id, user.id)) is None:
+                session.add(EventHost(event_id=event.id, user_id=user.id))
+        flash(f"{user.email} now hosts this event too.", "success")
+    return redirect(url_for("events.detail", event_id=event.id), 303)

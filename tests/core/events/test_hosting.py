@@ -148,3 +148,6 @@ def test_edit_duplicate_cancel_and_attendance(
     stranger = app.test_client()
     login(stranger, make_user("other@example.org", "host"))
     assert stranger.get(f"/host/events/{event_id}/edit").status_code == 403
+    client.post(f"/host/events/{event_id}/hosts",
+                data={"email": "other@example.org", "csrf_token": token})  # fmt: skip
+    assert stranger.get(f"/host/events/{event_id}/edit").status_code == 200  # now a co-host
