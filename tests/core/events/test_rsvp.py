@@ -91,3 +91,32 @@ def test_reminders_go_once_to_people_coming_within_a_day(
     job.enqueue()
     reminders = [m for m in outbox() if m["Subject"].startswith("Reminder")]
     assert [m["To"] for m in reminders] == ["ann@example.org"]
+
+
+def test_plugins_hear_of_every_change(app, client, add_event, csrf_token):  # noqa: ANN001
+    from campaignkit import hookimpl
+    from campaignkit.core.events.service import cancel_event, update_event
+
+    heard = []
+
+    class Listener:
+        @hookimpl
+        def campaignkit_event_changed(self, event, change, rsvp):
+            heard.append((change, rsvp.email if rsvp else None))
+
+    class Broken:
+        @hookimpl
+        def campaignkit_event_changed(self, event):
+            raise RuntimeError("a broken plugin must not stop an RSVP")
+
+    manager = app.extensions["campaignkit"].manager
+    manager.register(Listener(), "listener")
+    manager.register(Broken(), "broken")
+    event = add_event()
+    _rsvp(client, event.id, csrf_token, name="Ann", email="ann@example.org", consent="yes")
+    with app.test_request_context():
+        update_event(event.id, {"title": "New title"})
+        cancel_event(event.id)
+    assert heard == [("created", None), ("approved", None), ("rsvp", "ann@example.org"),
+                     ("updated", None), ("cancelled", None)]  # fmt: skip
+    assert _statuses(app, event.id) == {"ann@example.org": "going"}
