@@ -120,3 +120,14 @@ def test_plugins_hear_of_every_change(app, client, add_event, csrf_token):  # no
     assert heard == [("created", None), ("approved", None), ("rsvp", "ann@example.org"),
                      ("updated", None), ("cancelled", None)]  # fmt: skip
     assert _statuses(app, event.id) == {"ann@example.org": "going"}
+
+
+def test_one_address_cannot_flood_an_event_with_guests(client, add_event, csrf_token):  # noqa: ANN001
+    event = add_event(capacity="")
+    token = csrf_token(client)
+    codes = [
+        client.post(f"/events/{event.id}/rsvp", data={"csrf_token": token, "consent": "yes",
+                    "name": "G", "email": f"g{n}@example.org"}).status_code
+        for n in range(61)
+    ]  # fmt: skip
+    assert codes[:60] == [303] * 60 and codes[60] == 429
