@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -109,12 +111,33 @@ def take_rsvp(
             )
         session.flush()
         result = RsvpResult(existing.id, status, True)
+    change = f"Can't come after all? Let the hosts know: {withdraw_link(event.id, email)}"
     if status == GOING:
-        tell_attendees(event, [email], "You're going", "Thanks! Your place is saved.")
+        tell_attendees(event, [email], "You're going", f"Thanks! Your place is saved.\n\n{change}")
     else:
-        tell_attendees(event, [email], "On the waitlist", "We'll tell you if a place frees up.")
+        body = f"We'll tell you if a place frees up.\n\n{change}"
+        tell_attendees(event, [email], "On the waitlist", body)
     event_changed(event, "rsvp", existing)
     return result
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="campaignkit-events-rsvp")
+
+
+def withdraw_link(event_id: int, email: str) -> str:
+    """A link that lets the person behind an RSVP take it back, without signing in."""
+    token = _signer().dumps([event_id, normalise_email(email)])
+    return url_for("events.withdraw_by_link", token=token, _external=True)
+
+
+def read_withdraw_token(token: str) -> tuple[int, str] | None:
+    """(event id, email) from a withdraw link's token, or None when it was tampered with."""
+    try:
+        event_id, email = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return int(event_id), str(email)
 
 
 def withdraw(event_id: int, email: str) -> list[Rsvp]:

@@ -28,7 +28,13 @@ from campaignkit.core.events.finding import SearchError, read_search
 from campaignkit.core.events.mapsvg import map_svg
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
 from campaignkit.core.events.queries import Search, find_events
-from campaignkit.core.events.rsvp import RSVP_CONSENT, RsvpError, take_rsvp, withdraw
+from campaignkit.core.events.rsvp import (
+    RSVP_CONSENT,
+    RsvpError,
+    read_withdraw_token,
+    take_rsvp,
+    withdraw,
+)
 from campaignkit.core.events.service import may_manage
 from campaignkit.core.events.settings import event_types, get_setting
 from campaignkit.core.events.validation import chat_service
@@ -37,7 +43,7 @@ from campaignkit.core.session import db_session
 bp = Blueprint("events", __name__, url_prefix="/events")
 VIEWS = ("list", "calendar", "map")
 GUEST_KEY = "ck_guest_rsvps"
-GUEST_WITHDRAW = "Sign in first; guests withdraw from the browser they used to say they'd come."
+GUEST_WITHDRAW = "Sign in first, or use the link in the email we sent when you said you'd come."
 
 
 def local(moment, zone: str):  # noqa: ANN001, ANN201 - datetimes
@@ -170,3 +176,17 @@ def withdraw_rsvp(event_id: int):
     withdraw(event_id, email)
     flash("You are no longer down as coming.", "info")
     return redirect(url_for(".detail", event_id=event_id)), 303
+
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+def withdraw_by_link(token: str):
+    """The link in an RSVP's confirmation mail: confirm, then take the RSVP back."""
+    found = read_withdraw_token(token)
+    if found is None:
+        abort(404)
+    event = visible_event(found[0])
+    if request.method == "GET":
+        return render_template("events/withdraw.html", event=event, token=token)
+    withdraw(event.id, found[1])
+    flash("You are no longer down as coming. Thanks for letting the hosts know.", "info")
+    return redirect(url_for(".detail", event_id=event.id)), 303

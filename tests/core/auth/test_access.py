@@ -44,6 +44,8 @@ PUBLIC_ENDPOINTS = {
     # Withdrawing acts only on the visitor's own RSVP (their account's, or the guest's
     # address kept in this browser's signed session).
     "events.withdraw_rsvp",
+    # The link mailed to whoever RSVPed: a signed token naming the event and the address.
+    "events.withdraw_by_link",
     "events.ics",
     "events.feed",
     "events_api.search",

@@ -131,3 +131,19 @@ def test_one_address_cannot_flood_an_event_with_guests(client, add_event, csrf_t
         for n in range(61)
     ]  # fmt: skip
     assert codes[:60] == [303] * 60 and codes[60] == 429
+
+
+def test_guests_withdraw_through_the_link_in_their_mail(app, add_event, csrf_token, outbox):  # noqa: ANN001
+    import re
+
+    event = add_event()
+    first = app.test_client()
+    _rsvp(first, event.id, csrf_token, name="Ann", email="ann@example.org", consent="yes")
+    (confirmation,) = [m for m in outbox() if m["Subject"].startswith("You're going")]
+    link = re.search(r"http://\S+/events/rsvp/\S+", confirmation.get_content()).group(0)
+    path = link.split("localhost", 1)[1]
+    other = app.test_client()  # another browser, nobody signed in
+    assert other.get(path[:-2] + "xx").status_code == 404
+    assert "I can't come" in other.get(path).get_data(as_text=True)
+    other.post(path, data={"csrf_token": csrf_token(other)})
+    assert _statuses(app, event.id) == {"ann@example.org": "withdrawn"}
