@@ -77,8 +77,11 @@ def flag_required(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any
     """Guard a view with a flag: a 404 for everyone the flag is off for."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap ``view`` so it answers 404 while the flag is off."""
+
         @wraps(view)
         def flagged(*args: Any, **kwargs: Any) -> Any:
+            """The guarded view."""
             if not flag_enabled(name):
                 abort(404)
             return view(*args, **kwargs)

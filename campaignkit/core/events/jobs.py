@@ -63,4 +63,5 @@ def register_event_jobs(huey: Huey) -> None:
 
     @huey.periodic_task(crontab(minute="*/15"), name="campaignkit.core.events.reminders")
     def reminders() -> None:
+        """Every quarter hour: queue the reminder job."""
         send_event_reminders.enqueue()

@@ -47,6 +47,7 @@ class _Checker:
     problems: dict[str, str] = field(default_factory=dict)
 
     def text(self, name: str, label: str, limit: int, required: bool = False) -> str:
+        """A trimmed text field, noting a problem when it is missing or too long."""
         value = str(self.data.get(name) or "").strip()
         if required and not value:
             self.problems[name] = f"Please give the {label}."
