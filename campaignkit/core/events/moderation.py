@@ -37,7 +37,8 @@ def decide(event_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @require_permission("events.settings")
 def settings():
-    """The liability notice for carpools, banned words and when hosts become trusted."""
+    """The carpool liability notice, banned words, when hosts become trusted, and whether
+    untrusted hosts' events always wait for a moderator."""
     if request.method == "POST":
         trusted = request.form.get("trusted_after", "").strip()
         if not trusted.isdigit():
@@ -46,6 +47,7 @@ def settings():
         with write_session() as session:
             for key in DEFAULTS:
                 set_setting(session, key, request.form.get(key, "").strip()[:5000])
+            set_setting(session, "hold_new_hosts", request.form.get("hold_new_hosts") or "no")
         flash("Events settings saved.", "success")
         return redirect(url_for(".settings"), 303)
     values = {key: get_setting(db_session(), key) for key in DEFAULTS}

@@ -43,21 +43,32 @@ def may_manage(session: Session, event: Event, user: Any) -> bool:
     return is_host(session, event, user) or has_permission(user, "events.moderate")
 
 
-def needs_moderation(session: Session, values: dict[str, Any], user: User | None) -> bool:
-    """False when the host is trusted and no banned word appears in the event's text."""
-    text = " ".join(str(values.get(k) or "") for k in ("title", "description", "venue")).lower()
-    words = set(re.findall(r"[\w']+", text))
-    if words & set(banned_words(session)):
-        return True
+def is_trusted(session: Session, user: User | None) -> bool:
+    """True for hosts holding ``events.publish`` or with enough approved events (and commands)."""
     if user is None or has_permission(user, "events.publish"):
-        return False
+        return True
     approved = session.scalar(
         select(func.count())
         .select_from(Event)
         .join(EventHost, EventHost.event_id == Event.id)
         .where(EventHost.user_id == user.id, Event.status.in_((APPROVED, CANCELLED)))
     )
-    return approved < int(get_setting(session, "trusted_after") or 0)
+    return approved >= int(get_setting(session, "trusted_after") or 0)
+
+
+def needs_moderation(session: Session, values: dict[str, Any], user: User | None) -> bool:
+    """Whether an event waits for a moderator.
+
+    Trusted hosts publish at once. Anyone else's event waits when a banned
+    word appears in its title, description or venue, or when the group holds
+    every new host's events (the ``hold_new_hosts`` setting).
+    """
+    if is_trusted(session, user):
+        return False
+    text = " ".join(str(values.get(k) or "") for k in ("title", "description", "venue")).lower()
+    if set(re.findall(r"[\w']+", text)) & set(banned_words(session)):
+        return True
+    return get_setting(session, "hold_new_hosts") == "yes"
 
 
 def create_event(values: dict[str, Any], user: User | None) -> Event:

@@ -16,6 +16,7 @@ DEFAULTS = {
     ),
     "banned_words": "",
     "trusted_after": "3",
+    "hold_new_hosts": "no",
 }
 
 

@@ -57,7 +57,7 @@ def test_bad_event_input_is_refused_with_a_message_and_nothing_saved(
     assert no_csrf.status_code == 400 and _count(app) == 0
 
 
-def test_new_hosts_are_moderated_organisers_approve_and_hosts_are_told(
+def test_held_new_hosts_wait_organisers_approve_and_hosts_are_told(
     app,
     client,
     make_user,
@@ -75,6 +75,10 @@ def test_new_hosts_are_moderated_organisers_approve_and_hosts_are_told(
 
     app.extensions["campaignkit"].manager.register(Listener(), "listener")
     make_user("organiser@example.org", "organiser")
+    moderator = app.test_client()
+    login(moderator, "organiser@example.org")
+    settings = {"hold_new_hosts": "yes", "trusted_after": "3", "csrf_token": csrf_token(moderator)}
+    assert moderator.post("/organise/events/settings", data=settings).status_code == 303
     login(client, make_user("host@example.org", "host"))
     response = client.post(
         "/host/events/new", data={**event_form(), "csrf_token": csrf_token(client)}
@@ -84,8 +88,6 @@ def test_new_hosts_are_moderated_organisers_approve_and_hosts_are_told(
     assert client.get("/api/v1/events?near=SW1A").get_json()["total"] == 0  # pending
     assert {m["To"] for m in outbox()} == {"host@example.org", "organiser@example.org"}
 
-    moderator = app.test_client()
-    login(moderator, "organiser@example.org")
     assert "Door knocking" in moderator.get("/organise/events").get_data(as_text=True)
     token = csrf_token(moderator)
     decided = moderator.post(f"/organise/events/{event_id}/decide",
@@ -99,19 +101,24 @@ def test_new_hosts_are_moderated_organisers_approve_and_hosts_are_told(
                        ).status_code == 403  # fmt: skip
 
 
-def test_banned_words_hold_back_even_an_organisers_event(
+def test_banned_words_hold_back_untrusted_hosts_and_trusted_hosts_publish(
     app, client, make_user, login, csrf_token, event_form
 ):  # noqa: ANN001
-    login(client, make_user("organiser@example.org", "organiser"))
-    token = csrf_token(client)
-    client.post("/organise/events/settings", data={"banned_words": "casino, raffle",
-                "liability_notice": "Lifts at your own risk.", "trusted_after": "3",
-                "csrf_token": token})  # fmt: skip
-    client.post("/host/events/new", data={**event_form(), "csrf_token": token})
-    client.post("/host/events/new", data={**event_form(title="Casino night"), "csrf_token": token})
+    organiser = app.test_client()
+    login(organiser, make_user("organiser@example.org", "organiser"))
+    token = csrf_token(organiser)
+    organiser.post("/organise/events/settings", data={"banned_words": "casino, raffle",
+                   "liability_notice": "Lifts at your own risk.", "trusted_after": "3",
+                   "csrf_token": token})  # fmt: skip
+    login(client, make_user("host@example.org", "host"))
+    mine = csrf_token(client)
+    client.post("/host/events/new", data={**event_form(), "csrf_token": mine})
+    client.post("/host/events/new", data={**event_form(title="Casino night"), "csrf_token": mine})
+    organiser.post("/host/events/new", data={**event_form(title="Raffle"), "csrf_token": token})
     with app.extensions["campaignkit"].database.new_session() as session:
         states = dict(session.execute(select(Event.title, Event.status)).all())
-    assert states == {"Door knocking in Westminster": "approved", "Casino night": "pending"}
+    assert states == {"Door knocking in Westminster": "approved", "Casino night": "pending",
+                      "Raffle": "approved"}  # fmt: skip
 
 
 def test_edit_duplicate_cancel_and_attendance(
