@@ -21,6 +21,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 demo: $(VENV)/.installed
 	@test -f $(DEMO_DIR)/campaign.toml || $(BIN)/campaignkit init $(DEMO_DIR) --kit uk --name "Campaign Demo"
 	$(BIN)/campaignkit --instance $(DEMO_DIR) db upgrade
+	$(BIN)/campaignkit --instance $(DEMO_DIR) events demo --if-empty
 	$(BIN)/campaignkit --instance $(DEMO_DIR) run --host 127.0.0.1 --port $(PORT)
 
 ## test: install with the test extras and run the whole suite

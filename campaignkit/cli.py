@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from campaignkit import __version__
-from campaignkit.commands import catalogue, database, instance, plugins, privacy, users, worker
+from campaignkit.commands import (
+    catalogue,
+    database,
+    events,
+    flags,
+    instance,
+    plugins,
+    privacy,
+    users,
+    worker,
+)
 from campaignkit.commands.common import InstanceContext, friendly_errors
 from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
@@ -25,6 +35,8 @@ CORE_COMMANDS = (
     worker.worker,
     users.users,
     privacy.privacy,
+    events.events,
+    flags.flags,
 )
 
 

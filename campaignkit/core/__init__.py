@@ -19,6 +19,7 @@ from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError
 from campaignkit.core.db import Model
+from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, Place, SeatRef, geocode, seat_at
 from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
@@ -51,6 +52,8 @@ __all__ = [
     "consents_of",
     "current_member_approved",
     "current_user",
+    "flag_enabled",
+    "flag_required",
     "db_session",
     "geocode",
     "has_permission",

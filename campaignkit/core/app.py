@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from campaignkit.core import errors, rendering, security, session, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.db import Database
+from campaignkit.core.events import setup as events
 from campaignkit.core.instance import Instance, load_instance, migration_branches
 from campaignkit.core.jobs import (
     JobHandle,
@@ -93,6 +94,7 @@ def create_app(
     for _plugin, blueprints in call_each(instance.manager, "campaignkit_blueprints", isolate=False):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
+    events.configure(app, state.huey)
     register_core_jobs(state.huey)
     call_each(instance.manager, "campaignkit_jobs", isolate=False, huey=state.huey)
     errors.register(app)

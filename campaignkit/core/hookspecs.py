@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from sqlalchemy.orm import Session
 
+    from campaignkit.core.events.models import Event, Rsvp
     from campaignkit.core.geo import Place, SeatRef
     from campaignkit.core.pages import NavItem
     from campaignkit.core.privacy.subject import DataSubject
@@ -194,4 +195,19 @@ def campaignkit_purge_personal_data(older_than: datetime, session: Session) -> i
     the plugin's own ``retention_days`` setting if its settings schema has
     one, else from ``[privacy] retention_days``; with 0 days the plugin is
     not called. Anonymise as for an erasure.
+    """
+
+
+# ---------------------------------------------------------------- events
+
+
+@hookspec
+def campaignkit_event_changed(event: Event, change: str, rsvp: Rsvp | None) -> None:
+    """React to a campaign event changing.
+
+    Called after the change is committed. ``change`` is one of "created",
+    "approved", "rejected", "updated", "cancelled" or "rsvp"; ``rsvp`` is the
+    RSVP that was taken or withdrawn for "rsvp" and None otherwise. The event
+    is detached: read its fields, do not change it. A plugin that raises is
+    logged and skipped, so one plugin cannot stop an RSVP.
     """

@@ -40,11 +40,19 @@ class _KitInfo(BaseModel):
     plugins: list[str] = []
 
 
+class _KitEvents(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: Extra event types, name = label (``leafleting = "Leafleting"``).
+    types: dict[str, str] = {}
+
+
 class _KitFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kit: _KitInfo
     election: dict[str, Any] = {}
+    events: _KitEvents = _KitEvents()
     settings: dict[str, dict[str, Any]] = {}
 
 
@@ -60,6 +68,8 @@ class Kit:
     plugins: tuple[str, ...]
     election: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The ``[events]`` table: ``types`` adds event types.
+    events: dict[str, Any] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -128,6 +138,7 @@ def load_kit(ref: str, base_dir: Path | None = None, where: str | None = None) -
         plugins=tuple(info.plugins),
         election=parsed.election,
         settings=parsed.settings,
+        events=parsed.events.model_dump(),
     )
 
 

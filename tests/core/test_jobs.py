@@ -240,7 +240,9 @@ def test_immediate_jobs_run_inside_enqueue(app, immediate_jobs):
 
 def test_old_job_records_are_cleaned_up_nightly(app):
     huey = app.extensions["campaignkit"].huey
-    assert huey.read_periodic(datetime(2026, 5, 1, 12, 0, tzinfo=UTC)) == []
+    assert huey.read_periodic(datetime(2026, 5, 1, 12, 7, tzinfo=UTC)) == []
+    reminders = huey.read_periodic(datetime(2026, 5, 1, 12, 0, tzinfo=UTC))
+    assert [task.name for task in reminders] == ["campaignkit.core.events.reminders"]
     due = huey.read_periodic(datetime(2026, 5, 1, 3, 40, tzinfo=UTC))
     assert [task.name for task in due] == ["campaignkit.core.jobs.nightly"]
     huey.execute(due[0])  # what the worker's scheduler does at 03:40

@@ -36,6 +36,19 @@ PUBLIC_ENDPOINTS = {
     "auth.verify",
     "auth.reset_request",
     "auth.reset",
+    # Campaign events are for the public: finding them, their pages and calendar files, and
+    # RSVPs (guests give a name, an email and consent; members-only events 404 inside the view).
+    "events.find",
+    "events.detail",
+    "events.rsvp",
+    # Withdrawing acts only on the visitor's own RSVP (their account's, or the guest's
+    # address kept in this browser's signed session).
+    "events.withdraw_rsvp",
+    # The link mailed to whoever RSVPed: a signed token naming the event and the address.
+    "events.withdraw_by_link",
+    "events.ics",
+    "events.feed",
+    "events_api.search",
     "demo.public",
     # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
     "marginals_api.seat_at",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from hashlib import sha256
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from campaignkit.core.auth.models import ApiToken, Invite, utcnow
 from campaignkit.core.db import SQLITE_FILE
+from campaignkit.core.events.models import CarpoolOffer, CarpoolSeat, Event, EventHost, Rsvp
 from campaignkit.core.session import write_session
 
 
@@ -37,6 +39,34 @@ def store_everywhere(app: Flask, petition, user_id: int, email: str) -> None:  #
                 created_by=user_id,
             )
         )
+        store_event_data(session, user_id, email)
+
+
+def store_event_data(session, user_id: int, email: str) -> None:  # noqa: ANN001 - Session
+    """An event the person hosts, their RSVP and a guest RSVP, a car they drive and a seat."""
+    start = utcnow() + timedelta(days=3)
+    event = Event(
+        type="canvass", title="Doors in Bristol", starts_at=start,
+        ends_at=start + timedelta(hours=2), postcode="BS1 5TR", lat=51.45, lon=-2.59,
+        status="approved", created_by=user_id,
+    )  # fmt: skip
+    other = Event(
+        type="social", title="Social", starts_at=start, ends_at=start + timedelta(hours=1),
+        postcode="BS1 5TR", lat=51.45, lon=-2.59, status="approved",
+    )  # fmt: skip
+    session.add_all([event, other])
+    session.flush()
+    session.add(EventHost(event_id=event.id, user_id=user_id))
+    session.add(Rsvp(event_id=event.id, user_id=user_id, name="Ada Lovelace", email=email))
+    session.add(Rsvp(event_id=other.id, name="Ada Lovelace", email=email.upper()))
+    offer = CarpoolOffer(
+        event_id=event.id, user_id=user_id, driver_name="Ada Lovelace", driver_email=email,
+        origin_postcode="BS6 5AB", lat=51.47, lon=-2.6, departs_at=start, seats=3,
+        notes=f"text {email}", share_contact=True,
+    )  # fmt: skip
+    session.add(offer)
+    session.flush()
+    session.add(CarpoolSeat(offer_id=offer.id, rider_name="Ada Lovelace", rider_email=email))
 
 
 def sqlite_bytes(instance: Path) -> bytes:

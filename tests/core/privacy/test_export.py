@@ -43,6 +43,10 @@ def test_download_my_data_holds_every_plugins_data(app, petition, make_user, log
     assert [c["wording"] for c in core["consents"]] == [petition.WORDING] * 2
     assert [t["name"] for t in core["api_tokens"]] == ["my laptop"]
     assert core["invitations_made"][0]["note"] == f"for a friend of {EMAIL}"
+    assert [r["event"] for r in core["event_rsvps"]] == ["Doors in Bristol", "Social"]
+    assert [o["from"] for o in core["carpool_offers"]] == ["BS6 5AB"]
+    assert [s["email"] for s in core["carpool_seats"]] == [EMAIL]
+    assert [e["title"] for e in core["events_created_or_hosted"]] == ["Doors in Bristol"]
     signatures = json.loads(files["petition.json"])["signatures"]
     assert len(signatures) == 2 and {s["email"] for s in signatures} == {EMAIL}
     assert signatures[0]["comment"] == f"reach me at {EMAIL}" and signatures[0]["signed_at"]

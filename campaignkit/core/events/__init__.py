@@ -1,0 +1,1 @@
+"""Campaign events: hosting, moderation, finding, RSVPs, carpools, chat links and calendars."""

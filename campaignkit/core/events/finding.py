@@ -1,0 +1,82 @@
+"""Reading a search from a query string, for the pages and the JSON API alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+
+from campaignkit.core.auth.access import current_member_approved
+from campaignkit.core.events.queries import MAX_RADIUS_KM, Search
+from campaignkit.core.events.validation import locate_postcode
+from campaignkit.core.geo import GeocodeError
+
+DEFAULT_RADIUS_KM = 25.0
+
+
+class SearchError(ValueError):
+    """A search that cannot be run, with a message for the person."""
+
+
+def _day(text: str, label: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(text.strip()), time(0), tzinfo=UTC)
+    except ValueError:
+        raise SearchError(f"Give the '{label}' date as YYYY-MM-DD.") from None
+
+
+def _float(text: str, label: str, low: float, high: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise SearchError(f"'{label}' must be a number.") from None
+    if not low <= value <= high:
+        raise SearchError(f"'{label}' must be between {low:g} and {high:g}.")
+    return value
+
+
+def read_search(
+    args: Mapping[str, str], types: Mapping[str, str], order: str = "date"
+) -> tuple[Search, str]:
+    """The search asked for and a label for where; raises SearchError with a message.
+
+    Arguments: ``near`` (a postcode) or ``lat`` and ``lon``; ``radius_km``;
+    ``type`` (repeatable or comma-separated); ``from`` and ``to`` (dates,
+    ``to`` inclusive). Without ``from`` the search starts now.
+    """
+    label = ""
+    lat = lon = None
+    near = (args.get("near") or "").strip()
+    if near:
+        try:
+            found = locate_postcode(near)
+        except GeocodeError as exc:
+            raise SearchError(exc.message) from None
+        lat, lon, label = found["lat"], found["lon"], near.upper()
+    elif args.get("lat") or args.get("lon"):
+        lat = _float(args.get("lat") or "", "lat", -90, 90)
+        lon = _float(args.get("lon") or "", "lon", -180, 180)
+        label = f"{lat:.4f}, {lon:.4f}"
+    radius = DEFAULT_RADIUS_KM
+    if args.get("radius_km"):
+        radius = _float(args["radius_km"], "radius_km", 0.1, MAX_RADIUS_KM)
+    getlist = getattr(args, "getlist", None)
+    raw = getlist("type") if getlist else [args.get("type") or ""]
+    kinds = tuple(k for part in raw for k in part.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in types]
+    if unknown:
+        raise SearchError(f"Unknown event type '{unknown[0]}'; use one of {', '.join(types)}.")
+    start = _day(args["from"], "from") if args.get("from") else datetime.now(UTC)
+    end = _day(args["to"], "to") + timedelta(days=1) if args.get("to") else None
+    if end is not None and end <= start:
+        raise SearchError("The 'to' date must not be before the 'from' date.")
+    search = Search(
+        lat=lat,
+        lon=lon,
+        radius_km=radius,
+        types=kinds,
+        start=start,
+        end=end,
+        members=current_member_approved(),
+        order=args.get("order") or order,
+    )
+    return search, label

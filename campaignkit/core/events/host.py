@@ -1,0 +1,149 @@
+"""Hosting pages: create, edit, duplicate and cancel events; mark who came.
+
+Members holding ``events.host`` create events; the event's hosts and
+moderators manage it. An event is saved only when every field is valid.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from campaignkit.core.auth.access import require_permission, signin_required
+from campaignkit.core.auth.accounts import find_user
+from campaignkit.core.events.models import GOING, Event, EventHost
+from campaignkit.core.events.rsvp import mark_attendance, rsvps_of
+from campaignkit.core.events.service import (
+    cancel_event,
+    create_event,
+    form_values,
+    may_manage,
+    update_event,
+)
+from campaignkit.core.events.settings import default_timezone, event_types
+from campaignkit.core.events.validation import EventInvalid, clean_event
+from campaignkit.core.session import db_session, write_session
+
+bp = Blueprint("host", __name__, url_prefix="/host/events")
+
+
+def managed_event(event_id: int) -> Event:
+    """The event if the signed-in person hosts or moderates it; 404 or 403 otherwise."""
+    event = db_session().get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not may_manage(db_session(), event, current_user):
+        abort(403, description="Only the event's hosts and organisers can do that.")
+    return event
+
+
+def _form(values: dict, problems: dict, action: str, heading: str, status: int = 200):  # noqa: ANN202
+    page = render_template(
+        "events/form.html", values=values, problems=problems, action=action, heading=heading,
+        types=event_types(),
+    )  # fmt: skip
+    return page, status
+
+
+@bp.get("")
+@signin_required
+def mine():
+    """The events the signed-in person hosts."""
+    query = (
+        select(Event)
+        .join(EventHost, EventHost.event_id == Event.id)
+        .where(EventHost.user_id == current_user.id)
+        .order_by(Event.starts_at.desc())
+    )
+    return render_template("events/mine.html", events=db_session().scalars(query).all())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_permission("events.host")
+def new():
+    """Create an event: published at once for trusted hosts, else sent to moderation."""
+    action = url_for(".new")
+    if request.method == "GET":
+        return _form({"timezone": default_timezone(), "type": "canvass"}, {}, action, "New event")
+    try:
+        values = clean_event(request.form, event_types())
+    except EventInvalid as exc:
+        return _form(request.form.to_dict(), exc.problems, action, "New event", 400)
+    event = create_event(values, current_user)
+    if event.status == "approved":
+        flash("Your event is published.", "success")
+    else:
+        flash("Thanks! An organiser will check your event before it is published.", "info")
+    return redirect(url_for("events.detail", event_id=event.id), 303)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@signin_required
+def edit(event_id: int):
+    """Change an event; people coming are told. Capacity cannot drop below places taken."""
+    event = managed_event(event_id)
+    action = url_for(".edit", event_id=event.id)
+    if request.method == "GET":
+        return _form(form_values(event), {}, action, f"Edit: {event.title}")
+    try:
+        values = clean_event(request.form, event_types(), taken=event.going)
+        update_event(event.id, values)
+    except EventInvalid as exc:
+        return _form(request.form.to_dict(), exc.problems, action, f"Edit: {event.title}", 400)
+    flash("Saved. Everyone coming has been told about the change.", "success")
+    return redirect(url_for("events.detail", event_id=event.id), 303)
+
+
+@bp.get("/<int:event_id>/duplicate")
+@require_permission("events.host")
+def duplicate(event_id: int):
+    """A new-event form filled in from an existing event (pick a new date)."""
+    event = managed_event(event_id)
+    values = form_values(event)
+    values["date"] = ""
+    return _form(values, {}, url_for(".new"), f"Copy of {event.title}")
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@signin_required
+def cancel(event_id: int):
+    """Cancel an event after confirming; everyone who said they would come is told."""
+    event = managed_event(event_id)
+    if request.method == "GET":
+        return render_template("events/cancel.html", event=event)
+    cancel_event(event.id, request.form.get("reason", "")[:2000])
+    flash("The event is cancelled and everyone coming has been told.", "info")
+    return redirect(url_for("events.detail", event_id=event.id), 303)
+
+
+@bp.route("/<int:event_id>/attendance", methods=["GET", "POST"])
+@signin_required
+def attendance(event_id: int):
+    """The list of people coming, with a box per person to mark who came."""
+    event = managed_event(event_id)
+    if request.method == "POST":
+        people = rsvps_of(db_session(), event.id, GOING)
+        came = {r.id: request.form.get(f"came-{r.id}") == "yes" for r in people}
+        marked = mark_attendance(event.id, came)
+        flash(f"Attendance saved for {marked} people.", "success")
+        return redirect(url_for(".attendance", event_id=event.id), 303)
+    return render_template(
+        "events/attendance.html", event=event, people=rsvps_of(db_session(), event.id)
+    )
+
+
+@bp.post("/<int:event_id>/hosts")
+@signin_required
+def add_host(event_id: int):
+    """Make another member a co-host of the event."""
+    event = managed_event(event_id)
+    user = find_user(request.form.get("email", ""))
+    if user is None or not user.is_active:
+        flash("No member has that email address.", "error")
+    else:
+        with write_session() as session:
+            if session.get(EventHost, (event.id, user.id)) is None:
+                session.add(EventHost(event_id=event.id, user_id=user.id))
+        flash(f"{user.email} now hosts this event too.", "success")
+    return redirect(url_for("events.detail", event_id=event.id), 303)

@@ -1,0 +1,54 @@
+"""Organisers' pages: the moderation queue and the group's events settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from campaignkit.core.auth.access import require_permission
+from campaignkit.core.events.models import PENDING, Event
+from campaignkit.core.events.service import moderate
+from campaignkit.core.events.settings import DEFAULTS, get_setting, set_setting
+from campaignkit.core.session import db_session, write_session
+
+bp = Blueprint("event_moderation", __name__, url_prefix="/organise/events")
+
+
+@bp.get("")
+@require_permission("events.moderate")
+def queue():
+    """Events waiting for approval, oldest first."""
+    pending = db_session().scalars(
+        select(Event).where(Event.status == PENDING).order_by(Event.created_at, Event.id)
+    )
+    return render_template("events/queue.html", events=list(pending))
+
+
+@bp.post("/<int:event_id>/decide")
+@require_permission("events.moderate")
+def decide(event_id: int):
+    """Approve or reject one event; its hosts are told."""
+    approve = request.form.get("decision") == "approve"
+    event = moderate(event_id, approve, request.form.get("note", ""))
+    flash(f"'{event.title}' {'approved' if approve else 'rejected'}.", "success")
+    return redirect(url_for(".queue"), 303)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@require_permission("events.settings")
+def settings():
+    """The carpool liability notice, banned words, when hosts become trusted, and whether
+    untrusted hosts' events always wait for a moderator."""
+    if request.method == "POST":
+        trusted = request.form.get("trusted_after", "").strip()
+        if not trusted.isdigit():
+            flash("'Trusted after' must be a whole number of approved events.", "error")
+            return redirect(url_for(".settings"), 303)
+        with write_session() as session:
+            for key in DEFAULTS:
+                set_setting(session, key, request.form.get(key, "").strip()[:5000])
+            set_setting(session, "hold_new_hosts", request.form.get("hold_new_hosts") or "no")
+        flash("Events settings saved.", "success")
+        return redirect(url_for(".settings"), 303)
+    values = {key: get_setting(db_session(), key) for key in DEFAULTS}
+    return render_template("events/settings.html", values=values)

@@ -1,0 +1,155 @@
+"""Checking what a host typed: dates and time zone, capacity, chat links, postcode.
+
+``clean_event`` turns form fields (strings) into the values an ``Event`` is
+saved with, or raises ``EventInvalid`` listing every problem in words for
+the host. Nothing is saved until every field is good.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from campaignkit.core.geo import GeocodeError, geocode, seat_at
+
+#: Invite links of the chat services an event may link to, by service name.
+CHAT_SERVICES = {
+    "WhatsApp": re.compile(r"^https://chat\.whatsapp\.com/(invite/)?[A-Za-z0-9]{10,40}/?$"),
+    "Signal": re.compile(r"^https://signal\.group/#[A-Za-z0-9_\-]{20,200}$"),
+    "Telegram": re.compile(r"^https://t\.me/(\+|joinchat/)[A-Za-z0-9_\-]{10,40}/?$"),
+    "Slack": re.compile(
+        r"^https://join\.slack\.com/t/[a-z0-9\-]{1,80}/shared_invite/[A-Za-z0-9_\-~]{10,200}/?$"
+    ),
+}
+CHAT_LINK_PROBLEM = (
+    "The chat link must be a group invite link from WhatsApp (https://chat.whatsapp.com/...), "
+    "Signal (https://signal.group/#...), Telegram (https://t.me/+...) or Slack "
+    "(https://join.slack.com/t/.../shared_invite/...)."
+)
+MAX_CAPACITY = 100_000
+
+
+class EventInvalid(ValueError):
+    """Form input that cannot be saved; ``problems`` maps field names to messages."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+@dataclass
+class _Checker:
+    data: Mapping[str, Any]
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str, label: str, limit: int, required: bool = False) -> str:
+        """A trimmed text field, noting a problem when it is missing or too long."""
+        value = str(self.data.get(name) or "").strip()
+        if required and not value:
+            self.problems[name] = f"Please give the {label}."
+        elif len(value) > limit:
+            self.problems[name] = f"The {label} is too long (at most {limit} characters)."
+        return value
+
+
+def chat_service(url: str) -> str | None:
+    """The name of the chat service a URL is an invite link of, or None."""
+    for service, pattern in CHAT_SERVICES.items():
+        if pattern.match(url):
+            return service
+    return None
+
+
+def parse_local(day: str, clock: str, zone: ZoneInfo) -> datetime:
+    """A date ("2026-12-05") and time ("10:30") in a zone as an aware datetime."""
+    naive = datetime.strptime(f"{day.strip()} {clock.strip()}", "%Y-%m-%d %H:%M")
+    return naive.replace(tzinfo=zone)
+
+
+def clean_capacity(raw: Any, taken: int = 0) -> int | None:
+    """A capacity from text: None for "no limit"; raises ValueError with a message."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_CAPACITY:
+        raise ValueError(f"The capacity must be a whole number from 1 to {MAX_CAPACITY}.")
+    if int(text) < taken:
+        raise ValueError(
+            f"{taken} people have already said they are coming, so the capacity "
+            f"cannot be less than {taken}."
+        )
+    return int(text)
+
+
+def clean_event(
+    data: Mapping[str, Any], types: Mapping[str, str], *, taken: int = 0, locate: bool = True
+) -> dict[str, Any]:
+    """Validated event values from form fields; raises EventInvalid listing each problem.
+
+    Fields: type, title, description, date, start, end (or end_date), timezone,
+    venue, address, postcode, capacity, members_only, chat_url, accessibility.
+    With ``locate`` the postcode is geocoded and the seat looked up.
+    """
+    check = _Checker(data)
+    values: dict[str, Any] = {
+        "title": check.text("title", "title", 200, required=True),
+        "description": check.text("description", "description", 10_000),
+        "venue": check.text("venue", "venue", 200),
+        "address": check.text("address", "address", 1_000),
+        "accessibility": check.text("accessibility", "accessibility notes", 2_000),
+        "members_only": str(data.get("members_only") or "") in ("1", "on", "true", "yes"),
+    }
+    kind = str(data.get("type") or "").strip()
+    if kind not in types:
+        check.problems["type"] = f"Choose a type of event: {', '.join(types.values())}."
+    values["type"] = kind
+    zone_name = str(data.get("timezone") or "Europe/London").strip()
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.problems["timezone"] = f"'{zone_name}' is not a time zone we know."
+        zone = ZoneInfo("UTC")
+    values["timezone"] = zone_name
+    day = str(data.get("date") or "")
+    try:
+        values["starts_at"] = parse_local(day, str(data.get("start") or ""), zone)
+        end_day = str(data.get("end_date") or "") or day
+        values["ends_at"] = parse_local(end_day, str(data.get("end") or ""), zone)
+        if values["ends_at"] <= values["starts_at"]:
+            check.problems["end"] = "The event must end after it starts."
+    except ValueError:
+        check.problems["date"] = "Give the date as YYYY-MM-DD and the times as HH:MM."
+    try:
+        values["capacity"] = clean_capacity(data.get("capacity"), taken)
+    except ValueError as exc:
+        check.problems["capacity"] = str(exc)
+    chat = str(data.get("chat_url") or "").strip()
+    if chat and chat_service(chat) is None:
+        check.problems["chat_url"] = CHAT_LINK_PROBLEM
+    values["chat_url"] = chat or None
+    postcode = check.text("postcode", "postcode", 16, required=True)
+    values["postcode"] = postcode.upper()
+    if locate and postcode and "postcode" not in check.problems:
+        try:
+            values.update(locate_postcode(postcode))
+        except GeocodeError as exc:
+            check.problems["postcode"] = exc.message
+    if check.problems:
+        raise EventInvalid(check.problems)
+    return values
+
+
+def locate_postcode(postcode: str) -> dict[str, Any]:
+    """Position and seat for a postcode; raises GeocodeError with the person's message."""
+    place = geocode(postcode)
+    seat = place.seat or seat_at(place.lat, place.lon)
+    return {
+        "lat": place.lat,
+        "lon": place.lon,
+        "seat_code": seat.code if seat else None,
+        "seat_name": seat.name if seat else None,
+    }

@@ -1,0 +1,192 @@
+"""Public event pages: find (list, calendar, map), an event, RSVP and withdrawing.
+
+Anyone may look and RSVP (guests give a name and email and tick consent);
+members-only events are shown to approved members only.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from campaignkit.core.auth.access import current_member_approved, has_permission
+from campaignkit.core.auth.models import aware
+from campaignkit.core.events.finding import SearchError, read_search
+from campaignkit.core.events.mapsvg import map_svg
+from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
+from campaignkit.core.events.queries import Search, find_events
+from campaignkit.core.events.rsvp import (
+    RSVP_CONSENT,
+    RsvpError,
+    read_withdraw_token,
+    take_rsvp,
+    withdraw,
+)
+from campaignkit.core.events.service import may_manage
+from campaignkit.core.events.settings import event_types, get_setting
+from campaignkit.core.events.validation import chat_service
+from campaignkit.core.session import db_session
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+VIEWS = ("list", "calendar", "map")
+GUEST_KEY = "ck_guest_rsvps"
+GUEST_WITHDRAW = "Sign in first, or use the link in the email we sent when you said you'd come."
+
+
+def local(moment, zone: str):  # noqa: ANN001, ANN201 - datetimes
+    """A stored time in the event's own time zone."""
+    return aware(moment).astimezone(ZoneInfo(zone))
+
+
+bp.add_app_template_filter(local, "event_local")
+
+
+def visible_event(event_id: int) -> Event:
+    """The event if this person may see it; 404 otherwise (members-only and pending stay hidden)."""
+    event = db_session().get(Event, event_id)
+    if event is None:
+        abort(404)
+    if event.members_only and not current_member_approved():
+        abort(404)
+    hidden = event.status not in (APPROVED, "cancelled")
+    if hidden and not may_manage(db_session(), event, current_user):
+        abort(404)
+    return event
+
+
+@bp.get("")
+def find():
+    """Find events near a postcode or anywhere: as a list, a calendar or a map."""
+    view = request.args.get("view") if request.args.get("view") in VIEWS else "list"
+    types = event_types()
+    error, label, found = None, "", None
+    try:
+        search, label = read_search(request.args, types)
+        page = request.args.get("page", "1")
+        per_page = 200 if view == "map" else 20
+        found = find_events(db_session(), search, int(page) if page.isdigit() else 1, per_page)
+    except SearchError as exc:
+        error, search = exc.args[0], Search()
+    days = []
+    if found is not None and view == "calendar":
+        days = [
+            (day, list(items))
+            for day, items in groupby(
+                found.events, key=lambda pair: local(pair[0].starts_at, pair[0].timezone).date()
+            )
+        ]
+    svg = None
+    if found is not None and view == "map":
+        rows = db_session().execute(
+            select(Event.lat, Event.lon)
+            .where(Event.status == APPROVED, Event.ends_at >= search.start)
+            .limit(20000)
+        )
+        centre = (search.lat, search.lon) if search.lat is not None else None
+        svg = map_svg(
+            [(r.lat, r.lon) for r in rows],
+            [(e.lat, e.lon, e.title, url_for(".detail", event_id=e.id)) for e, _ in found.events],
+            centre,
+        )
+    args = {k: v for k, v in request.args.items() if k not in ("page", "view")}
+    status = 400 if error else 200
+    page = render_template(
+        "events/find.html", found=found, error=error, label=label, view=view, types=types,
+        args=args, days=days, svg=svg, search=search,
+    )  # fmt: skip
+    return page, status
+
+
+def rsvp_email(event_id: int) -> str | None:
+    """The address this visitor RSVPs with: their account's, or the one this browser used."""
+    if current_user.is_authenticated:
+        return current_user.email
+    return session.get(GUEST_KEY, {}).get(str(event_id))
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    """One event: when, where, places left, chat group, carpools and the RSVP form."""
+    event = visible_event(event_id)
+    db = db_session()
+    mine, email = None, rsvp_email(event.id)
+    if email:
+        mine = db.scalars(
+            select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email == email)
+        ).first()
+    offers = list(db.scalars(select(CarpoolOffer).where(CarpoolOffer.event_id == event.id)))
+    going = mine is not None and mine.status in (GOING, WAITLIST)
+    return render_template(
+        "events/detail.html", event=event, mine=mine, going=going, offers=offers,
+        consent_text=RSVP_CONSENT, chat=chat_service(event.chat_url or "") if going else None,
+        manage=may_manage(db, event, current_user),
+        liability=get_setting(db, "liability_notice"),
+        can_host=has_permission(current_user, "events.host"),
+    )  # fmt: skip
+
+
+@bp.post("/<int:event_id>/rsvp")
+def rsvp(event_id: int):
+    """Say you will come: members by their account, guests with name, email and consent."""
+    visible_event(event_id)
+    if current_user.is_authenticated:
+        name = request.form.get("name") or current_user.email.split("@")[0]
+        email, user_id, consent = current_user.email, current_user.id, True
+    else:
+        name, email = request.form.get("name", ""), request.form.get("email", "")
+        user_id, consent = None, request.form.get("consent") == "yes"
+    # Hand the read connection back before queueing for the write lock, so many
+    # RSVPs arriving at once cannot use up the connection pool between them.
+    db_session().rollback()
+    here = url_for(".detail", event_id=event_id)
+    try:
+        result = take_rsvp(event_id, name=name, email=email, user_id=user_id, consent=consent)
+    except RsvpError as exc:
+        flash(str(exc), "error")
+        return redirect(here), 303
+    if user_id is None:  # remember it in the signed cookie, so this browser can withdraw
+        session[GUEST_KEY] = {**session.get(GUEST_KEY, {}), str(event_id): email.strip().lower()}
+    if result.status == GOING:
+        flash("You're going! We've saved your place.", "success")
+    else:
+        flash("The event is full, so you are on the waitlist. We'll tell you if a place frees up.")
+    return redirect(here), 303
+
+
+@bp.post("/<int:event_id>/withdraw")
+def withdraw_rsvp(event_id: int):
+    """Take back an RSVP: a member's, or a guest's made from this browser."""
+    visible_event(event_id)
+    email = rsvp_email(event_id)
+    if email is None:
+        abort(403, description=GUEST_WITHDRAW)
+    withdraw(event_id, email)
+    flash("You are no longer down as coming.", "info")
+    return redirect(url_for(".detail", event_id=event_id)), 303
+
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+def withdraw_by_link(token: str):
+    """The link in an RSVP's confirmation mail: confirm, then take the RSVP back."""
+    found = read_withdraw_token(token)
+    if found is None:
+        abort(404)
+    event = visible_event(found[0])
+    if request.method == "GET":
+        return render_template("events/withdraw.html", event=event, token=token)
+    withdraw(event.id, found[1])
+    flash("You are no longer down as coming. Thanks for letting the hosts know.", "info")
+    return redirect(url_for(".detail", event_id=event.id)), 303

@@ -1,0 +1,106 @@
+"""Finding events near a postcode or a position: pages, JSON API and calendar files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import icalendar
+
+from campaignkit.core.events.queries import bounding_box, haversine_km
+
+
+def _some_events(add_event):  # noqa: ANN001, ANN202
+    """Two near Westminster (one a phone bank next week), one in Manchester, one members-only."""
+    later = (date.today() + timedelta(days=8)).isoformat()
+    return {
+        "near": add_event(title="Canvass Westminster"),
+        "phonebank": add_event(title="Calls in Lambeth", type="phonebank", postcode="SE11",
+                               date=later),
+        "far": add_event(title="Canvass Manchester", postcode="M1 1AE"),
+        "members": add_event(title="Members' briefing", postcode="SW1P", members_only="1"),
+    }  # fmt: skip
+
+
+def test_the_api_finds_events_near_a_postcode_by_type_and_dates(client, add_event):  # noqa: ANN001
+    events = _some_events(add_event)
+    found = client.get("/api/v1/events?near=SW1A 2AA&radius_km=10").get_json()
+    titles = [e["title"] for e in found["events"]]
+    assert titles == ["Canvass Westminster", "Calls in Lambeth"]  # nearest first
+    assert found["events"][0]["distance_km"] < found["events"][1]["distance_km"]
+    assert found["events"][0]["seat"]["name"] == "Cities of London and Westminster"
+    assert found["total"] == 2
+
+    only = client.get("/api/v1/events?near=SW1A&radius_km=10&type=phonebank").get_json()
+    assert [e["id"] for e in only["events"]] == [events["phonebank"].id]
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    window = client.get(f"/api/v1/events?near=SW1A&radius_km=10&to={soon}").get_json()
+    assert [e["id"] for e in window["events"]] == [events["near"].id]
+    by_position = client.get("/api/v1/events?lat=53.48&lon=-2.24&radius_km=5").get_json()
+    assert [e["id"] for e in by_position["events"]] == [events["far"].id]
+
+
+def test_bad_searches_get_a_clear_message(client, add_event):  # noqa: ANN001
+    add_event()
+    unknown = client.get("/api/v1/events?near=ZZ99 9ZZ")
+    assert unknown.status_code == 400 and "could not find" in unknown.get_json()["message"]
+    assert "not a UK postcode" in client.get("/api/v1/events?near=hello!").get_json()["message"]
+    assert client.get("/api/v1/events?lat=91&lon=0").status_code == 400
+    assert client.get("/api/v1/events?type=rave").status_code == 400
+    page = client.get("/events?near=ZZ99 9ZZ")
+    assert page.status_code == 400 and "could not find" in page.get_data(as_text=True)
+
+
+def test_list_calendar_and_map_views_paginate_and_hide_members_events(client, add_event):  # noqa: ANN001
+    for number in range(23):
+        add_event(title=f"Session {number:02d}")
+    _some_events(add_event)
+    first = client.get("/events?near=SW1A&radius_km=10").get_data(as_text=True)
+    assert "25 events within 10 km of SW1A" in first and 'rel="next"' in first
+    assert "Members&#39; briefing" not in first
+    second = client.get("/events?near=SW1A&radius_km=10&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in second
+    calendar = client.get("/events?near=SW1A&radius_km=10&view=calendar").get_data(as_text=True)
+    assert (date.today() + timedelta(days=1)).strftime("%A %-d %B %Y") in calendar
+    svg = client.get("/events?near=SW1A&radius_km=10&view=map").get_data(as_text=True)
+    assert "<svg" in svg and svg.count('fill="#c0392b"') == 25
+
+
+def test_event_and_feed_calendar_files_parse(client, add_event):  # noqa: ANN001
+    events = _some_events(add_event)
+    single = client.get(f"/events/{events['near'].id}.ics")
+    assert single.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(single.data)
+    (item,) = calendar.walk("VEVENT")
+    assert str(item["summary"]) == "Canvass Westminster"
+    assert item.decoded("dtend") - item.decoded("dtstart") == timedelta(hours=3)
+    assert "SW1A 1AA" in str(item["location"])
+    feed = icalendar.Calendar.from_ical(client.get("/events/feed.ics").data)
+    assert len(feed.walk("VEVENT")) == 3  # not the members-only one
+    near = icalendar.Calendar.from_ical(client.get("/events/feed.ics?near=M1&radius_km=5").data)
+    assert [str(e["summary"]) for e in near.walk("VEVENT")] == ["Canvass Manchester"]
+    assert client.get(f"/events/{events['members'].id}.ics").status_code == 404
+
+
+def test_bounding_box_holds_the_whole_circle():
+    south, north, west, east = bounding_box(57.0, -4.0, 50)
+    for lat, lon in ((south, -4.0), (north, -4.0), (57.0, west), (57.0, east)):
+        assert haversine_km(57.0, -4.0, lat, lon) >= 49.9
+
+
+def test_a_kit_adds_event_types(app, client, add_event, instance):  # noqa: ANN001
+    from campaignkit.core.kits import load_kit
+
+    kit_dir = instance / "my-kit"
+    kit_dir.mkdir()
+    (kit_dir / "kit.toml").write_text(
+        '[kit]\nname = "mine"\ntitle = "Mine"\n\n[events.types]\nleaflet = "Leafleting"\n',
+        encoding="utf-8",
+    )
+    kit = load_kit(str(kit_dir))
+    assert kit.events == {"types": {"leaflet": "Leafleting"}}
+    state = app.extensions["campaignkit"]
+    object.__setattr__(state.instance, "kit", kit)
+    add_event(type="leaflet", title="Leaflet drop")
+    page = client.get("/events?type=leaflet").get_data(as_text=True)
+    assert "Leaflet drop" in page and 'value="leaflet"' in page
+    assert "Leafleting ·" in page  # the kit's label in the list
