@@ -8,13 +8,16 @@ Settings (``[plugins.marginals]``, defaults from the kit's ``[settings.marginals
     party = "lab"            # default: the kit's [election] party
     very_marginal_pct = 5.0
     marginal_pct = 10.0
+    events_per_week_target = 2   # footfall wanted per target seat (the "need" mode)
+    rsvps_per_week_target = 20
+    half_score_km = 30.0         # distance at which a seat's need score halves
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campaignkit import hookimpl
 from campaignkit.plugins.marginals import views
@@ -34,6 +37,9 @@ class MarginalsSettings(BaseModel):
     party: str | None = None
     very_marginal_pct: float = DEFAULT_VERY_MARGINAL_PCT
     marginal_pct: float = DEFAULT_MARGINAL_PCT
+    events_per_week_target: int = Field(default=2, ge=0, le=100)
+    rsvps_per_week_target: int = Field(default=20, ge=0, le=10_000)
+    half_score_km: float = Field(default=30.0, gt=0, le=1000)
 
     @model_validator(mode="after")
     def _ordered(self) -> MarginalsSettings:
@@ -56,7 +62,7 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The seat-at JSON API."""
+    """The seat-at and nearest-seats JSON API."""
     return [views.api]
 
 

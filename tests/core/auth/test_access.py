@@ -52,6 +52,8 @@ PUBLIC_ENDPOINTS = {
     "demo.public",
     # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
     "marginals_api.seat_at",
+    # Postcode -> ranked seats from public results and public events; used before sign-in.
+    "marginals_api.nearest",
 }
 
 demo = Blueprint("demo", __name__)
