@@ -7,13 +7,28 @@ won), very marginal seats at priority 5 and marginal ones at 3.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from campaignkit.core import plugin_settings, upcoming_events_by_seat, upcoming_events_in_seats
-from campaignkit.plugins.marginals.data import tables
-from campaignkit.plugins.marginals.marginality import Marginality, seats_marginality
-from campaignkit.plugins.marginals.ranking import NeedSettings, Target, build_arrays, rank
+import numpy as np
+
+from campaignkit.core import (
+    db_session,
+    plugin_settings,
+    upcoming_events_by_seat,
+    upcoming_events_in_seats,
+)
+from campaignkit.plugins.marginals.data import KitTables, tables
+from campaignkit.plugins.marginals.marginality import Marginality, kit_party, seats_marginality
+from campaignkit.plugins.marginals.models import ImportRecord
+from campaignkit.plugins.marginals.ranking import (
+    NeedSettings,
+    SeatArrays,
+    Target,
+    build_arrays,
+    rank,
+)
 
 WEEK = timedelta(days=7)
 DEFAULT_TARGETS_NOTE = (
@@ -47,6 +62,50 @@ def default_targets(margins: dict[str, Marginality]) -> dict[str, Target]:
         for code, m in margins.items()
         if m.band in priorities
     }
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What changes only with an import or the settings: margins, targets, seat arrays."""
+
+    margins: dict[str, Marginality]
+    targets: dict[str, Target]
+    arrays: SeatArrays
+    index: dict[str, int]
+
+
+_standing: dict[tuple, Standing] = {}
+
+
+def standing(data: KitTables) -> Standing:
+    """The seats' margins, targets and arrays, kept until results are imported again."""
+    settings = plugin_settings("marginals")
+    record = db_session().get(ImportRecord, "results")
+    key = (
+        data.folder,
+        kit_party(),
+        settings.very_marginal_pct,
+        settings.marginal_pct,
+        record.imported_at if record else None,
+    )
+    if key not in _standing:
+        margins = seats_marginality()
+        targets = default_targets(margins)
+        positions = {code: seat.centroid for code, seat in data.seats.items()}
+        arrays = build_arrays(positions, {c: m.pct for c, m in margins.items()}, targets, {})
+        index = {code: i for i, code in enumerate(arrays.codes)}
+        _standing.clear()  # one instance per process in production; tests build many
+        _standing[key] = Standing(margins, targets, arrays, index)
+    return _standing[key]
+
+
+def with_footfall(known: Standing, footfall: dict[str, tuple[int, int]]) -> SeatArrays:
+    """The seat arrays with this week's events and RSVPs filled in."""
+    events, going = np.zeros(len(known.index)), np.zeros(len(known.index))
+    for code, (count, rsvps) in footfall.items():
+        if code in known.index:
+            events[known.index[code]], going[known.index[code]] = count, rsvps
+    return dataclasses.replace(known.arrays, events=events, going=going)
 
 
 def need_settings() -> NeedSettings:
@@ -91,12 +150,10 @@ def recommend(
     """The ranked seats for a position, with reasons and each seat's upcoming events."""
     data = tables()
     now = now or datetime.now(UTC)
-    margins = seats_marginality()
-    targets = default_targets(margins)
+    known = standing(data)
+    margins, targets = known.margins, known.targets
     footfall = upcoming_events_by_seat(now, now + WEEK)
-    positions = {code: seat.centroid for code, seat in data.seats.items()}
-    pcts = {code: m.pct for code, m in margins.items()}
-    arrays = build_arrays(positions, pcts, targets, footfall)
+    arrays = with_footfall(known, footfall)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
     events = upcoming_events_in_seats([code for code, _d, _s in ranked], now, now + 4 * WEEK)
     found = []
