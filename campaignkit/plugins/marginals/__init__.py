@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import url_for
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campaignkit import hookimpl
-from campaignkit.plugins.marginals import views
+from campaignkit.core import NavItem
+from campaignkit.plugins.marginals import pages, views
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
 from campaignkit.plugins.marginals.marginality import (
@@ -62,8 +64,14 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The seat-at and nearest-seats JSON API."""
-    return [views.api]
+    """The seat-at and nearest-seats JSON API, and the volunteer's pages."""
+    return [views.api, pages.pages]
+
+
+@hookimpl
+def campaignkit_nav_items(user):  # noqa: ARG001 - the same for everyone
+    """Adds "Find a seat" to the navigation."""
+    return [NavItem("Find a seat", url_for("marginals.find"), order=40)]
 
 
 @hookimpl

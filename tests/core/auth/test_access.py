@@ -54,6 +54,9 @@ PUBLIC_ENDPOINTS = {
     "marginals_api.seat_at",
     # Postcode -> ranked seats from public results and public events; used before sign-in.
     "marginals_api.nearest",
+    # The volunteer's postcode box and seat pages: public results and public events only.
+    "marginals.find",
+    "marginals.seat",
 }
 
 demo = Blueprint("demo", __name__)

@@ -1,0 +1,79 @@
+"""The volunteer's pages: a postcode box that ranks seats, and a page for each seat.
+
+Both work without JavaScript: the postcode box is a plain GET form, so the
+results have an address that can be shared or bookmarked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, abort, render_template, request
+
+from campaignkit.core import GeocodeError, geocode, upcoming_events_in_seats
+from campaignkit.plugins.marginals.data import tables
+from campaignkit.plugins.marginals.ranking import MODES
+from campaignkit.plugins.marginals.recommend import (
+    DEFAULT_TARGETS_NOTE,
+    WEEK,
+    reasons_for,
+    recommend,
+    standing,
+)
+
+pages = Blueprint("marginals", __name__, url_prefix="/seats")
+RESULTS = 8
+
+
+@pages.get("")
+def find():
+    """The postcode box and, once a postcode is given, the ranked seats with their reasons."""
+    postcode = request.args.get("postcode", "").strip()
+    mode = request.args.get("mode", "nearest")
+    mode = mode if mode in MODES else "nearest"
+    place = found = error = None
+    if postcode:
+        try:
+            place = geocode(postcode)
+        except GeocodeError as problem:
+            error = problem.message
+        else:
+            own = place.seat.code if place.seat else None
+            found = recommend(place.lat, place.lon, mode, RESULTS, own)
+    return render_template(
+        "marginals/find.html",
+        postcode=postcode,
+        mode=mode,
+        place=place,
+        found=found,
+        error=error,
+        note=DEFAULT_TARGETS_NOTE,
+    )
+
+
+@pages.get("/<code>")
+def seat(code: str):
+    """One seat: its result, how close it is, why it matters and its upcoming events."""
+    data = tables()
+    chosen = data.seats.get(code)
+    if chosen is None:
+        abort(404, description="We do not know that seat.")
+    known = standing(data)
+    margin, target = known.margins.get(code), known.targets.get(code)
+    now = datetime.now(UTC)
+    events = upcoming_events_in_seats([code], now, now + 4 * WEEK, per_seat=20)[code]
+    this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
+    reasons = reasons_for(0, True, margin, target, this_week)[1:] if target else []
+    return render_template(
+        "marginals/seat.html",
+        seat=chosen,
+        result=data.results.get(code),
+        margin=margin,
+        target=target,
+        reasons=reasons,
+        events=events,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
