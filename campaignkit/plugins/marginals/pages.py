@@ -12,6 +12,7 @@ from flask import Blueprint, abort, render_template, request
 
 from campaignkit.core import GeocodeError, geocode, upcoming_events_in_seats
 from campaignkit.plugins.marginals.data import tables
+from campaignkit.plugins.marginals.hexmap import BANDS, hex_map
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
     DEFAULT_TARGETS_NOTE,
@@ -21,7 +22,9 @@ from campaignkit.plugins.marginals.recommend import (
     standing,
 )
 
-pages = Blueprint("marginals", __name__, url_prefix="/seats")
+pages = Blueprint(
+    "marginals", __name__, url_prefix="/seats", static_folder="static", static_url_path="/static"
+)
 RESULTS = 8
 
 
@@ -77,3 +80,18 @@ def seat(code: str):
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@pages.get("/map")
+def seat_map():
+    """The hex map of every seat, shaded by marginality, with the same figures as a table."""
+    data = tables()
+    known = standing(data)
+    rows = sorted(data.seats.values(), key=lambda s: s.name)
+    return render_template(
+        "marginals/map.html",
+        svg=hex_map(data, known.margins, known.key),
+        rows=rows,
+        margins=known.margins,
+        bands=BANDS,
+    )

@@ -72,6 +72,7 @@ class Standing:
     targets: dict[str, Target]
     arrays: SeatArrays
     index: dict[str, int]
+    key: tuple = ()
 
 
 _standing: dict[tuple, Standing] = {}
@@ -95,7 +96,7 @@ def standing(data: KitTables) -> Standing:
         arrays = build_arrays(positions, {c: m.pct for c, m in margins.items()}, targets, {})
         index = {code: i for i, code in enumerate(arrays.codes)}
         _standing.clear()  # one instance per process in production; tests build many
-        _standing[key] = Standing(margins, targets, arrays, index)
+        _standing[key] = Standing(margins, targets, arrays, index, key)
     return _standing[key]
 
 

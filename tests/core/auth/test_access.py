@@ -57,6 +57,8 @@ PUBLIC_ENDPOINTS = {
     # The volunteer's postcode box and seat pages: public results and public events only.
     "marginals.find",
     "marginals.seat",
+    "marginals.seat_map",
+    "marginals.static",
 }
 
 demo = Blueprint("demo", __name__)

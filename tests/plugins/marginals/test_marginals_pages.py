@@ -44,3 +44,12 @@ def test_seat_page_lists_its_events(client, app):
     assert "<h1>Aldershot</h1>" in page
     assert "Aldershot doors &lt;b&gt;" in page and "https://chat.example/x" in page
     assert client.get("/seats/NOPE").status_code == 404
+
+
+def test_hex_map_links_every_seat_and_has_a_table(client):
+    page = client.get("/seats/map").get_data(as_text=True)
+    assert page.count("<polygon") == 650
+    assert page.count('<tr><th scope="row">') == 650
+    assert '<a href="/seats/E14001063"><title>Aldershot' in page
+    assert "marginals/marginals.css" in page
+    assert client.get("/seats/static/marginals/marginals.css").status_code == 200
