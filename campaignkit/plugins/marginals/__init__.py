@@ -69,6 +69,12 @@ def campaignkit_blueprints():
 
 
 @hookimpl
+def campaignkit_permissions():
+    """Organisers mark seats as targets."""
+    return {"marginals.targets": ["organiser"]}
+
+
+@hookimpl
 def campaignkit_nav_items(user):  # noqa: ARG001 - the same for everyone
     """Adds "Find a seat" to the navigation."""
     return [NavItem("Find a seat", url_for("marginals.find"), order=40)]

@@ -8,19 +8,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from campaignkit.core import GeocodeError, geocode, upcoming_events_in_seats
+from campaignkit.core import (
+    GeocodeError,
+    current_user,
+    geocode,
+    has_permission,
+    require_permission,
+    upcoming_events_in_seats,
+)
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.hexmap import BANDS, hex_map
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
     DEFAULT_TARGETS_NOTE,
     WEEK,
+    current_targets,
     reasons_for,
     recommend,
     standing,
 )
+from campaignkit.plugins.marginals.targets import STATUSES, history, set_target
 
 pages = Blueprint(
     "marginals", __name__, url_prefix="/seats", static_folder="static", static_url_path="/static"
@@ -35,6 +44,7 @@ def find():
     mode = request.args.get("mode", "nearest")
     mode = mode if mode in MODES else "nearest"
     place = found = error = None
+    marked = False
     if postcode:
         try:
             place = geocode(postcode)
@@ -43,6 +53,7 @@ def find():
         else:
             own = place.seat.code if place.seat else None
             found = recommend(place.lat, place.lon, mode, RESULTS, own)
+            marked = current_targets(standing(tables()))[1]
     return render_template(
         "marginals/find.html",
         postcode=postcode,
@@ -50,7 +61,7 @@ def find():
         place=place,
         found=found,
         error=error,
-        note=DEFAULT_TARGETS_NOTE,
+        note="" if marked else DEFAULT_TARGETS_NOTE,
     )
 
 
@@ -62,7 +73,9 @@ def seat(code: str):
     if chosen is None:
         abort(404, description="We do not know that seat.")
     known = standing(data)
-    margin, target = known.margins.get(code), known.targets.get(code)
+    targets, _marked = current_targets(known)
+    margin, target = known.margins.get(code), targets.get(code)
+    organiser = has_permission(current_user, "marginals.targets")
     now = datetime.now(UTC)
     events = upcoming_events_in_seats([code], now, now + 4 * WEEK, per_seat=20)[code]
     this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
@@ -75,7 +88,32 @@ def seat(code: str):
         target=target,
         reasons=reasons,
         events=events,
+        organiser=organiser,
+        statuses=STATUSES,
+        changes=history(code) if organiser else [],
     )
+
+
+@pages.post("/<code>/target")
+@require_permission("marginals.targets")
+def mark(code: str):
+    """Mark a seat target, defend or ignore, with a priority and notes (kept in its history)."""
+    if code not in tables().seats:
+        abort(404, description="We do not know that seat.")
+    priority = request.form.get("priority", "")
+    try:
+        set_target(
+            code,
+            request.form.get("status", ""),
+            int(priority) if priority.isdigit() else 0,
+            request.form.get("notes", ""),
+            current_user.id,
+        )
+    except ValueError as problem:
+        flash(f"Not saved: {problem}.", "error")
+    else:
+        flash("Saved. The rankings use it from now on.", "success")
+    return redirect(url_for(".seat", code=code))
 
 
 def _aware(moment: datetime) -> datetime:

@@ -1,8 +1,9 @@
 """Recommendations for a place: ranked seats with their figures, reasons in words and events.
 
-Targets: until organisers mark seats, every seat within the kit's marginality
-thresholds counts as one (to win where the party lost, to defend where it
-won), very marginal seats at priority 5 and marginal ones at 3.
+Targets: organisers' marks (``targets``), read on every query; until any seat
+is marked, every seat within the kit's marginality thresholds counts as one
+(to win where the party lost, to defend where it won), very marginal seats at
+priority 5 and marginal ones at 3.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from campaignkit.plugins.marginals.ranking import (
     build_arrays,
     rank,
 )
+from campaignkit.plugins.marginals.targets import marked_targets
 
 WEEK = timedelta(days=7)
 DEFAULT_TARGETS_NOTE = (
@@ -100,13 +102,27 @@ def standing(data: KitTables) -> Standing:
     return _standing[key]
 
 
-def with_footfall(known: Standing, footfall: dict[str, tuple[int, int]]) -> SeatArrays:
-    """The seat arrays with this week's events and RSVPs filled in."""
+def current_targets(known: Standing) -> tuple[dict[str, Target], bool]:
+    """The organisers' marks if there are any, else the default targets; and which it is."""
+    marked = marked_targets()
+    return (marked, True) if marked else (known.targets, False)
+
+
+def with_footfall(
+    known: Standing, footfall: dict[str, tuple[int, int]], marked: dict[str, Target] | None = None
+) -> SeatArrays:
+    """The seat arrays with this week's events and RSVPs (and any organisers' marks) filled in."""
     events, going = np.zeros(len(known.index)), np.zeros(len(known.index))
     for code, (count, rsvps) in footfall.items():
         if code in known.index:
             events[known.index[code]], going[known.index[code]] = count, rsvps
-    return dataclasses.replace(known.arrays, events=events, going=going)
+    priority = known.arrays.priority
+    if marked:
+        priority = np.zeros(len(known.index))
+        for code, target in marked.items():
+            if code in known.index and target.status != "ignore":
+                priority[known.index[code]] = target.priority
+    return dataclasses.replace(known.arrays, events=events, going=going, priority=priority)
 
 
 def need_settings() -> NeedSettings:
@@ -152,9 +168,9 @@ def recommend(
     data = tables()
     now = now or datetime.now(UTC)
     known = standing(data)
-    margins, targets = known.margins, known.targets
+    margins, (targets, marked) = known.margins, current_targets(known)
     footfall = upcoming_events_by_seat(now, now + WEEK)
-    arrays = with_footfall(known, footfall)
+    arrays = with_footfall(known, footfall, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
     events = upcoming_events_in_seats([code for code, _d, _s in ranked], now, now + 4 * WEEK)
     found = []
