@@ -3,7 +3,8 @@
 Seats sit on the kit's hex grid (``hex_q``, ``hex_r`` in ``seats.csv``, odd
 rows shifted right by half a hex, north up). Each hex is a link to its seat
 page with a ``<title>``; it is filled with the theme's ``--ck-primary`` at an
-opacity that grows as the seat gets more marginal, so the map follows the
+opacity that grows as the seat gets more marginal (or, on the organisers'
+map, more in need of help), so the map follows the
 theme without being drawn again.
 """
 
@@ -37,8 +38,32 @@ def hex_centre(q: int, r: int) -> tuple[float, float]:
     return width * (q + 0.5 * (r & 1)), -1.5 * SIZE * r
 
 
-def hex_map(data: KitTables, margins: dict[str, Marginality], key: object) -> Markup:
-    """The map's SVG for these seats and margins (cached under ``key``)."""
+def margin_shades(data: KitTables, margins: dict[str, Marginality]) -> dict[str, tuple]:
+    """Each seat's ``(opacity, label)`` by its marginality band."""
+    shades = {}
+    for code, seat in data.seats.items():
+        margin = margins.get(code)
+        if margin is None:
+            shades[code] = (NO_DATA, seat.name)
+        else:
+            label = f"{seat.name}: {margin.band} ({margin.pct}%)"
+            shades[code] = (BANDS.get(margin.band, NO_DATA), label)
+    return shades
+
+
+def need_shades(data: KitTables, scores: dict[str, float]) -> dict[str, tuple]:
+    """Each seat's ``(opacity, label)`` by its need score, in five steps of the highest."""
+    top = max(scores.values(), default=0) or 1
+    shades = {}
+    for code, seat in data.seats.items():
+        score = scores.get(code, 0.0)
+        step = math.ceil(4 * score / top) / 4 if score > 0 else 0
+        shades[code] = (max(NO_DATA, step), f"{seat.name}: need {score:g}")
+    return shades
+
+
+def hex_map(data: KitTables, shades: dict[str, tuple], key: object) -> Markup:
+    """The map's SVG, each seat shaded by ``shades[code] = (opacity, label)`` (cached by key)."""
     cache_key = (data.folder, key)
     if cache_key in _cache:
         return _cache[cache_key]
@@ -53,15 +78,14 @@ def hex_map(data: KitTables, margins: dict[str, Marginality], key: object) -> Ma
         "marginal</title>"
     ]
     for code, (x, y) in sorted(centres.items()):
-        margin = margins.get(code)
-        opacity = BANDS.get(margin.band, NO_DATA) if margin else NO_DATA
-        label = data.seats[code].name + (f": {margin.band} ({margin.pct}%)" if margin else "")
+        opacity, label = shades.get(code, (NO_DATA, data.seats[code].name))
         parts.append(
             f'<a href="{escape(url_for("marginals.seat", code=code))}">'
             f"<title>{escape(label)}</title>"
             f'<polygon points="{_corners(x - min_x, y - min_y)}" fill-opacity="{opacity}"/></a>'
         )
     parts.append("</svg>")
-    _cache.clear()
+    if len(_cache) > 8:
+        _cache.clear()
     _cache[cache_key] = Markup("".join(parts))  # noqa: S704 - every text part escaped above
     return _cache[cache_key]

@@ -19,7 +19,7 @@ from campaignkit.core import (
     upcoming_events_in_seats,
 )
 from campaignkit.plugins.marginals.data import tables
-from campaignkit.plugins.marginals.hexmap import BANDS, hex_map
+from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
     DEFAULT_TARGETS_NOTE,
@@ -27,6 +27,7 @@ from campaignkit.plugins.marginals.recommend import (
     current_targets,
     reasons_for,
     recommend,
+    seat_needs,
     standing,
 )
 from campaignkit.plugins.marginals.targets import STATUSES, history, set_target
@@ -128,8 +129,24 @@ def seat_map():
     rows = sorted(data.seats.values(), key=lambda s: s.name)
     return render_template(
         "marginals/map.html",
-        svg=hex_map(data, known.margins, known.key),
+        svg=hex_map(data, margin_shades(data, known.margins), ("margins", known.key)),
         rows=rows,
         margins=known.margins,
         bands=BANDS,
+        organiser=has_permission(current_user, "marginals.targets"),
+    )
+
+
+@pages.get("/need-map")
+@require_permission("marginals.targets")
+def need_map():
+    """Organisers' map: every seat shaded by its need score (distance aside), with a table."""
+    data = tables()
+    scores = seat_needs()
+    rows = sorted(data.seats.values(), key=lambda s: (-scores.get(s.code, 0.0), s.name))
+    return render_template(
+        "marginals/need_map.html",
+        svg=hex_map(data, need_shades(data, scores), ("need", tuple(sorted(scores.items())))),
+        rows=rows,
+        scores=scores,
     )

@@ -28,6 +28,7 @@ from campaignkit.plugins.marginals.ranking import (
     SeatArrays,
     Target,
     build_arrays,
+    need_scores,
     rank,
 )
 from campaignkit.plugins.marginals.targets import marked_targets
@@ -123,6 +124,17 @@ def with_footfall(
             if code in known.index and target.status != "ignore":
                 priority[known.index[code]] = target.priority
     return dataclasses.replace(known.arrays, events=events, going=going, priority=priority)
+
+
+def seat_needs(now: datetime | None = None) -> dict[str, float]:
+    """Every target seat's need score with distance left out (the organisers' map)."""
+    now = now or datetime.now(UTC)
+    known = standing(tables())
+    targets, marked = current_targets(known)
+    footfall = upcoming_events_by_seat(now, now + WEEK)
+    arrays = with_footfall(known, footfall, targets if marked else None)
+    scores = need_scores(arrays, np.zeros(len(arrays.codes)), need_settings())
+    return {code: float(score) for code, score in zip(arrays.codes, scores, strict=True) if score}
 
 
 def need_settings() -> NeedSettings:

@@ -35,3 +35,11 @@ def test_organiser_marks_a_seat_and_the_ranking_follows(client, make_user, login
     form.update(status="bogus")
     client.post(f"/seats/{ALDERSHOT}/target", data=form)
     assert "Not saved" in client.get(f"/seats/{ALDERSHOT}").get_data(as_text=True)
+
+
+def test_need_map_is_for_organisers(client, make_user, login):
+    assert client.get("/seats/need-map").status_code in {302, 401}
+    login(client, make_user("organiser@example.org", "organiser"))
+    page = client.get("/seats/need-map").get_data(as_text=True)
+    assert page.count("<polygon") == 650 and "need " in page
+    assert 'href="/seats/need-map"' in client.get("/seats/map").get_data(as_text=True)
