@@ -1,5 +1,13 @@
 """Benchmark the marginals plugin; every figure is a ratio against a baseline from the same run.
 
+(a) Ranking one query (``ranking.rank``: numpy over the kit's 650 seats, both
+    modes) against ``ranking.rank_loop``, the same ranking as a plain Python
+    loop over the seats, at random positions across Great Britain.
+(b) HTTP throughput of ``/api/v1/marginals/nearest`` against the bare
+    ``/healthz`` route (one ``SELECT 1``) of the same production server
+    (``campaignkit serve``, gunicorn, on a free port), each driven by a bounded
+    number of concurrent keep-alive clients in threads (target >= 0.7).
+
 (c) Importing the full Code-Point Open zip (``../shared/data/uk/codepo_gb.zip``)
     with ``campaignkit marginals import-postcodes`` into a fresh SQLite
     instance, in a subprocess: wall time against the time a subprocess takes
@@ -10,18 +18,22 @@
     primary-key fetch of one seat's row (an imported result), both from the
     same database and session, identity map cleared each time.
 
-Run: ``python bench/marginals.py [--zip PATH] [--lookups N] [--database-url URL]``
+Run: ``python bench/marginals.py [--parts abcd] [--zip PATH] [--lookups N] [--database-url URL]``
 (an empty PostgreSQL database instead of SQLite). Not part of the test run.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import random
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,17 +114,101 @@ def bench_lookup(instance: Path, lookups: int) -> None:
           f"({lookup * 1e6:.0f} us vs {fetch * 1e6:.0f} us, mean of {lookups})")  # fmt: skip
 
 
+def bench_ranking(queries: int) -> None:
+    """(a): the numpy ranking against the plain loop, same seats, same queries."""
+    from campaignkit.plugins.marginals.data import load_tables
+    from campaignkit.plugins.marginals.ranking import Target, build_arrays, rank, rank_loop
+
+    seats = load_tables((ROOT / "campaignkit" / "kits" / "uk" / "data").resolve()).seats
+    rng = random.Random(1)
+    arrays = build_arrays(
+        {code: seat.centroid for code, seat in seats.items()},
+        {code: rng.uniform(0, 30) for code in seats},
+        {code: Target("target", rng.randint(1, 5)) for code in rng.sample(sorted(seats), 150)},
+        {code: (rng.randint(0, 3), rng.randint(0, 40)) for code in seats},
+    )
+    points = [(rng.uniform(50.1, 58.5), rng.uniform(-5.5, 1.5)) for _ in range(queries)]
+    for mode in ("nearest", "need"):
+        timings = []
+        for ranker in (rank, rank_loop):
+            started = time.perf_counter()
+            for lat, lon in points:
+                ranker(arrays, lat, lon, mode, 10)
+            timings.append((time.perf_counter() - started) / queries)
+        fast, slow = timings
+        print(f"(a) ranking {mode:7}: loop / numpy {slow / fast:6.2f}x "
+              f"({fast * 1e6:.0f} vs {slow * 1e6:.0f} us a query, {len(seats)} seats)")  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _throughput(port: int, path: str, requests: int, clients: int) -> float:
+    """Requests per second for one path, from ``clients`` keep-alive connections."""
+
+    def client(count: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(count):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{path}: HTTP {response.status}")
+        connection.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, [requests // clients] * clients))
+    return (requests // clients * clients) / (time.perf_counter() - started)
+
+
+def bench_http(instance: Path, requests: int, clients: int) -> None:
+    """(b): /api/v1/marginals/nearest against /healthz in one production server."""
+    port = _free_port()
+    command = [CAMPAIGNKIT, "--instance", str(instance), "serve", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):
+            try:
+                _throughput(port, "/healthz", 2, 1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        nearest = "/api/v1/marginals/nearest?postcode=SW1A%201AA&mode=need&limit=5"
+        _throughput(port, nearest, clients * 5, clients)  # warm every worker
+        bare = max(_throughput(port, "/healthz", requests, clients) for _ in range(2))
+        ranked = max(_throughput(port, nearest, requests, clients) for _ in range(2))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"(b) /nearest throughput / bare route: {ranked / bare:6.2f}x  ({ranked:.0f} vs "
+          f"{bare:.0f} requests/s, {clients} clients; target >= 0.7)")  # fmt: skip
+
+
 def main() -> None:
-    """Run parts (c) and (d) in a temporary instance."""
+    """Run the chosen parts (default all) in a temporary instance."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zip", type=Path, default=SHARED_UK / "codepo_gb.zip")
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
+    parser.add_argument("--queries", type=int, default=500, help="(a): ranking queries")
+    parser.add_argument("--requests", type=int, default=1000, help="(b): requests per run")
+    parser.add_argument("--clients", type=int, default=8, help="(b): concurrent clients")
     args = parser.parse_args()
+    if "a" in args.parts:
+        bench_ranking(args.queries)
     with tempfile.TemporaryDirectory() as folder:
         instance = make_instance(Path(folder), args.database_url)
-        bench_import(instance, args.zip)
-        bench_lookup(instance, args.lookups)
+        if "b" in args.parts:
+            bench_http(instance, args.requests, args.clients)
+        if "c" in args.parts:
+            bench_import(instance, args.zip)
+        if "d" in args.parts:
+            bench_lookup(instance, args.lookups)
 
 
 if __name__ == "__main__":

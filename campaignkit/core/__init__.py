@@ -19,6 +19,7 @@ from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError
 from campaignkit.core.db import Model
+from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, Place, SeatRef, geocode, seat_at
 from campaignkit.core.jobs import JobHandle, Progress, job
@@ -68,5 +69,7 @@ __all__ = [
     "seat_at",
     "send_mail",
     "signin_required",
+    "upcoming_events_by_seat",
+    "upcoming_events_in_seats",
     "write_session",
 ]

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.events.models import APPROVED, Event
+from campaignkit.core.session import db_session
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_RADIUS_KM = 200.0
@@ -126,3 +127,49 @@ def find_events(
     chosen = found[(page - 1) * per_page : page * per_page]
     rows = load_events(session, (item[0] for item in chosen))
     return Found([(rows[i], d) for i, d in chosen if i in rows], len(found), page, pages)
+
+
+def upcoming_events_by_seat(since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
+    """Approved events starting in [since, until) per seat code: ``{code: (events, going)}``."""
+    rows = db_session().execute(
+        select(Event.seat_code, func.count(Event.id), func.coalesce(func.sum(Event.going), 0))
+        .where(Event.status == APPROVED, Event.seat_code.is_not(None))
+        .where(Event.starts_at >= since, Event.starts_at < until)
+        .group_by(Event.seat_code)
+    )
+    return {code: (int(events), int(going)) for code, events, going in rows}
+
+
+def upcoming_events_in_seats(
+    codes: Iterable[str], since: datetime, until: datetime, per_seat: int = 3
+) -> dict[str, list[dict]]:
+    """The first approved public events starting in [since, until) in each seat, soonest first.
+
+    ``{code: [{"id", "title", "starts_at", "venue", "going", "capacity", "chat_url"}]}``.
+    """
+    wanted = list(codes)
+    found: dict[str, list[dict]] = {code: [] for code in wanted}
+    if not wanted:
+        return found
+    rows = db_session().scalars(
+        select(Event)
+        .where(Event.status == APPROVED, Event.seat_code.in_(wanted))
+        .where(Event.members_only.is_(False))
+        .where(Event.starts_at >= since, Event.starts_at < until)
+        .order_by(Event.starts_at, Event.id)
+    )
+    for event in rows:
+        listed = found[event.seat_code]
+        if len(listed) < per_seat:
+            listed.append(
+                {
+                    "id": event.id,
+                    "title": event.title,
+                    "starts_at": event.starts_at,
+                    "venue": event.venue,
+                    "going": event.going,
+                    "capacity": event.capacity,
+                    "chat_url": event.chat_url,
+                }
+            )
+    return found

@@ -8,16 +8,21 @@ Settings (``[plugins.marginals]``, defaults from the kit's ``[settings.marginals
     party = "lab"            # default: the kit's [election] party
     very_marginal_pct = 5.0
     marginal_pct = 10.0
+    events_per_week_target = 2   # footfall wanted per target seat (the "need" mode)
+    rsvps_per_week_target = 20
+    half_score_km = 30.0         # distance at which a seat's need score halves
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from flask import url_for
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campaignkit import hookimpl
-from campaignkit.plugins.marginals import views
+from campaignkit.core import NavItem
+from campaignkit.plugins.marginals import pages, views
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
 from campaignkit.plugins.marginals.marginality import (
@@ -34,6 +39,9 @@ class MarginalsSettings(BaseModel):
     party: str | None = None
     very_marginal_pct: float = DEFAULT_VERY_MARGINAL_PCT
     marginal_pct: float = DEFAULT_MARGINAL_PCT
+    events_per_week_target: int = Field(default=2, ge=0, le=100)
+    rsvps_per_week_target: int = Field(default=20, ge=0, le=10_000)
+    half_score_km: float = Field(default=30.0, gt=0, le=1000)
 
     @model_validator(mode="after")
     def _ordered(self) -> MarginalsSettings:
@@ -56,8 +64,20 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The seat-at JSON API."""
-    return [views.api]
+    """The seat-at and nearest-seats JSON API, and the volunteer's pages."""
+    return [views.api, pages.pages]
+
+
+@hookimpl
+def campaignkit_permissions():
+    """Organisers mark seats as targets."""
+    return {"marginals.targets": ["organiser"]}
+
+
+@hookimpl
+def campaignkit_nav_items(user):  # noqa: ARG001 - the same for everyone
+    """Adds "Find a seat" to the navigation."""
+    return [NavItem("Find a seat", url_for("marginals.find"), order=40)]
 
 
 @hookimpl

@@ -1,10 +1,10 @@
-"""The plugin's tables: imported postcodes, imported results, and a record of each import."""
+"""The plugin's tables: imported postcodes and results, import records, seat targets."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaignkit.core import Model
@@ -45,3 +45,30 @@ class ImportRecord(Model):
     rows: Mapped[int] = mapped_column(Integer, nullable=False)
     bad_rows: Mapped[int] = mapped_column(Integer, nullable=False)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class SeatTarget(Model):
+    """An organiser's mark on a seat: target, defend or ignore, a priority 1-5 and notes."""
+
+    __tablename__ = "marginals_targets"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), nullable=False)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class SeatTargetChange(Model):
+    """One change to a seat's mark, kept as its history."""
+
+    __tablename__ = "marginals_target_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(10), nullable=False)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    changed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,13 +1,19 @@
-"""The plugin's JSON API: ``GET /api/v1/marginals/seat-at?lat=..&lon=..``."""
+"""The plugin's JSON API: ``GET /api/v1/marginals/seat-at`` and ``/nearest``."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify, request, url_for
 
+from campaignkit.core import GeocodeError, geocode
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.geocoding import seat_code_at, seat_ref
+from campaignkit.plugins.marginals.ranking import MODES
+from campaignkit.plugins.marginals.recommend import recommend
+
+MAX_LIMIT = 50
 
 api = Blueprint("marginals_api", __name__, url_prefix="/api/v1/marginals")
 
@@ -33,3 +39,48 @@ def seat_at():
     if seat is None:
         abort(404, description="No seat covers that position.")
     return jsonify(code=seat.code, name=seat.name)
+
+
+def _place() -> tuple[dict, float, float, str | None]:
+    """The query's position from ``postcode`` or ``lat``/``lon``: (query dict, lat, lon, seat)."""
+    postcode = request.args.get("postcode", "").strip()
+    if postcode:
+        try:
+            place = geocode(postcode)
+        except GeocodeError as error:
+            abort(400 if error.kind == "invalid" else 404, description=error.message)
+        lat, lon, precision = place.lat, place.lon, place.precision
+        seat = place.seat.code if place.seat else None
+    else:
+        lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
+        seat, precision = seat_code_at(lat, lon), "position"
+    query = {"postcode": postcode or None, "precision": precision, "lat": lat, "lon": lon}
+    return {**query, "seat": seat}, lat, lon, seat
+
+
+@api.get("/nearest")
+def nearest():
+    """Ranked seats for a postcode or position: ``?postcode=`` or ``?lat=&lon=``, mode, limit."""
+    mode = request.args.get("mode", "nearest")
+    if mode not in MODES:
+        abort(400, description=f"'mode' must be one of {', '.join(MODES)}.")
+    limit_text = request.args.get("limit", "5").strip()
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+        abort(400, description=f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+    query, lat, lon, own = _place()
+    found = recommend(lat, lon, mode, int(limit_text), own)
+    seats = [
+        {
+            **asdict(item),
+            "events": [
+                {**event, "starts_at": event["starts_at"].isoformat(), "url": _event_url(event)}
+                for event in item.events
+            ],
+        }
+        for item in found
+    ]
+    return jsonify(query=query, seats=seats)
+
+
+def _event_url(event: dict) -> str:
+    return url_for("events.detail", event_id=event["id"])

@@ -52,6 +52,13 @@ PUBLIC_ENDPOINTS = {
     "demo.public",
     # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
     "marginals_api.seat_at",
+    # Postcode -> ranked seats from public results and public events; used before sign-in.
+    "marginals_api.nearest",
+    # The volunteer's postcode box and seat pages: public results and public events only.
+    "marginals.find",
+    "marginals.seat",
+    "marginals.seat_map",
+    "marginals.static",
 }
 
 demo = Blueprint("demo", __name__)

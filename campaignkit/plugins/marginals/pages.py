@@ -1,0 +1,152 @@
+"""The volunteer's pages: a postcode box that ranks seats, and a page for each seat.
+
+Both work without JavaScript: the postcode box is a plain GET form, so the
+results have an address that can be shared or bookmarked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from campaignkit.core import (
+    GeocodeError,
+    current_user,
+    geocode,
+    has_permission,
+    require_permission,
+    upcoming_events_in_seats,
+)
+from campaignkit.plugins.marginals.data import tables
+from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
+from campaignkit.plugins.marginals.ranking import MODES
+from campaignkit.plugins.marginals.recommend import (
+    DEFAULT_TARGETS_NOTE,
+    WEEK,
+    current_targets,
+    reasons_for,
+    recommend,
+    seat_needs,
+    standing,
+)
+from campaignkit.plugins.marginals.targets import STATUSES, history, set_target
+
+pages = Blueprint(
+    "marginals", __name__, url_prefix="/seats", static_folder="static", static_url_path="/static"
+)
+RESULTS = 8
+
+
+@pages.get("")
+def find():
+    """The postcode box and, once a postcode is given, the ranked seats with their reasons."""
+    postcode = request.args.get("postcode", "").strip()
+    mode = request.args.get("mode", "nearest")
+    mode = mode if mode in MODES else "nearest"
+    place = found = error = None
+    marked = False
+    if postcode:
+        try:
+            place = geocode(postcode)
+        except GeocodeError as problem:
+            error = problem.message
+        else:
+            own = place.seat.code if place.seat else None
+            found = recommend(place.lat, place.lon, mode, RESULTS, own)
+            marked = current_targets(standing(tables()))[1]
+    return render_template(
+        "marginals/find.html",
+        postcode=postcode,
+        mode=mode,
+        place=place,
+        found=found,
+        error=error,
+        note="" if marked else DEFAULT_TARGETS_NOTE,
+    )
+
+
+@pages.get("/<code>")
+def seat(code: str):
+    """One seat: its result, how close it is, why it matters and its upcoming events."""
+    data = tables()
+    chosen = data.seats.get(code)
+    if chosen is None:
+        abort(404, description="We do not know that seat.")
+    known = standing(data)
+    targets, _marked = current_targets(known)
+    margin, target = known.margins.get(code), targets.get(code)
+    organiser = has_permission(current_user, "marginals.targets")
+    now = datetime.now(UTC)
+    events = upcoming_events_in_seats([code], now, now + 4 * WEEK, per_seat=20)[code]
+    this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
+    reasons = reasons_for(0, True, margin, target, this_week)[1:] if target else []
+    return render_template(
+        "marginals/seat.html",
+        seat=chosen,
+        result=data.results.get(code),
+        margin=margin,
+        target=target,
+        reasons=reasons,
+        events=events,
+        organiser=organiser,
+        statuses=STATUSES,
+        changes=history(code) if organiser else [],
+    )
+
+
+@pages.post("/<code>/target")
+@require_permission("marginals.targets")
+def mark(code: str):
+    """Mark a seat target, defend or ignore, with a priority and notes (kept in its history)."""
+    if code not in tables().seats:
+        abort(404, description="We do not know that seat.")
+    priority = request.form.get("priority", "")
+    try:
+        set_target(
+            code,
+            request.form.get("status", ""),
+            int(priority) if priority.isdigit() else 0,
+            request.form.get("notes", ""),
+            current_user.id,
+        )
+    except ValueError as problem:
+        flash(f"Not saved: {problem}.", "error")
+    else:
+        flash("Saved. The rankings use it from now on.", "success")
+    return redirect(url_for(".seat", code=code))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@pages.get("/map")
+def seat_map():
+    """The hex map of every seat, shaded by marginality, with the same figures as a table."""
+    data = tables()
+    known = standing(data)
+    rows = sorted(data.seats.values(), key=lambda s: s.name)
+    return render_template(
+        "marginals/map.html",
+        svg=hex_map(data, margin_shades(data, known.margins), ("margins", known.key)),
+        rows=rows,
+        margins=known.margins,
+        bands=BANDS,
+        organiser=has_permission(current_user, "marginals.targets"),
+    )
+
+
+@pages.get("/need-map")
+@require_permission("marginals.targets")
+def need_map():
+    """Organisers' map: every seat shaded by its need score (distance aside), with a table."""
+    data = tables()
+    scores = seat_needs()
+    rows = sorted(data.seats.values(), key=lambda s: (-scores.get(s.code, 0.0), s.name))
+    return render_template(
+        "marginals/need_map.html",
+        svg=hex_map(data, need_shades(data, scores), ("need", tuple(sorted(scores.items())))),
+        rows=rows,
+        scores=scores,
+    )

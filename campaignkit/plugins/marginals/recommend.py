@@ -1,0 +1,216 @@
+"""Recommendations for a place: ranked seats with their figures, reasons in words and events.
+
+Targets: organisers' marks (``targets``), read on every query; until any seat
+is marked, every seat within the kit's marginality thresholds counts as one
+(to win where the party lost, to defend where it won), very marginal seats at
+priority 5 and marginal ones at 3.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from campaignkit.core import (
+    db_session,
+    plugin_settings,
+    upcoming_events_by_seat,
+    upcoming_events_in_seats,
+)
+from campaignkit.plugins.marginals.data import KitTables, tables
+from campaignkit.plugins.marginals.marginality import Marginality, kit_party, seats_marginality
+from campaignkit.plugins.marginals.models import ImportRecord
+from campaignkit.plugins.marginals.ranking import (
+    NeedSettings,
+    SeatArrays,
+    Target,
+    build_arrays,
+    need_scores,
+    rank,
+)
+from campaignkit.plugins.marginals.targets import marked_targets
+
+WEEK = timedelta(days=7)
+DEFAULT_TARGETS_NOTE = (
+    "No seats have been marked yet, so every seat within the marginality thresholds "
+    "counts as a target."
+)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One ranked seat: its figures, why it is suggested, and its upcoming events."""
+
+    code: str
+    name: str
+    distance_km: float
+    winner: str
+    majority: int
+    majority_pct: float
+    votes_to_win: int | None
+    priority: int
+    need_score: float
+    reasons: list[str] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+
+def default_targets(margins: dict[str, Marginality]) -> dict[str, Target]:
+    """Targets when none are marked: marginal seats, to win or to defend."""
+    priorities = {"very marginal": 5, "marginal": 3}
+    return {
+        code: Target("defend" if m.held else "target", priorities[m.band])
+        for code, m in margins.items()
+        if m.band in priorities
+    }
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What changes only with an import or the settings: margins, targets, seat arrays."""
+
+    margins: dict[str, Marginality]
+    targets: dict[str, Target]
+    arrays: SeatArrays
+    index: dict[str, int]
+    key: tuple = ()
+
+
+_standing: dict[tuple, Standing] = {}
+
+
+def standing(data: KitTables) -> Standing:
+    """The seats' margins, targets and arrays, kept until results are imported again."""
+    settings = plugin_settings("marginals")
+    record = db_session().get(ImportRecord, "results")
+    key = (
+        data.folder,
+        kit_party(),
+        settings.very_marginal_pct,
+        settings.marginal_pct,
+        record.imported_at if record else None,
+    )
+    if key not in _standing:
+        margins = seats_marginality()
+        targets = default_targets(margins)
+        positions = {code: seat.centroid for code, seat in data.seats.items()}
+        arrays = build_arrays(positions, {c: m.pct for c, m in margins.items()}, targets, {})
+        index = {code: i for i, code in enumerate(arrays.codes)}
+        _standing.clear()  # one instance per process in production; tests build many
+        _standing[key] = Standing(margins, targets, arrays, index, key)
+    return _standing[key]
+
+
+def current_targets(known: Standing) -> tuple[dict[str, Target], bool]:
+    """The organisers' marks if there are any, else the default targets; and which it is."""
+    marked = marked_targets()
+    return (marked, True) if marked else (known.targets, False)
+
+
+def with_footfall(
+    known: Standing, footfall: dict[str, tuple[int, int]], marked: dict[str, Target] | None = None
+) -> SeatArrays:
+    """The seat arrays with this week's events and RSVPs (and any organisers' marks) filled in."""
+    events, going = np.zeros(len(known.index)), np.zeros(len(known.index))
+    for code, (count, rsvps) in footfall.items():
+        if code in known.index:
+            events[known.index[code]], going[known.index[code]] = count, rsvps
+    priority = known.arrays.priority
+    if marked:
+        priority = np.zeros(len(known.index))
+        for code, target in marked.items():
+            if code in known.index and target.status != "ignore":
+                priority[known.index[code]] = target.priority
+    return dataclasses.replace(known.arrays, events=events, going=going, priority=priority)
+
+
+def seat_needs(now: datetime | None = None) -> dict[str, float]:
+    """Every target seat's need score with distance left out (the organisers' map)."""
+    now = now or datetime.now(UTC)
+    known = standing(tables())
+    targets, marked = current_targets(known)
+    footfall = upcoming_events_by_seat(now, now + WEEK)
+    arrays = with_footfall(known, footfall, targets if marked else None)
+    scores = need_scores(arrays, np.zeros(len(arrays.codes)), need_settings())
+    return {code: float(score) for code, score in zip(arrays.codes, scores, strict=True) if score}
+
+
+def need_settings() -> NeedSettings:
+    """The footfall targets and distance discount from the plugin's settings."""
+    settings = plugin_settings("marginals")
+    return NeedSettings(
+        events_per_week=settings.events_per_week_target,
+        rsvps_per_week=settings.rsvps_per_week_target,
+        half_score_km=settings.half_score_km,
+        marginal_pct=settings.marginal_pct,
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def reasons_for(
+    distance_km: float, own: bool, margin: Marginality | None, target: Target, events: int
+) -> list[str]:
+    """Why a seat is suggested, in words: distance, the votes at stake, this week's events."""
+    reasons = ["your seat" if own else f"{distance_km:,.0f} km away"]
+    if margin is not None:
+        if margin.held:
+            reasons.append(f"majority of {margin.votes:,} to defend")
+        else:
+            reasons.append(f"needs {margin.votes:,} votes")
+    if target.status == "defend" and (margin is None or not margin.held):
+        reasons.append("marked to defend")
+    reasons.append(f"{_plural(events, 'event')} this week" if events else "no events this week")
+    return reasons
+
+
+def recommend(
+    lat: float,
+    lon: float,
+    mode: str = "nearest",
+    limit: int = 5,
+    own: str | None = None,
+    now: datetime | None = None,
+) -> list[Recommendation]:
+    """The ranked seats for a position, with reasons and each seat's upcoming events."""
+    data = tables()
+    now = now or datetime.now(UTC)
+    known = standing(data)
+    margins, (targets, marked) = known.margins, current_targets(known)
+    footfall = upcoming_events_by_seat(now, now + WEEK)
+    arrays = with_footfall(known, footfall, targets if marked else None)
+    ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
+    events = upcoming_events_in_seats([code for code, _d, _s in ranked], now, now + 4 * WEEK)
+    found = []
+    for code, distance, score in ranked:
+        seat, result, margin = data.seats[code], data.results.get(code), margins.get(code)
+        target = targets[code]
+        held = margin is not None and margin.held
+        found.append(
+            Recommendation(
+                code=code,
+                name=seat.name,
+                distance_km=round(distance, 1),
+                winner=result.winner if result else "",
+                majority=result.majority if result else 0,
+                majority_pct=margin.pct if held else _pct(result),
+                votes_to_win=None if held or margin is None else margin.votes,
+                priority=target.priority,
+                need_score=score,
+                reasons=reasons_for(
+                    distance, code == own, margin, target, footfall.get(code, (0,))[0]
+                ),
+                events=events.get(code, []),
+            )
+        )
+    return found
+
+
+def _pct(result) -> float:  # noqa: ANN001 - Result | None
+    if result is None or not result.valid_votes:
+        return 0.0
+    return round(100 * result.majority / result.valid_votes, 2)

@@ -1,0 +1,51 @@
+"""The vectorised ranking agrees with the plain loop, on real kit seats."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+import campaignkit
+from campaignkit.plugins.marginals.data import load_tables
+from campaignkit.plugins.marginals.ranking import Target, build_arrays, rank, rank_loop
+
+KIT_DATA = Path(campaignkit.__file__).parent / "kits" / "uk" / "data"
+
+
+@pytest.fixture(scope="module")
+def arrays():
+    seats = load_tables(KIT_DATA.resolve()).seats
+    assert len(seats) == 650
+    rng = random.Random(7)
+    positions = {code: seat.centroid for code, seat in seats.items()}
+    pcts = {code: rng.uniform(0, 40) for code in seats}
+    targets = {
+        code: Target(rng.choice(["target", "defend", "ignore"]), rng.randint(1, 5))
+        for code in rng.sample(sorted(seats), 200)
+    }
+    footfall = {
+        code: (rng.randint(0, 3), rng.randint(0, 40)) for code in rng.sample(sorted(seats), 80)
+    }
+    return build_arrays(positions, pcts, targets, footfall)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "need"])
+def test_numpy_and_loop_agree(arrays, mode):
+    rng = random.Random(11)
+    for _ in range(20):
+        lat, lon = rng.uniform(50.1, 58.5), rng.uniform(-5.5, 1.5)
+        own = rng.choice(arrays.codes)
+        fast = rank(arrays, lat, lon, mode, 10, own)
+        slow = rank_loop(arrays, lat, lon, mode, 10, own)
+        assert [row[0] for row in fast] == [row[0] for row in slow]
+        assert [row[1] for row in fast] == pytest.approx([row[1] for row in slow])
+
+
+def test_own_target_seat_comes_first_and_ignored_seats_never_appear(arrays):
+    chosen = [c for i, c in enumerate(arrays.codes) if arrays.priority[i] > 0]
+    far = chosen[-1]
+    assert rank(arrays, 50.1, -5.5, "nearest", 3, far)[0][0] == far
+    listed = {row[0] for row in rank(arrays, 52, -1, "nearest", 650)}
+    assert listed == set(chosen)
