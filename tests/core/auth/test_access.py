@@ -52,6 +52,12 @@ PUBLIC_ENDPOINTS = {
     "demo.public",
     # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
     "marginals_api.seat_at",
+    # Pledges are public: their pages, signing (name, email, postcode and consent; drafts 404
+    # inside the view), the thank-you page and the signed link mailed to confirm a signature.
+    "pledges.page",
+    "pledges.sign_pledge",
+    "pledges.thanks",
+    "pledges.confirm",
 }
 
 demo = Blueprint("demo", __name__)
