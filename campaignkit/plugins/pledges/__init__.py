@@ -17,7 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
-from campaignkit.plugins.pledges import personal_data, views
+from campaignkit.core import NavItem, has_permission
+from campaignkit.plugins.pledges import admin, personal_data, views
 
 
 class PledgesSettings(BaseModel):
@@ -44,8 +45,16 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The public pledge pages."""
-    return [views.bp]
+    """The public pledge pages and the organiser pages."""
+    return [views.bp, admin.bp]
+
+
+@hookimpl
+def campaignkit_nav_items(user):
+    """A "Pledges" link for organisers."""
+    if has_permission(user, "pledges.manage"):
+        return [NavItem("Pledges", "/organise/pledges")]
+    return []
 
 
 @hookimpl
