@@ -18,7 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
-from campaignkit.plugins.pledges import admin, personal_data, views
+from campaignkit.plugins.pledges import (  # noqa: F401 - sharing adds its routes to views.bp
+    admin,
+    personal_data,
+    sharing,
+    views,
+)
 
 
 class PledgesSettings(BaseModel):

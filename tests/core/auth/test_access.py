@@ -58,6 +58,9 @@ PUBLIC_ENDPOINTS = {
     "pledges.sign_pledge",
     "pledges.thanks",
     "pledges.confirm",
+    # The share image and the embeddable widget show only the title and the count.
+    "pledges.og_image",
+    "pledges.embed",
 }
 
 demo = Blueprint("demo", __name__)
