@@ -20,6 +20,7 @@ from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.pledges import (  # noqa: F401 - sharing adds its routes to views.bp
     admin,
+    mailing,
     personal_data,
     sharing,
     views,
@@ -52,6 +53,12 @@ def campaignkit_migrations_dir():
 def campaignkit_blueprints():
     """The public pledge pages and the organiser pages."""
     return [views.bp, admin.bp]
+
+
+@hookimpl
+def campaignkit_jobs(huey):
+    """The job that emails every signer of a pledge."""
+    mailing.register(huey)
 
 
 @hookimpl

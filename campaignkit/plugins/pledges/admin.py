@@ -10,7 +10,17 @@ import io
 import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -115,6 +125,22 @@ def set_status(pledge_id: int):
         pledge.status = status
     flash(f"The pledge is now {status}.", "success")
     return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
+
+
+@bp.post("/<int:pledge_id>/mail")
+@require_permission("pledges.manage")
+def mail_signers(pledge_id: int):
+    """Email every signer who counts (in the background); shows the job's progress."""
+    from campaignkit.plugins.pledges.mailing import start_mailing
+
+    pledge = _pledge(pledge_id)
+    subject = " ".join(request.form.get("subject", "").split())[:200]
+    body = request.form.get("body", "").strip()[:20000]
+    if not subject or not body:
+        flash("Give the email a subject and a message.", "error")
+        return redirect(url_for(".dashboard", pledge_id=pledge.id), 303)
+    job_id = start_mailing(current_app.extensions["campaignkit"].huey, pledge.id, subject, body)
+    return redirect(url_for("core.job_page", job_id=job_id), 303)
 
 
 @bp.get("/<int:pledge_id>/signatures.csv")

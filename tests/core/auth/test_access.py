@@ -58,6 +58,8 @@ PUBLIC_ENDPOINTS = {
     "pledges.sign_pledge",
     "pledges.thanks",
     "pledges.confirm",
+    # The signed link in every mailing to signers (it names one signature and its address).
+    "pledges.unsubscribe",
     # The share image and the embeddable widget show only the title and the count.
     "pledges.og_image",
     "pledges.embed",
