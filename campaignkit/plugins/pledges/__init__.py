@@ -20,6 +20,7 @@ from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.pledges import (  # noqa: F401 - sharing adds its routes to views.bp
     admin,
+    images,
     mailing,
     personal_data,
     sharing,

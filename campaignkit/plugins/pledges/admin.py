@@ -32,6 +32,7 @@ from campaignkit.core import (
     require_permission,
     write_session,
 )
+from campaignkit.plugins.pledges.images import MAX_BYTES, clean_image
 from campaignkit.plugins.pledges.models import CLOSED, DRAFT, OPEN, STATES, Pledge, Signature
 from campaignkit.plugins.pledges.stats import by_seat, chart_svg, counted, per_day
 
@@ -78,6 +79,9 @@ def index():
     if request.method == "POST":
         try:
             values = read_pledge_form(request.form)
+            upload = request.files.get("image")
+            if upload is not None and upload.filename:
+                values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
             with write_session() as session:
                 pledge = Pledge(**values, signed_count=0, created_at=datetime.now(UTC))
                 session.add(pledge)

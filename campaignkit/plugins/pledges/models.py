@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -36,6 +37,8 @@ class Pledge(Model):
     threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
     share_text: Mapped[str] = mapped_column(String(280), nullable=False, default="")
     status: Mapped[str] = mapped_column(String(10), nullable=False, default=DRAFT)
+    #: The pledge's picture, re-encoded as JPEG after checking (None: no picture).
+    image: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     #: Signatures that count: confirmed ones, or all of them when double opt-in is off.
     signed_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     threshold_reached_at: Mapped[datetime | None] = mapped_column(

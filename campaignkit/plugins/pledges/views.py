@@ -71,12 +71,18 @@ def recent_signers(pledge: Pledge) -> list[tuple[str, str]]:
     ]
 
 
+def has_image(pledge: Pledge) -> bool:
+    """Whether the pledge has a picture (without loading it)."""
+    query = select(Pledge.id).where(Pledge.id == pledge.id, Pledge.image.is_not(None))
+    return db_session().scalar(query) is not None
+
+
 def render_pledge(pledge: Pledge, error: str | None = None, status: int = 200):  # noqa: ANN201
     """The pledge page, with an error and the typed values when signing failed."""
     page = render_template(
         "pledges/pledge.html", pledge=pledge, error=error, form=request.form if error else {},
         recent=recent_signers(pledge), consent_text=CONSENT_WORDING,
-        show_name_text=SHOW_NAME_WORDING, honeypot=HONEYPOT,
+        show_name_text=SHOW_NAME_WORDING, honeypot=HONEYPOT, has_image=has_image(pledge),
         url=url_for(".page", slug=pledge.slug, _external=True),
     )  # fmt: skip
     return page, status

@@ -63,6 +63,7 @@ PUBLIC_ENDPOINTS = {
     # The share image and the embeddable widget show only the title and the count.
     "pledges.og_image",
     "pledges.embed",
+    "pledges.image",
 }
 
 demo = Blueprint("demo", __name__)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("threshold", sa.Integer(), nullable=True),
         sa.Column("share_text", sa.String(280), nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("image", sa.LargeBinary(), nullable=True),
         sa.Column("signed_count", sa.Integer(), nullable=False),
         sa.Column("threshold_reached_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
