@@ -145,6 +145,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "rose",
         "share",
         "marginals",
+        "pledges",
         "tpl_one",
         "tpl_two",
         "core",

@@ -59,6 +59,18 @@ PUBLIC_ENDPOINTS = {
     "marginals.seat",
     "marginals.seat_map",
     "marginals.static",
+    # Pledges are public: their pages, signing (name, email, postcode and consent; drafts 404
+    # inside the view), the thank-you page and the signed link mailed to confirm a signature.
+    "pledges.page",
+    "pledges.sign_pledge",
+    "pledges.thanks",
+    "pledges.confirm",
+    # The signed link in every mailing to signers (it names one signature and its address).
+    "pledges.unsubscribe",
+    # The share image and the embeddable widget show only the title and the count.
+    "pledges.og_image",
+    "pledges.embed",
+    "pledges.image",
 }
 
 demo = Blueprint("demo", __name__)

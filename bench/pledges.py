@@ -1,0 +1,198 @@
+"""Benchmark: 64 concurrent clients signing a pledge over HTTP against ``campaignkit serve``.
+
+Builds a throwaway instance (SQLite unless ``--postgres ADMIN_URL`` is given),
+opens a pledge with double opt-in off and a rate limit out of the way, starts
+the production server (gunicorn) and, from 64 threads each keeping its own
+connection, session cookie and CSRF token, first GETs ``/healthz`` (a bare
+route) for ``--seconds``, then signs with unique addresses for ``--seconds``.
+Prints signatures per second, the ratio to the bare route (target >= 0.5),
+errors, and the lost (acknowledged but not stored) and duplicated (counted
+more than once) signatures, which must both be 0.
+
+    python bench/pledges.py [--clients 64] [--seconds 10] [--workers 2] [--postgres ADMIN_URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import tomlkit
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from campaignkit.core.app import create_app
+from campaignkit.core.init_instance import init_instance
+from campaignkit.plugins.pledges.models import Pledge, Signature
+from campaignkit.testing import isolated_environ, migrate
+
+CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Client:
+    """One client: a keep-alive connection, its session cookie and CSRF token."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.cookie, self.token = "", ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        """Send one request; returns status and body."""
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read().decode("utf-8", "replace")
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, data
+
+
+def run_phase(base: str, clients: int, seconds: float, action) -> tuple[int, int, list[str]]:  # noqa: ANN001
+    """Run ``action(client, n, i)`` from many threads for a while: (ok, errors, acknowledged)."""
+    ok, errors, acknowledged, lock = [0], [0], [], threading.Lock()
+    start = threading.Barrier(clients + 1)
+    stop_at: list[float] = []
+
+    def worker(number: int) -> None:
+        client = Client(base)
+        client.request("GET", "/pledges/bench")
+        client.token = CSRF.search(client.request("GET", "/pledges/bench")[1]).group(1)
+        start.wait()
+        i = 0
+        while time.monotonic() < stop_at[0]:
+            i += 1
+            try:
+                good, key = action(client, number, i)
+            except (OSError, http.client.HTTPException):
+                good, key = False, None
+                client = Client(base)
+            with lock:
+                if good:
+                    ok[0] += 1
+                    if key:
+                        acknowledged.append(key)
+                else:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    stop_at.append(time.monotonic() + 1e9)
+    start.wait()
+    stop_at[0] = time.monotonic() + seconds
+    for thread in threads:
+        thread.join()
+    return ok[0], errors[0], acknowledged
+
+
+def bare(client: Client, _number: int, _i: int) -> tuple[bool, None]:
+    """GET the bare route."""
+    return client.request("GET", "/healthz")[0] == 200, None
+
+
+def sign(client: Client, number: int, i: int) -> tuple[bool, str]:
+    """Sign once with a new address."""
+    email = f"c{number}-{i}@example.org"
+    form = {"csrf_token": client.token, "name": "Bench Signer", "email": email,
+            "postcode": "SW1A 1AA", "consent": "yes"}  # fmt: skip
+    return client.request("POST", "/pledges/bench/sign", urlencode(form))[0] == 303, email
+
+
+def make_instance(folder: Path, database_url: str | None) -> Path:
+    """A new instance with the pledges plugin, a pledge 'bench' and no signing limit."""
+    path = init_instance(folder, kit="uk", name="Bench", database_url=database_url)
+    config = path / "campaign.toml"
+    document = tomlkit.parse(config.read_text(encoding="utf-8"))
+    plugins = document.setdefault("plugins", tomlkit.table())
+    plugins["pledges"] = {"double_opt_in": False, "sign_rate": "1000000 per minute"}
+    config.write_text(tomlkit.dumps(document), encoding="utf-8")
+    app = migrate(create_app(path, environ=isolated_environ()))
+    with app.extensions["campaignkit"].database.write() as session:
+        session.add(Pledge(slug="bench", title="Bench", text="I pledge.", goal=1_000_000,
+                           status="open", signed_count=0, share_text="",
+                           created_at=datetime.now(UTC)))  # fmt: skip
+    app.extensions["campaignkit"].database.dispose()
+    return path
+
+
+def serve(instance: Path, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start the production server; returns it and its base URL."""
+    command = [str(CAMPAIGNKIT), "--instance", str(instance), "serve",
+               "--bind", "127.0.0.1:0", "--workers", str(workers)]  # fmt: skip
+    handle = log.open("w")
+    server = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
+    for _ in range(300):
+        found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
+        if found and log.read_text().count("Booting worker") >= workers:
+            time.sleep(1)
+            return server, found.group(1)
+        time.sleep(0.1)
+    server.kill()
+    raise SystemExit(f"the server did not start:\n{log.read_text()}")
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgres", metavar="ADMIN_URL")
+    args = parser.parse_args()
+    database_url = admin = None
+    if args.postgres:
+        admin = create_engine(make_url(args.postgres).set(drivername="postgresql+psycopg"),
+                              isolation_level="AUTOCOMMIT")  # fmt: skip
+        name = f"ck_bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        database_url = (
+            make_url(args.postgres).set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        instance = make_instance(Path(folder) / "instance", database_url)
+        server, base = serve(instance, args.workers, Path(folder) / "serve.log")
+        try:
+            bare_ok, bare_errors, _ = run_phase(base, args.clients, args.seconds, bare)
+            signed, errors, acknowledged = run_phase(base, args.clients, args.seconds, sign)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        app = create_app(instance, environ=isolated_environ())
+        with app.extensions["campaignkit"].database.new_session() as session:
+            stored = set(session.scalars(select(Signature.email)))
+            rows = session.scalar(select(func.count()).select_from(Signature))
+            counted = session.scalar(select(Pledge.signed_count))
+        app.extensions["campaignkit"].database.dispose()
+    if admin is not None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    backend = "postgresql" if args.postgres else "sqlite"
+    bare_rate, sign_rate = bare_ok / args.seconds, signed / args.seconds
+    print(f"backend {backend}, {args.clients} clients, {args.workers} workers, {args.seconds:g}s")
+    print(f"bare route (/healthz): {bare_rate:.0f} req/s, {bare_errors} errors")
+    print(f"signing: {sign_rate:.0f} signatures/s, {errors} errors")
+    print(f"ratio signing/bare: {sign_rate / bare_rate:.2f} (target >= 0.5)")
+    print(f"lost: {len(set(acknowledged) - stored)}, duplicated: {max(0, counted - len(stored))}"
+          f" (rows {rows}, count {counted})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

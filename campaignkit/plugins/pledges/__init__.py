@@ -1,0 +1,102 @@
+"""Pledges: pledge pages that collect and keep every signature.
+
+Organisers create pledges (``campaignkit pledges create``); supporters sign
+with name, email, postcode and an explicit consent box; each address counts
+once; double opt-in by email is on by default. Settings
+(``[plugins.pledges]``)::
+
+    double_opt_in = true              # count a signature once its email link is opened
+    sign_rate = "20 per minute;200 per hour"   # signing POSTs per address
+    recent_signers = 10               # how many recent signers the page shows
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from campaignkit import hookimpl
+from campaignkit.core import NavItem, has_permission
+from campaignkit.plugins.pledges import (  # noqa: F401 - sharing adds its routes to views.bp
+    admin,
+    images,
+    mailing,
+    personal_data,
+    sharing,
+    views,
+)
+
+
+class PledgesSettings(BaseModel):
+    """``[plugins.pledges]`` settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    double_opt_in: bool = True
+    sign_rate: str = "20 per minute;200 per hour"
+    recent_signers: int = Field(default=10, ge=0, le=100)
+
+
+@hookimpl
+def campaignkit_settings_schema():
+    """The plugin's settings."""
+    return PledgesSettings
+
+
+@hookimpl
+def campaignkit_migrations_dir():
+    """The plugin's Alembic revisions."""
+    return Path(__file__).resolve().parent / "migrations"
+
+
+@hookimpl
+def campaignkit_blueprints():
+    """The public pledge pages and the organiser pages."""
+    return [views.bp, admin.bp]
+
+
+@hookimpl
+def campaignkit_jobs(huey):
+    """The job that emails every signer of a pledge."""
+    mailing.register(huey)
+
+
+@hookimpl
+def campaignkit_nav_items(user):
+    """A "Pledges" link for organisers."""
+    if has_permission(user, "pledges.manage"):
+        return [NavItem("Pledges", "/organise/pledges")]
+    return []
+
+
+@hookimpl
+def campaignkit_commands(cli):
+    """``campaignkit pledges ...``."""
+    from campaignkit.plugins.pledges.cli import pledges
+
+    cli.add_command(pledges)
+
+
+@hookimpl
+def campaignkit_permissions():
+    """Who may manage pledges and export their signers."""
+    return {"pledges.manage": ["organiser"], "pledges.export": ["organiser"]}
+
+
+@hookimpl
+def campaignkit_personal_data(subject, session):
+    """A person's signatures."""
+    return personal_data.export(subject, session)
+
+
+@hookimpl
+def campaignkit_erase_personal_data(subject, session):
+    """Anonymise a person's signatures (they still count)."""
+    return personal_data.erase(subject, session)
+
+
+@hookimpl
+def campaignkit_purge_personal_data(older_than, session):
+    """Anonymise signatures made before ``older_than``."""
+    return personal_data.purge(older_than, session)

@@ -1,0 +1,179 @@
+"""Organiser pages: create pledges, the dashboard, CSV export (logged) and closing.
+
+Everything here needs ``pledges.manage``; the export needs ``pledges.export``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from campaignkit.core import (
+    current_user,
+    db_session,
+    log_export,
+    plugin_settings,
+    require_permission,
+    write_session,
+)
+from campaignkit.plugins.pledges.images import MAX_BYTES, clean_image
+from campaignkit.plugins.pledges.models import CLOSED, DRAFT, OPEN, STATES, Pledge, Signature
+from campaignkit.plugins.pledges.stats import by_seat, chart_svg, counted, per_day
+
+bp = Blueprint("pledges_admin", __name__, url_prefix="/organise/pledges")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+CSV_COLUMNS = ["name", "email", "postcode", "seat", "phone", "signed_at", "confirmed_at"]
+
+
+def _pledge(pledge_id: int) -> Pledge:
+    pledge = db_session().get(Pledge, pledge_id)
+    if pledge is None:
+        abort(404)
+    return pledge
+
+
+def read_pledge_form(form) -> dict:  # noqa: ANN001 - a MultiDict
+    """Check the create form; raises ValueError naming what to fix."""
+    slug, title, text = (form.get(k, "").strip() for k in ("slug", "title", "text"))
+    if not SLUG.match(slug):
+        raise ValueError("The address may use lower-case letters, digits and hyphens only.")
+    if not title or len(title) > 200 or not text:
+        raise ValueError("Please give a title (up to 200 characters) and the pledge text.")
+    try:
+        goal = int(form.get("goal", ""))
+        threshold = int(form["threshold"]) if form.get("threshold") else None
+        deadline = form.get("deadline") or None
+        deadline = datetime.fromisoformat(deadline).replace(tzinfo=UTC) if deadline else None
+    except ValueError:
+        raise ValueError("The goal and threshold are whole numbers; the deadline a date.") from None
+    if goal < 1 or (threshold is not None and threshold < 1):
+        raise ValueError("The goal and threshold must be at least 1.")
+    status = form.get("status") if form.get("status") in STATES else DRAFT
+    return dict(
+        slug=slug, title=title, text=text, goal=goal, threshold=threshold, deadline=deadline,
+        share_text=form.get("share_text", "").strip()[:280], status=status,
+    )  # fmt: skip
+
+
+@bp.route("", methods=["GET", "POST"])
+@require_permission("pledges.manage")
+def index():
+    """Every pledge, and the form to create one."""
+    error = None
+    if request.method == "POST":
+        try:
+            values = read_pledge_form(request.form)
+            upload = request.files.get("image")
+            if upload is not None and upload.filename:
+                values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
+            with write_session() as session:
+                pledge = Pledge(**values, signed_count=0, created_at=datetime.now(UTC))
+                session.add(pledge)
+                session.flush()
+                pledge_id = pledge.id
+            flash("Pledge created.", "success")
+            return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
+        except ValueError as exc:
+            error = str(exc)
+        except IntegrityError:
+            error = "A pledge already uses that address."
+    pledges = db_session().scalars(select(Pledge).order_by(Pledge.id.desc()))
+    page = render_template(
+        "pledges/admin_index.html", pledges=list(pledges), error=error, form=request.form
+    )
+    return page, 400 if error else 200
+
+
+@bp.get("/<int:pledge_id>")
+@require_permission("pledges.manage")
+def dashboard(pledge_id: int):
+    """A pledge's figures: signatures over time, counts by seat, the threshold notice."""
+    pledge = _pledge(pledge_id)
+    double = plugin_settings("pledges").double_opt_in
+    session = db_session()
+    return render_template(
+        "pledges/dashboard.html", pledge=pledge,
+        chart=chart_svg(per_day(session, pledge.id, double)),
+        seats=by_seat(session, pledge.id, double),
+        reached=pledge.threshold_reached_at is not None,
+    )  # fmt: skip
+
+
+@bp.post("/<int:pledge_id>/status")
+@require_permission("pledges.manage")
+def set_status(pledge_id: int):
+    """Open or close a pledge."""
+    status = request.form.get("status")
+    if status not in (OPEN, CLOSED):
+        abort(400, description="Choose open or closed.")
+    with write_session() as session:
+        pledge = session.get(Pledge, pledge_id)
+        if pledge is None:
+            abort(404)
+        pledge.status = status
+    flash(f"The pledge is now {status}.", "success")
+    return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
+
+
+@bp.post("/<int:pledge_id>/mail")
+@require_permission("pledges.manage")
+def mail_signers(pledge_id: int):
+    """Email every signer who counts (in the background); shows the job's progress."""
+    from campaignkit.plugins.pledges.mailing import start_mailing
+
+    pledge = _pledge(pledge_id)
+    subject = " ".join(request.form.get("subject", "").split())[:200]
+    body = request.form.get("body", "").strip()[:20000]
+    if not subject or not body:
+        flash("Give the email a subject and a message.", "error")
+        return redirect(url_for(".dashboard", pledge_id=pledge.id), 303)
+    job_id = start_mailing(current_app.extensions["campaignkit"].huey, pledge.id, subject, body)
+    return redirect(url_for("core.job_page", job_id=job_id), 303)
+
+
+@bp.get("/<int:pledge_id>/signatures.csv")
+@require_permission("pledges.export")
+def export_csv(pledge_id: int):
+    """The signatures that count, as CSV; every export is logged."""
+    pledge = _pledge(pledge_id)
+    double = plugin_settings("pledges").double_opt_in
+    rows = list(
+        db_session().scalars(
+            select(Signature).where(counted(pledge.id, double)).order_by(Signature.id)
+        )
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for s in rows:
+        values = [s.name, s.email, s.postcode, s.seat_name or "", s.phone or "", s.created_at,
+                  s.confirmed_at or ""]  # fmt: skip
+        writer.writerow([_safe_cell(str(v)) for v in values])
+    with write_session() as session:
+        log_export(session, current_user.id, f"pledge signatures ({pledge.slug})", len(rows))
+    return Response(
+        out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{pledge.slug}-signatures.csv"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
+
+
+def _safe_cell(value: str) -> str:
+    """A cell that spreadsheets will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -1,0 +1,67 @@
+"""Mail and hooks after a signature: the confirmation link, ``campaignkit_pledge_signed``.
+
+Mail is best effort: a message the server refuses is logged, and the
+signature (already committed) still stands.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from campaignkit.core import MailError, call_plugins, send_mail
+
+log = logging.getLogger(__name__)
+CONFIRM_SALT = "campaignkit-pledges-confirm"
+UNSUBSCRIBE_SALT = "campaignkit-pledges-unsubscribe"
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def make_token(salt: str, signature_id: int, email: str) -> str:
+    """A signed token naming one signature and its address."""
+    return _serializer(salt).dumps([signature_id, email])
+
+
+def read_token(salt: str, token: str) -> tuple[int, str] | None:
+    """(signature id, email) from a token, or None when it was tampered with."""
+    try:
+        signature_id, email = _serializer(salt).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return int(signature_id), str(email)
+
+
+def send_confirmation(pledge, signature_id: int, email: str) -> bool:  # noqa: ANN001
+    """Mail the link that confirms a signature; False when the server refused it."""
+    link = url_for(
+        "pledges.confirm", token=make_token(CONFIRM_SALT, signature_id, email), _external=True
+    )
+    body = (
+        f"Thank you for signing \u201c{pledge.title}\u201d.\n\n"
+        f"Please confirm your signature so it counts:\n{link}\n\n"
+        "If you did not sign, ignore this message and nothing more will happen."
+    )
+    try:
+        send_mail(email, f"Confirm your signature: {pledge.title}", body)
+    except MailError:
+        log.exception("could not send the confirmation for signature %s", signature_id)
+        return False
+    return True
+
+
+def pledge_signed(pledge, signature) -> None:  # noqa: ANN001
+    """Call every plugin's ``campaignkit_pledge_signed``; a plugin that raises is logged."""
+    call_plugins("campaignkit_pledge_signed", pledge=pledge, signature=signature)
+
+
+def next_steps(pledge, signature, place) -> list[str]:  # noqa: ANN001
+    """The HTML snippets plugins offer as a next step after signing."""
+    results = call_plugins(
+        "campaignkit_pledge_next_steps", pledge=pledge, signature=signature, place=place
+    )
+    return [str(html) for _name, html in results if html]

@@ -1,0 +1,158 @@
+"""Public pledge pages: the pledge with its count, signing, confirming and the thank-you page.
+
+Everything works without JavaScript: the form posts, errors come back on the
+same page (status 400) with what was typed, and success redirects (303).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+
+from campaignkit.core import current_user, db_session, has_permission, plugin_settings
+from campaignkit.plugins.pledges.models import DRAFT, Pledge, Signature
+from campaignkit.plugins.pledges.notify import (
+    CONFIRM_SALT,
+    next_steps,
+    pledge_signed,
+    read_token,
+    send_confirmation,
+)
+from campaignkit.plugins.pledges.signing import (
+    CONSENT_WORDING,
+    SHOW_NAME_WORDING,
+    SignError,
+    confirm,
+    read_form,
+    sign,
+)
+
+bp = Blueprint("pledges", __name__, url_prefix="/pledges")
+SIGNED_KEY = "ck_pledge_signed"
+HONEYPOT = "website"
+
+
+def settings():  # noqa: ANN201 - PledgesSettings
+    """This instance's ``[plugins.pledges]`` settings."""
+    return plugin_settings("pledges")
+
+
+def visible_pledge(slug: str) -> Pledge:
+    """The pledge if this person may see it; 404 for unknown ones and other people's drafts."""
+    pledge = db_session().scalars(select(Pledge).where(Pledge.slug == slug)).first()
+    if pledge is None:
+        abort(404, description="There is no pledge at this address.")
+    if pledge.status == DRAFT and not has_permission(current_user, "pledges.manage"):
+        abort(404, description="There is no pledge at this address.")
+    return pledge
+
+
+def recent_signers(pledge: Pledge) -> list[tuple[str, str]]:
+    """(first name, area) of the latest counted signers who agreed to be shown."""
+    query = (
+        select(Signature.name, Signature.seat_name, Signature.postcode)
+        .where(Signature.pledge_id == pledge.id, Signature.show_name.is_(True))
+        .where(Signature.confirmed_at.is_not(None))
+        .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
+        .limit(settings().recent_signers)
+    )
+    return [
+        (name.split()[0], seat or postcode.split()[0])
+        for name, seat, postcode in db_session().execute(query)
+    ]
+
+
+def has_image(pledge: Pledge) -> bool:
+    """Whether the pledge has a picture (without loading it)."""
+    query = select(Pledge.id).where(Pledge.id == pledge.id, Pledge.image.is_not(None))
+    return db_session().scalar(query) is not None
+
+
+def render_pledge(pledge: Pledge, error: str | None = None, status: int = 200):  # noqa: ANN201
+    """The pledge page, with an error and the typed values when signing failed."""
+    page = render_template(
+        "pledges/pledge.html", pledge=pledge, error=error, form=request.form if error else {},
+        recent=recent_signers(pledge), consent_text=CONSENT_WORDING,
+        show_name_text=SHOW_NAME_WORDING, honeypot=HONEYPOT, has_image=has_image(pledge),
+        url=url_for(".page", slug=pledge.slug, _external=True),
+    )  # fmt: skip
+    return page, status
+
+
+@bp.get("/<slug>")
+def page(slug: str):
+    """A pledge: its words, the live count and progress, recent signers and the form."""
+    return render_pledge(visible_pledge(slug))
+
+
+@bp.post("/<slug>/sign")
+def sign_pledge(slug: str):
+    """Sign: checked, stored once per address, then confirmed by email (unless turned off)."""
+    pledge = visible_pledge(slug)
+    if request.form.get(HONEYPOT):
+        return redirect(url_for(".thanks", slug=slug), 303)  # a robot: store nothing
+    double = settings().double_opt_in
+    try:
+        signed = sign(pledge.id, read_form(request.form), double_opt_in=double)
+    except SignError as exc:
+        return render_pledge(pledge, str(exc), 400)
+    email = request.form["email"].strip().lower()
+    if signed.created and not signed.confirmed:
+        send_confirmation(pledge, signed.signature_id, email)
+    if signed.created:
+        signature = db_session().get(Signature, signed.signature_id)
+        pledge_signed(pledge, signature)
+    session[SIGNED_KEY] = {"slug": slug, "id": signed.signature_id, "new": signed.created}
+    return redirect(url_for(".thanks", slug=slug), 303)
+
+
+@bp.get("/<slug>/thanks")
+def thanks(slug: str):
+    """After signing: what happens next, and a next step from other plugins."""
+    pledge = visible_pledge(slug)
+    mine = session.get(SIGNED_KEY) or {}
+    signature = None
+    if mine.get("slug") == slug:
+        signature = db_session().get(Signature, mine.get("id"))
+    steps = next_steps(pledge, signature, None) if signature is not None else []
+    return render_template(
+        "pledges/thanks.html", pledge=pledge, signature=signature, new=mine.get("new"),
+        steps=steps, double_opt_in=settings().double_opt_in,
+        url=url_for(".page", slug=pledge.slug, _external=True),
+    )  # fmt: skip
+
+
+@bp.get("/confirm/<token>", endpoint="confirm")
+def confirm_signature(token: str):
+    """The link in the confirmation mail: the signature counts from now on (once)."""
+    found = read_token(CONFIRM_SALT, token)
+    if found is None:
+        abort(404, description="This confirmation link is not valid. Check you copied all of it.")
+    signature = confirm(*found)
+    if signature is None:
+        abort(404, description="This signature no longer exists.")
+    pledge = db_session().get(Pledge, signature.pledge_id)
+    flash("Thank you: your signature is confirmed and counted.", "success")
+    return redirect(url_for(".page", slug=pledge.slug), 303)
+
+
+@bp.record_once
+def _limit_signing(state) -> None:  # noqa: ANN001 - BlueprintSetupState
+    """Rate-limit signing per address with the app's limiter (``sign_rate``)."""
+    app = state.app
+    limiter = app.extensions.get("campaignkit.limiter")
+    endpoint = "pledges.sign_pledge"
+    if limiter is not None and endpoint in app.view_functions:
+        rate = app.extensions["campaignkit"].instance.plugin_settings["pledges"].sign_rate
+        app.view_functions[endpoint] = limiter.limit(rate, methods=["POST"])(
+            app.view_functions[endpoint]
+        )

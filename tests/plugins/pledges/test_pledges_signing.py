@@ -1,0 +1,102 @@
+"""Signing: one count per address, the consent record, double opt-in over real SMTP, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from pledges_helpers import sign_form
+
+from campaignkit.core.privacy.consent import consents_of
+from campaignkit.plugins.pledges.models import Pledge, Signature
+
+
+def _sign(client, csrf_token, slug="save-the-library", **fields):  # noqa: ANN001, ANN202
+    data = {**sign_form(**fields), "csrf_token": csrf_token(client)}
+    return client.post(f"/pledges/{slug}/sign", data=data)
+
+
+def test_double_opt_in_counts_once_after_the_mailed_link(
+    app,
+    client,
+    add_pledge,
+    rows,
+    csrf_token,
+    mailbox,  # noqa: ANN001
+):
+    pledge = add_pledge()
+    page = client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
+    assert "0</strong> of 100" in page and "<progress" in page
+    assert 'name="consent" type="checkbox" value="yes" required>' in page  # unticked
+    response = _sign(client, csrf_token)
+    assert response.status_code == 303
+    assert "sent an email" in client.get(response.location).get_data(as_text=True)
+    assert rows(Pledge)[0].signed_count == 0
+    again = _sign(client, csrf_token, email=" ANN@example.org ", name="Ann Again")
+    assert again.status_code == 303
+    assert len(rows(Signature)) == 1 and len(mailbox.to("ann@example.org")) == 1
+
+    link = mailbox.link("ann@example.org")
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get("/" + path).status_code == 303
+    assert client.get("/" + path).status_code == 303  # single use: no second count
+    assert rows(Pledge)[0].signed_count == 1
+    assert "Ann, Cities of London and Westminster" in client.get(
+        f"/pledges/{pledge.slug}"
+    ).get_data(as_text=True)
+    assert client.get("/pledges/confirm/forged-token").status_code == 404
+
+
+def test_consent_wording_is_recorded_with_the_signature(app, client, add_pledge, csrf_token):  # noqa: ANN001
+    add_pledge()
+    _sign(client, csrf_token)
+    with app.app_context(), app.extensions["campaignkit"].database.new_session() as session:
+        (consent,) = consents_of(session, "ann@example.org")
+    assert consent.purpose == "pledges.sign" and "withdraw" in consent.wording
+    assert consent.source == "pledge:save-the-library"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": ""}, "your name"),
+        ({"email": "not-an-email"}, "valid email"),
+        ({"postcode": ""}, "postcode"),
+        ({"postcode": "ZZ99 9ZZ"}, "postcode"),
+        ({"consent": None}, "tick the box"),
+        ({"phone": "call me"}, "phone"),
+    ],
+)
+def test_bad_input_gets_a_message_and_stores_nothing(
+    app,
+    client,
+    add_pledge,
+    rows,
+    csrf_token,
+    fields,
+    message,  # noqa: ANN001
+):
+    add_pledge()
+    response = _sign(client, csrf_token, **fields)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert rows(Signature) == []
+
+
+def test_closed_unknown_and_draft_pledges_and_robots(app, client, add_pledge, rows, csrf_token):  # noqa: ANN001
+    add_pledge(slug="closed", status="closed")
+    add_pledge(slug="draft", status="draft")
+    add_pledge(slug="open")
+    closed = _sign(client, csrf_token, slug="closed")
+    assert closed.status_code == 400 and "not open" in closed.get_data(as_text=True)
+    assert _sign(client, csrf_token, slug="nope").status_code == 404
+    assert client.get("/pledges/draft").status_code == 404
+    robot = _sign(client, csrf_token, slug="open", website="http://spam.example")
+    assert robot.status_code == 303
+    assert rows(Signature) == []
+    assert client.post("/pledges/open/sign", data=sign_form()).status_code == 400  # no CSRF
+
+
+def test_a_flood_from_one_address_is_refused(app, client, add_pledge, rows, csrf_token):  # noqa: ANN001
+    add_pledge()
+    statuses = [_sign(client, csrf_token, email=f"p{i}@example.org").status_code for i in range(25)]
+    assert statuses[:20] == [303] * 20 and statuses[-1] == 429
+    assert len(rows(Signature)) == 20
