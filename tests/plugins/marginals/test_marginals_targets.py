@@ -31,6 +31,8 @@ def test_organiser_marks_a_seat_and_the_ranking_follows(client, make_user, login
     assert client.get(URL).get_json()["seats"] == []
     page = client.get(f"/seats/{ALDERSHOT}").get_data(as_text=True)
     assert "ignore, priority 4: Leave it" in page and "target, priority 4: New estate" in page
+    assert page.count('id="mark-heading"') == 1  # the form once, in the page body
+    assert "<title>Aldershot · " in page and "</title>" in page.split("Mark this seat")[0]
 
     form.update(status="bogus")
     client.post(f"/seats/{ALDERSHOT}/target", data=form)
