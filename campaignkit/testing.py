@@ -6,8 +6,10 @@ the database migrated), ``client`` (a test client), ``cli`` (run a
 extra plugin objects registered) and ``immediate_jobs`` (background jobs run
 inside ``enqueue``, no worker needed); for accounts, ``make_user`` (create an
 account), ``login`` (sign a test client in through the real form) and
-``csrf_token`` (a valid CSRF token for a test client's session). Override
-these to shape the instance:
+``csrf_token`` (a valid CSRF token for a test client's session); for mail,
+``smtp_server`` (a real aiosmtpd server for the run) and ``mailbox`` (what it
+received, emptied per test). Helpers: ``edit_config``, ``free_port`` and
+``FAST_HASHING``. Override these to shape the instance:
 
 - ``campaignkit_kit``: the kit name (default ``"uk"``)
 - ``campaignkit_plugins``: the enabled plugins (default: the kit's list)
@@ -16,13 +18,19 @@ these to shape the instance:
 
 from __future__ import annotations
 
+import email
 import os
 import re
+import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomlkit
 from click.testing import CliRunner, Result
 from flask import Flask
 from huey import Huey
@@ -194,3 +202,84 @@ def login(csrf_token: Callable[..., str]) -> Callable[..., Any]:
         return response
 
     return sign_in
+
+
+# ---------------------------------------------------------------- mail and settings
+
+#: Cheap argon2 settings for ``[accounts]`` so suites stay fast (the defaults are RFC 9106's).
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
+
+
+def free_port() -> int:
+    """A localhost TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def edit_config(instance_dir: Path, **sections: dict) -> None:
+    """Merge tables into an instance's ``campaign.toml`` (dotted names for sub-tables)."""
+    path = Path(instance_dir) / "campaign.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for name, values in sections.items():
+        table = document
+        for part in name.split("."):
+            table = table.setdefault(part, tomlkit.table())
+        for key, value in values.items():
+            table[key] = value
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+class Mailbox:
+    """What the test SMTP server received, in order."""
+
+    LINK = re.compile(r"https?://\S+")
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        """aiosmtpd calls this for every message it accepts."""
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted"
+
+    def clear(self) -> None:
+        """Forget every message."""
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Messages sent to an address."""
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def last_link(self, address: str) -> str:
+        """The first link in the latest message to an address."""
+        messages = self.to(address)
+        assert messages, f"no mail to {address}"
+        return self.LINK.search(messages[-1].get_content()).group(0)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():  # noqa: ANN201 - an aiosmtpd Controller
+    """A real SMTP server (aiosmtpd, a test extra) on localhost for the whole run.
+
+    Point an instance at it with ``edit_config(instance, mail={"host": "127.0.0.1",
+    "port": smtp_server.port, "starttls": False})``.
+    """
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(Mailbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:  # noqa: ANN001
+    """The test SMTP server's mailbox, emptied for this test."""
+    smtp_server.handler.clear()
+    return smtp_server.handler

@@ -8,7 +8,6 @@ page, run the plugin's own tests. It uninstalls the plugin afterwards.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from campaignkit.cli import main
-from campaignkit.testing import isolated_environ
+from campaignkit.testing import free_port, isolated_environ
 
 BIN = Path(sys.executable).parent
 CAMPAIGNKIT = BIN / "campaignkit"
@@ -46,13 +45,6 @@ def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
     )
     assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
     return result
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str, deadline_s: float = 30.0) -> tuple[int, str]:

@@ -16,23 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomlkit
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from campaignkit.testing import FAST_HASHING, edit_config
+
 PLUGINS_DIR = Path(__file__).resolve().parents[2] / "test_plugins"
-FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
 def instance(instance: Path) -> Path:  # noqa: D103 - overrides the plugin fixture
     """The test instance, hashing passwords quickly."""
-    path = instance / "campaign.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    table = document.setdefault("accounts", tomlkit.table())
-    table.update(FAST_HASHING)
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    edit_config(instance, accounts=FAST_HASHING)
     return instance
 
 

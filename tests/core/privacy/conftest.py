@@ -11,15 +11,14 @@ import importlib
 from pathlib import Path
 
 import pytest
-import tomlkit
 
 from campaignkit.core import instance as instance_module
 from campaignkit.core import registry
 from campaignkit.core.registry import PluginSource
+from campaignkit.testing import FAST_HASHING, edit_config
 
 PLUGINS_DIR = Path(__file__).resolve().parents[2] / "test_plugins"
 #: Cheap argon2 settings so the suite stays fast.
-FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
 
 
 @pytest.fixture
@@ -62,14 +61,6 @@ def petition_settings() -> dict:
 @pytest.fixture
 def instance(instance, privacy_settings, petition_settings):  # noqa: ANN001, ANN201
     """The test instance: quick hashing, mail to ``outbox/``, privacy settings applied."""
-    path = instance / "campaign.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    for name, values in {"accounts": FAST_HASHING, "privacy": privacy_settings}.items():
-        table = document.setdefault(name, tomlkit.table())
-        for key, value in values.items():
-            table[key] = value
-    if petition_settings:
-        plugins = document.setdefault("plugins", tomlkit.table(is_super_table=True))
-        plugins["petition"] = petition_settings
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    plugin_tables = {"plugins.petition": petition_settings} if petition_settings else {}
+    edit_config(instance, accounts=FAST_HASHING, privacy=privacy_settings, **plugin_tables)
     return instance

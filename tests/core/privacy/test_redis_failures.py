@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-import tomlkit
 
 from campaignkit.core.auth.roles import auth_state
 from campaignkit.core.auth.throttle import failure_key
 from campaignkit.core.privacy.erasure import erase_person
+from campaignkit.testing import edit_config
 
 REDIS_ENV = "CAMPAIGNKIT_TEST_REDIS_URL"
 EMAIL = "mary@example.org"
@@ -18,10 +18,7 @@ EMAIL = "mary@example.org"
 def test_erasure_clears_the_redis_failure_count(instance, make_app, make_user, backend, csrf_token):  # noqa: ANN001
     if backend != "sqlite" or not os.environ.get(REDIS_ENV):
         pytest.skip(f"set {REDIS_ENV} to test the Redis store (tested once, with SQLite)")
-    path = instance / "campaign.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    document["campaign"]["redis_url"] = os.environ[REDIS_ENV]
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    edit_config(instance, campaign={"redis_url": os.environ[REDIS_ENV]})
     app = make_app()
     make_user(EMAIL)
     client = app.test_client()

@@ -2,65 +2,16 @@
 
 from __future__ import annotations
 
-import email
-import re
-import socket
-import threading
-from collections.abc import Callable, Iterator
-from email.message import EmailMessage
-from email.policy import default as default_policy
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomlkit
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from campaignkit.testing import edit_config
+
 PLUGINS = ["share", "marginals", "pledges"]
-
-
-class Mailbox:
-    """What the SMTP server received, in order."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-        self.port = 0
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
-        """aiosmtpd calls this for every message it accepts."""
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        with self.lock:
-            self.messages.append(message)
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """Messages sent to an address."""
-        with self.lock:
-            return [m for m in self.messages if m["To"] == address]
-
-    def link(self, address: str) -> str:
-        """The first link in the latest message to an address."""
-        body = self.to(address)[-1].get_content()
-        return re.search(r"https?://\S+", body).group(0)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    """A real SMTP server (aiosmtpd) on localhost for this test; yields its mailbox."""
-    handler = Mailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    handler.port = controller.port
-    controller.start()
-    yield controller.handler
-    controller.stop()
 
 
 @pytest.fixture
@@ -75,23 +26,10 @@ def pledge_settings() -> dict:
     return {}
 
 
-def edit_config(instance_dir: Path, **sections: dict) -> None:
-    """Merge tables into the instance's ``campaign.toml`` (dotted names for sub-tables)."""
-    path = instance_dir / "campaign.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    for name, values in sections.items():
-        table = document
-        for part in name.split("."):
-            table = table.setdefault(part, tomlkit.table())
-        for key, value in values.items():
-            table[key] = value
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
-
-
 @pytest.fixture
-def instance(instance: Path, mailbox: Mailbox, pledge_settings: dict) -> Path:
+def instance(instance: Path, smtp_server, pledge_settings: dict) -> Path:  # noqa: ANN001
     """The test instance, sending mail to the test SMTP server."""
-    port = mailbox.port
+    port = smtp_server.port
     edit_config(
         instance,
         mail={"host": "127.0.0.1", "port": port, "starttls": False},
