@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import re
 import signal
 import subprocess
@@ -114,6 +115,16 @@ def sign(client: Client, number: int, i: int) -> tuple[bool, str]:
     return client.request("POST", "/pledges/bench/sign", urlencode(form))[0] == 303, email
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) used so far by the server's worker processes (Linux /proc)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def make_instance(folder: Path, database_url: str | None) -> Path:
     """A new instance with the pledges plugin, a pledge 'bench' and no signing limit."""
     path = init_instance(folder, kit="uk", name="Bench", database_url=database_url)
@@ -131,10 +142,10 @@ def make_instance(folder: Path, database_url: str | None) -> Path:
     return path
 
 
-def serve(instance: Path, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+def serve(instance: Path, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
     """Start the production server; returns it and its base URL."""
     command = [str(CAMPAIGNKIT), "--instance", str(instance), "serve",
-               "--bind", "127.0.0.1:0", "--workers", str(workers)]  # fmt: skip
+               "--bind", "127.0.0.1:0", "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
     handle = log.open("w")
     server = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
     for _ in range(300):
@@ -153,6 +164,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--postgres", metavar="ADMIN_URL")
     args = parser.parse_args()
     database_url = admin = None
@@ -168,10 +180,13 @@ def main() -> None:
         )  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         instance = make_instance(Path(folder) / "instance", database_url)
-        server, base = serve(instance, args.workers, Path(folder) / "serve.log")
+        server, base = serve(instance, args.workers, args.threads, Path(folder) / "serve.log")
         try:
+            cpu_start = server_cpu_seconds(server.pid)
             bare_ok, bare_errors, _ = run_phase(base, args.clients, args.seconds, bare)
+            cpu_bare = server_cpu_seconds(server.pid)
             signed, errors, acknowledged = run_phase(base, args.clients, args.seconds, sign)
+            cpu_sign = server_cpu_seconds(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -186,10 +201,15 @@ def main() -> None:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     backend = "postgresql" if args.postgres else "sqlite"
     bare_rate, sign_rate = bare_ok / args.seconds, signed / args.seconds
-    print(f"backend {backend}, {args.clients} clients, {args.workers} workers, {args.seconds:g}s")
+    print(f"backend {backend}, {args.clients} clients, {args.workers} workers"
+          f" x {args.threads} threads, {args.seconds:g}s")  # fmt: skip
     print(f"bare route (/healthz): {bare_rate:.0f} req/s, {bare_errors} errors")
     print(f"signing: {sign_rate:.0f} signatures/s, {errors} errors")
     print(f"ratio signing/bare: {sign_rate / bare_rate:.2f} (target >= 0.5)")
+    bare_cpu = (cpu_bare - cpu_start) / max(bare_ok, 1) * 1000
+    sign_cpu = (cpu_sign - cpu_bare) / max(signed, 1) * 1000
+    print(f"server CPU per request: bare {bare_cpu:.2f} ms, signing {sign_cpu:.2f} ms"
+          f" (ratio {bare_cpu / sign_cpu if sign_cpu else 0:.2f})")  # fmt: skip
     print(f"lost: {len(set(acknowledged) - stored)}, duplicated: {max(0, counted - len(stored))}"
           f" (rows {rows}, count {counted})")  # fmt: skip
 

@@ -18,10 +18,17 @@ from campaignkit.core.auth.access import (
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError
-from campaignkit.core.db import Model
+from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
-from campaignkit.core.geo import GeocodeError, Place, SeatRef, geocode, seat_at
+from campaignkit.core.geo import (
+    GeocodeError,
+    Place,
+    SeatRef,
+    clear_place_cache,
+    geocode,
+    seat_at,
+)
 from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
@@ -51,6 +58,7 @@ __all__ = [
     "access_rule",
     "call_plugins",
     "campaign_name",
+    "clear_place_cache",
     "consents_of",
     "current_member_approved",
     "current_user",
@@ -59,6 +67,7 @@ __all__ = [
     "db_session",
     "geocode",
     "has_permission",
+    "insert_unless_exists",
     "instance_app",
     "job",
     "kit",

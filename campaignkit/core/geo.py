@@ -3,11 +3,15 @@
 Every lookup goes through hooks so kits and plugins can supply the data: a
 plugin that knows postcodes implements ``campaignkit_geocode``; one that knows
 seat boundaries implements ``campaignkit_seat_at``. Core and other plugins
-call ``geocode()`` and ``seat_at()`` here.
+call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
+(``PlaceCache``), since the data behind them changes only on a re-import.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -62,6 +66,56 @@ class Place:
         return bool(self.other_seats)
 
 
+class PlaceCache:
+    """Recent geocoding answers, kept a few minutes (a bounded, thread-safe LRU).
+
+    Postcode data changes only when someone re-imports it, yet the same
+    postcodes come up again and again (a pledge shared in one town, a
+    search repeated). A re-import clears the cache of the process that ran it
+    (``clear_place_cache``); other running servers see new data within
+    ``ttl`` seconds. Errors are not kept.
+    """
+
+    def __init__(self, size: int = 20_000, ttl: float = 300.0):
+        self.size, self.ttl = size, ttl
+        self._places: OrderedDict[str, tuple[float, Place]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, query: str) -> Place | None:
+        """The kept answer for ``query``, or None when there is none or it is too old."""
+        with self._lock:
+            kept = self._places.get(query)
+            if kept is None:
+                return None
+            if kept[0] < time.monotonic():
+                del self._places[query]
+                return None
+            self._places.move_to_end(query)
+            return kept[1]
+
+    def put(self, query: str, place: Place) -> None:
+        """Keep an answer, forgetting the least recently used one when full."""
+        with self._lock:
+            self._places[query] = (time.monotonic() + self.ttl, place)
+            self._places.move_to_end(query)
+            while len(self._places) > self.size:
+                self._places.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every answer (after new postcode data was imported)."""
+        with self._lock:
+            self._places.clear()
+
+
+def _place_cache() -> PlaceCache:
+    return current_app.extensions.setdefault("campaignkit.places", PlaceCache())
+
+
+def clear_place_cache() -> None:
+    """Forget this app's recent geocoding answers (call it after importing place data)."""
+    _place_cache().clear()
+
+
 def _manager():  # noqa: ANN202 - pluggy.PluginManager
     return current_app.extensions["campaignkit"].manager
 
@@ -71,9 +125,14 @@ def geocode(query: str) -> Place:
     text = (query or "").strip()
     if not text:
         raise GeocodeError("Please enter a postcode.", kind="invalid")
+    cache = _place_cache()
+    place = cache.get(text)
+    if place is not None:
+        return place
     place = _manager().hook.campaignkit_geocode(query=text)
     if place is None:
         raise GeocodeError(f"We could not find '{text}'. Check it and try again.", kind="unknown")
+    cache.put(text, place)
     return place
 
 

@@ -24,6 +24,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from campaignkit.core.auth.access import api_token_user, bearer_token
 from campaignkit.core.errors import handle_http_error
 from campaignkit.core.instance import Instance
+from campaignkit.core.ratelimit_storage import SweepingMemoryStorage
 
 LIMITER = "campaignkit.limiter"
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -116,7 +117,7 @@ def configure(app: Flask, instance: Instance) -> None:
     app.extensions[LIMITER] = Limiter(
         get_remote_address,
         app=app,
-        storage_uri=instance.redis_url or "memory://",
+        storage_uri=instance.redis_url or f"{SweepingMemoryStorage.STORAGE_SCHEME[0]}://",
         key_prefix=f"campaignkit:{namespace(instance)}",
         default_limits=[],
     )

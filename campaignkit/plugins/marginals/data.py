@@ -141,4 +141,9 @@ def load_tables(folder: Path) -> KitTables:
 
 def tables() -> KitTables:
     """The running instance's kit tables."""
-    return load_tables(kit().data_dir.resolve())
+    return _tables_in(kit().data_dir)
+
+
+@cache
+def _tables_in(folder: Path) -> KitTables:
+    return load_tables(folder.resolve())

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import bindparam, select
+
 from campaignkit.core import GeocodeError, Place, SeatRef, db_session
 from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import Area, KitTables, tables
@@ -17,6 +19,9 @@ from campaignkit.plugins.marginals.postcodes import Postcode, is_covered, parse
 
 _POSITION = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 NOT_COVERED_NATION = "Northern Ireland"
+_POINT = select(PostcodePoint.lat, PostcodePoint.lon, PostcodePoint.seat).where(
+    PostcodePoint.postcode == bindparam("postcode")
+)
 
 
 def seat_ref(data: KitTables, code: str | None) -> SeatRef | None:
@@ -61,7 +66,7 @@ def _postcode_place(query: str, parsed: Postcode) -> Place:
     data = tables()
     note = ""
     if parsed.kind == "postcode":
-        row = db_session().get(PostcodePoint, parsed.postcode)
+        row = db_session().execute(_POINT, {"postcode": parsed.postcode}).first()
         if row is not None:
             return Place(query, parsed.text, row.lat, row.lon, "postcode", seat_ref(data, row.seat))
         note = f"We do not have {parsed.text} itself, so this answer is for the area around it."

@@ -17,10 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from flask import current_app
 from pyproj import Transformer
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 from sqlalchemy.orm import Session
 
+from campaignkit.core import clear_place_cache
 from campaignkit.plugins.marginals.boundaries import SeatIndex
 from campaignkit.plugins.marginals.models import ImportRecord, PostcodePoint
 from campaignkit.plugins.marginals.sources import read_postcodes
@@ -65,8 +67,16 @@ def import_postcodes(
     ``session`` must be a write session whose transaction commits (or rolls
     back) after this returns. Eastings/northings are converted to WGS84 in
     bulk with pyproj; seats come from point-in-polygon against ``index``.
+    When it commits, this process forgets its recent geocoding answers.
     """
     started = time.perf_counter()
+    app = current_app._get_current_object()
+
+    def forget_places(_session: Session) -> None:  # answers given from the old postcodes
+        with app.app_context():
+            clear_place_cache()
+
+    event.listen(session, "after_commit", forget_places, once=True)
     to_wgs84 = Transformer.from_crs(27700, 4326, always_xy=True)
     connection = session.connection()
     sql = _insert_sql(session)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from sqlalchemy import select
 
 from campaignkit.core import (
     db_session,
@@ -21,6 +22,7 @@ from campaignkit.core import (
     upcoming_events_in_seats,
 )
 from campaignkit.plugins.marginals.data import KitTables, tables
+from campaignkit.plugins.marginals.footfall import events_snapshot, take_snapshot
 from campaignkit.plugins.marginals.marginality import Marginality, kit_party, seats_marginality
 from campaignkit.plugins.marginals.models import ImportRecord
 from campaignkit.plugins.marginals.ranking import (
@@ -79,19 +81,14 @@ class Standing:
 
 
 _standing: dict[tuple, Standing] = {}
+_RESULTS_IMPORTED = select(ImportRecord.imported_at).where(ImportRecord.kind == "results")
 
 
 def standing(data: KitTables) -> Standing:
     """The seats' margins, targets and arrays, kept until results are imported again."""
     settings = plugin_settings("marginals")
-    record = db_session().get(ImportRecord, "results")
-    key = (
-        data.folder,
-        kit_party(),
-        settings.very_marginal_pct,
-        settings.marginal_pct,
-        record.imported_at if record else None,
-    )
+    imported_at = db_session().execute(_RESULTS_IMPORTED).scalar()
+    key = (data.folder, kit_party(), settings.very_marginal_pct, settings.marginal_pct, imported_at)
     if key not in _standing:
         margins = seats_marginality()
         targets = default_targets(margins)
@@ -178,13 +175,18 @@ def recommend(
 ) -> list[Recommendation]:
     """The ranked seats for a position, with reasons and each seat's upcoming events."""
     data = tables()
-    now = now or datetime.now(UTC)
     known = standing(data)
     margins, (targets, marked) = known.margins, current_targets(known)
-    footfall = upcoming_events_by_seat(now, now + WEEK)
+    if now is None:  # the live ranking: events as of the last few seconds (see footfall)
+        snapshot = events_snapshot(datetime.now(UTC), list(known.index))
+        footfall, listed = snapshot.footfall, snapshot.listed
+    else:  # a ranking as of a given moment, read in full
+        footfall, listed = take_snapshot(now, list(known.index)).footfall, None
     arrays = with_footfall(known, footfall, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
-    events = upcoming_events_in_seats([code for code, _d, _s in ranked], now, now + 4 * WEEK)
+    if listed is None:
+        listed = upcoming_events_in_seats([code for code, _d, _s in ranked], now, now + 4 * WEEK)
+    events = listed
     found = []
     for code, distance, score in ranked:
         seat, result, margin = data.seats[code], data.results.get(code), margins.get(code)

@@ -15,12 +15,13 @@ from campaignkit.plugins.marginals.models import SeatTarget, SeatTargetChange
 from campaignkit.plugins.marginals.ranking import Target
 
 STATUSES = ("target", "defend", "ignore")
+_MARKS = select(SeatTarget.code, SeatTarget.status, SeatTarget.priority, SeatTarget.notes)
 
 
 def marked_targets() -> dict[str, Target]:
     """Every seat organisers have marked, by code."""
-    rows = db_session().scalars(select(SeatTarget))
-    return {row.code: Target(row.status, row.priority, row.notes) for row in rows}
+    rows = db_session().execute(_MARKS)
+    return {code: Target(status, priority, notes) for code, status, priority, notes in rows}
 
 
 def set_target(code: str, status: str, priority: int, notes: str, user_id: int | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
@@ -71,7 +70,7 @@ def nearest():
     found = recommend(lat, lon, mode, int(limit_text), own)
     seats = [
         {
-            **asdict(item),
+            **vars(item),  # a shallow copy: asdict would deep-copy every list
             "events": [
                 {**event, "starts_at": event["starts_at"].isoformat(), "url": _event_url(event)}
                 for event in item.events

@@ -1,7 +1,9 @@
 """Signing a pledge: checks, the insert that never counts anyone twice, and confirmation.
 
-A signature is inserted under the unique constraint (pledge, normalised
-email); a conflict means "already signed" and changes nothing. The pledge's
+Signatures arriving together share one transaction (``group_commit``). A
+signature is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` under the
+unique constraint (pledge, normalised email); a conflict means "already
+signed" and changes nothing. The pledge's
 ``signed_count`` goes up in the same transaction as the row that counts
 (the insert when double opt-in is off, the confirmation when it is on),
 with an atomic ``UPDATE ... SET signed_count = signed_count + 1``.
@@ -13,10 +15,17 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
+from sqlalchemy import bindparam, select, update
 
-from campaignkit.core import GeocodeError, geocode, record_consent, write_session
+from campaignkit.core import (
+    GeocodeError,
+    geocode,
+    insert_unless_exists,
+    record_consent,
+    write_session,
+)
+from campaignkit.plugins.pledges.group_commit import GroupCommit, Pending
 from campaignkit.plugins.pledges.models import OPEN, Pledge, Signature
 
 CONSENT_WORDING = (
@@ -36,11 +45,15 @@ class SignError(ValueError):
 
 @dataclass(frozen=True)
 class Signed:
-    """What happened: the signature's id, whether it was new, and whether it counts yet."""
+    """What happened: the pledge, the signature's id, whether it was new and counts yet."""
 
+    #: The pledge signed (a plain, unattached copy), with its count after this signature.
+    pledge: Pledge
     signature_id: int
     created: bool
     confirmed: bool
+    #: The new signature as stored (detached), for hooks; None when it was already there.
+    signature: Signature | None = None
 
 
 @dataclass(frozen=True)
@@ -89,49 +102,110 @@ def find_seat(postcode: str) -> tuple[str | None, str | None]:
     return (seat.code, seat.name) if seat is not None else (None, None)
 
 
-def count_one(session, pledge_id: int) -> None:  # noqa: ANN001 - a Session
-    """Add one to the pledge's count, atomically, in the caller's transaction."""
-    session.execute(
-        update(Pledge).where(Pledge.id == pledge_id).values(signed_count=Pledge.signed_count + 1)
+PLEDGES = Pledge.__table__
+QUEUE = "campaignkit.pledges.signing"  # the app's GroupCommit, in app.extensions
+#: Every column of a pledge but its picture, by slug (read while signing).
+_PLEDGE_BY_SLUG = select(*(c for c in PLEDGES.c if c.name != "image")).where(
+    PLEDGES.c.slug == bindparam("slug")
+)
+
+
+def count_one(session, pledge_id: int, amount: int = 1) -> int | None:  # noqa: ANN001 - Session
+    """Add ``amount`` to the pledge's count, atomically, in the caller's transaction.
+
+    One ``UPDATE ... SET signed_count = signed_count + n RETURNING`` both
+    counts and reads the new total (returned), so the threshold check needs
+    no extra read.
+    """
+    counted = session.execute(
+        update(PLEDGES)
+        .where(PLEDGES.c.id == pledge_id)
+        .values(signed_count=PLEDGES.c.signed_count + amount)
+        .returning(PLEDGES.c.signed_count, PLEDGES.c.threshold, PLEDGES.c.threshold_reached_at)
+    ).first()
+    if counted is None:
+        return None
+    total, threshold, reached_at = counted
+    if threshold and total >= threshold and reached_at is None:
+        session.execute(
+            update(PLEDGES).where(PLEDGES.c.id == pledge_id).values(threshold_reached_at=now())
+        )
+    return total
+
+
+@dataclass(frozen=True)
+class _Request:
+    slug: str
+    form: Form
+    seat: tuple[str | None, str | None]
+    double_opt_in: bool
+
+
+def sign(slug: str, form: Form, *, double_opt_in: bool) -> Signed:
+    """Store a signature (once per address); raises SignError unless the pledge is open.
+
+    The signature is written with others arriving at the same moment (group
+    commit, see ``group_commit``) and this returns once it is committed.
+    """
+    request = _Request(slug, form, find_seat(form.postcode), double_opt_in)
+    queue = current_app.extensions.get(QUEUE) or current_app.extensions.setdefault(
+        QUEUE, GroupCommit(_write_batch)
     )
-    pledge = session.get(Pledge, pledge_id, populate_existing=True)
-    reached = pledge.threshold and pledge.signed_count >= pledge.threshold
-    if reached and pledge.threshold_reached_at is None:
-        pledge.threshold_reached_at = now()
+    return queue.submit(request)
 
 
-def sign(pledge_id: int, form: Form, *, double_opt_in: bool) -> Signed:
-    """Store a signature (once per address); raises SignError for a closed pledge."""
-    seat, seat_name = find_seat(form.postcode)
+def _write_batch(batch: list[Pending]) -> None:
+    """One transaction for a batch of signatures: each one checked and inserted, then counted.
+
+    Per signature: ``INSERT ... ON CONFLICT DO NOTHING`` (a repeat changes
+    nothing) and its consent record; per pledge, one update of the count.
+    """
+    signed_at = now()
     with write_session() as session:
-        pledge = session.get(Pledge, pledge_id)
-        if pledge is None or pledge.status != OPEN:
-            raise SignError("This pledge is not open for signatures.")
-        if pledge.deadline is not None and _aware(pledge.deadline) <= now():
-            raise SignError("This pledge has closed: its deadline has passed.")
-        row = Signature(
-            pledge_id=pledge_id, email=form.email, name=form.name, postcode=form.postcode,
-            seat=seat, seat_name=seat_name, phone=form.phone, show_name=form.show_name,
-            created_at=now(), confirmed_at=None if double_opt_in else now(), unsubscribed=False,
-        )  # fmt: skip
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            existing = session.scalars(
-                select(Signature).where(
-                    Signature.pledge_id == pledge_id, Signature.email == form.email
-                )
-            ).one()
-            return Signed(existing.id, False, existing.confirmed_at is not None)
-        record_consent(
-            session, email=form.email, purpose="pledges.sign", wording=CONSENT_WORDING,
-            version=CONSENT_VERSION, source=f"pledge:{pledge.slug}",
-        )  # fmt: skip
-        if not double_opt_in:
-            count_one(session, pledge_id)
-        return Signed(row.id, True, not double_opt_in)
+        pledges: dict[str, Pledge | None] = {}
+        counted: dict[int, list[Pending]] = {}
+        for item in batch:
+            try:
+                item.result = _insert(session, item.work, signed_at, pledges)
+            except SignError as exc:
+                item.error = exc
+                continue
+            if item.result.created and item.result.confirmed:
+                counted.setdefault(item.result.pledge.id, []).append(item)
+        for pledge_id, items in counted.items():
+            total = count_one(session, pledge_id, len(items))
+            items[0].result.pledge.signed_count = total
+
+
+def _insert(session, request: _Request, signed_at: datetime, pledges: dict) -> Signed:  # noqa: ANN001
+    if request.slug not in pledges:
+        found = session.execute(_PLEDGE_BY_SLUG, {"slug": request.slug}).first()
+        pledges[request.slug] = Pledge(**found._mapping) if found is not None else None
+    pledge, form = pledges[request.slug], request.form
+    if pledge is None or pledge.status != OPEN:
+        raise SignError("This pledge is not open for signatures.")
+    if pledge.deadline is not None and _aware(pledge.deadline) <= signed_at:
+        raise SignError("This pledge has closed: its deadline has passed.")
+    values = dict(
+        pledge_id=pledge.id, email=form.email, name=form.name, postcode=form.postcode,
+        seat=request.seat[0], seat_name=request.seat[1], phone=form.phone,
+        show_name=form.show_name, created_at=signed_at,
+        confirmed_at=None if request.double_opt_in else signed_at, unsubscribed=False,
+    )  # fmt: skip
+    new_id = insert_unless_exists(session, Signature, values, unique=("pledge_id", "email"))
+    if new_id is None:
+        existing = session.execute(
+            select(Signature.id, Signature.confirmed_at).where(
+                Signature.pledge_id == pledge.id, Signature.email == form.email
+            )
+        ).one()
+        return Signed(pledge, existing.id, False, existing.confirmed_at is not None)
+    record_consent(
+        session, email=form.email, purpose="pledges.sign", wording=CONSENT_WORDING,
+        version=CONSENT_VERSION, source=f"pledge:{request.slug}",
+    )  # fmt: skip
+    signature = Signature(id=new_id, **values)
+    return Signed(pledge, new_id, True, not request.double_opt_in, signature)
 
 
 def confirm(signature_id: int, email: str) -> Signature | None:

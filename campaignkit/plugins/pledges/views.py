@@ -96,21 +96,22 @@ def page(slug: str):
 
 @bp.post("/<slug>/sign")
 def sign_pledge(slug: str):
-    """Sign: checked, stored once per address, then confirmed by email (unless turned off)."""
-    pledge = visible_pledge(slug)
+    """Sign: checked, stored once per address, then confirmed by email (unless turned off).
+
+    The pledge is read inside the signing transaction (one query on the way
+    to a success); the page with the error is drawn only when signing failed.
+    """
     if request.form.get(HONEYPOT):
+        visible_pledge(slug)  # unknown pledges and others' drafts stay 404
         return redirect(url_for(".thanks", slug=slug), 303)  # a robot: store nothing
-    double = settings().double_opt_in
     try:
-        signed = sign(pledge.id, read_form(request.form), double_opt_in=double)
+        signed = sign(slug, read_form(request.form), double_opt_in=settings().double_opt_in)
     except SignError as exc:
-        return render_pledge(pledge, str(exc), 400)
-    email = request.form["email"].strip().lower()
+        return render_pledge(visible_pledge(slug), str(exc), 400)
     if signed.created and not signed.confirmed:
-        send_confirmation(pledge, signed.signature_id, email)
-    if signed.created:
-        signature = db_session().get(Signature, signed.signature_id)
-        pledge_signed(pledge, signature)
+        send_confirmation(signed.pledge, signed.signature_id, signed.signature.email)
+    if signed.signature is not None:
+        pledge_signed(signed.pledge, signed.signature)
     session[SIGNED_KEY] = {"slug": slug, "id": signed.signature_id, "new": signed.created}
     return redirect(url_for(".thanks", slug=slug), 303)
 

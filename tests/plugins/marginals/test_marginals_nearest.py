@@ -8,7 +8,10 @@ import pytest
 
 from campaignkit.core.auth.models import utcnow
 from campaignkit.core.events.models import Event
+from campaignkit.core.events.notify import event_changed
 from campaignkit.core.session import write_session
+from campaignkit.plugins.marginals import footfall
+from campaignkit.plugins.marginals.footfall import forget_snapshot
 
 URL = "/api/v1/marginals/nearest"
 
@@ -58,6 +61,8 @@ def test_need_mode_prefers_seats_short_of_events(client, app):
                     status="approved",
                 )  # fmt: skip
             )
+    with app.app_context():  # written past the events service, which would say so itself
+        forget_snapshot()
     again = client.get(f"{URL}?lat=51.5&lon=-0.12&mode=need&limit=50").get_json()["seats"]
     now_top = next(seat for seat in again if seat["code"] == top["code"])
     assert now_top["need_score"] < top["need_score"]
@@ -79,3 +84,33 @@ def test_errors_are_json(client):
         assert response.status_code == status, query
         body = response.get_json()
         assert body["status"] == status and words in body["message"], query
+
+
+def _add_event(app, seat_code: str) -> Event:  # noqa: ANN001
+    start = utcnow() + timedelta(days=1)
+    with app.test_request_context(), write_session() as session:
+        event = Event(
+            type="canvass", title="Late addition", starts_at=start,
+            ends_at=start + timedelta(hours=2), postcode="SW1A 1AA", lat=51.5, lon=-0.12,
+            seat_code=seat_code, going=0, status="approved",
+        )  # fmt: skip
+        session.add(event)
+    return event
+
+
+def _events_in(client, code: str) -> int:  # noqa: ANN001
+    seats = client.get(f"{URL}?lat=51.5&lon=-0.12&mode=need&limit=50").get_json()["seats"]
+    return next(len(seat["events"]) for seat in seats if seat["code"] == code)
+
+
+def test_events_are_read_afresh_when_one_changes_or_the_snapshot_ages(app, client, monkeypatch):
+    first = client.get(f"{URL}?lat=51.5&lon=-0.12&mode=need&limit=1").get_json()["seats"][0]
+    code, before = first["code"], len(first["events"])
+    event = _add_event(app, code)
+    assert _events_in(client, code) == before  # the snapshot of a moment ago is reused
+    with app.test_request_context():
+        event_changed(event, "created")  # what the events service says after each change
+    assert _events_in(client, code) == before + 1
+    _add_event(app, code)
+    monkeypatch.setattr(footfall, "SNAPSHOT_SECONDS", 0.0)  # the snapshot has aged
+    assert _events_in(client, code) == before + 2

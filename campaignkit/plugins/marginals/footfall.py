@@ -1,0 +1,63 @@
+"""This week's events per seat and the next events in each seat, kept a few seconds.
+
+Every ``/nearest`` needs the same two things: each seat's events and RSVPs
+this week (its footfall) and the first upcoming public events in the seats
+it suggests. Both come from one snapshot of upcoming approved events, taken
+at most every ``SNAPSHOT_SECONDS`` per worker process and dropped at once in
+the process where an event changes (``campaignkit_event_changed``); other
+worker processes see a change within ``SNAPSHOT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from campaignkit.core import upcoming_events_by_seat, upcoming_events_in_seats
+
+WEEK = timedelta(days=7)
+#: How far ahead a seat's listed events reach.
+LISTED_AHEAD = 4 * WEEK
+#: How long one snapshot is used.
+SNAPSHOT_SECONDS = 20.0
+_KEY = "campaignkit.marginals.events"
+_taking = threading.Lock()
+
+
+@dataclass(frozen=True)
+class EventsSnapshot:
+    """Upcoming events as seen at one moment: footfall and listings per seat code."""
+
+    taken: float
+    footfall: dict[str, tuple[int, int]]
+    listed: dict[str, list[dict]]
+
+
+def take_snapshot(now: datetime, seat_codes: list[str]) -> EventsSnapshot:
+    """Read this week's footfall and the first public events in every seat, from now."""
+    return EventsSnapshot(
+        time.monotonic(),
+        upcoming_events_by_seat(now, now + WEEK),
+        upcoming_events_in_seats(seat_codes, now, now + LISTED_AHEAD),
+    )
+
+
+def events_snapshot(now: datetime, seat_codes: list[str]) -> EventsSnapshot:
+    """The process's current snapshot, taken afresh when it is older than SNAPSHOT_SECONDS."""
+    kept = current_app.extensions.get(_KEY)
+    if kept is not None and time.monotonic() - kept.taken < SNAPSHOT_SECONDS:
+        return kept
+    with _taking:  # one request takes it; the others waiting use that one
+        kept = current_app.extensions.get(_KEY)
+        if kept is None or time.monotonic() - kept.taken >= SNAPSHOT_SECONDS:
+            kept = current_app.extensions[_KEY] = take_snapshot(now, seat_codes)
+    return kept
+
+
+def forget_snapshot() -> None:
+    """Drop this process's snapshot (an event changed), so the next request reads afresh."""
+    current_app.extensions.pop(_KEY, None)
