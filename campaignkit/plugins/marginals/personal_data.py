@@ -9,17 +9,13 @@ about seats, not about the person.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.models import SeatTarget, SeatTargetChange
-
-
-def _seat_name(code: str) -> str | None:
-    seat = tables().seats.get(code)
-    return seat.name if seat else None
 
 
 def export(subject, session) -> dict[str, Any] | None:  # noqa: ANN001
@@ -37,28 +33,20 @@ def export(subject, session) -> dict[str, Any] | None:  # noqa: ANN001
     if not marks and not changes:
         return None
     return {
-        "seat_marks": [
-            {
-                "seat": row.code,
-                "seat_name": _seat_name(row.code),
-                "status": row.status,
-                "priority": row.priority,
-                "notes": row.notes,
-                "updated_at": row.updated_at,
-            }  # fmt: skip
-            for row in marks
-        ],
-        "target_changes": [
-            {
-                "seat": row.code,
-                "seat_name": _seat_name(row.code),
-                "status": row.status,
-                "priority": row.priority,
-                "notes": row.notes,
-                "changed_at": row.changed_at,
-            }  # fmt: skip
-            for row in changes
-        ],
+        "seat_marks": [_record(row, "updated_at", row.updated_at) for row in marks],
+        "target_changes": [_record(row, "changed_at", row.changed_at) for row in changes],
+    }
+
+
+def _record(row: SeatTarget | SeatTargetChange, when: str, at: datetime) -> dict[str, Any]:
+    seat = tables().seats.get(row.code)
+    return {
+        "seat": row.code,
+        "seat_name": seat.name if seat else None,
+        "status": row.status,
+        "priority": row.priority,
+        "notes": row.notes,
+        when: at,
     }
 
 
