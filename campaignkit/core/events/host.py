@@ -6,6 +6,9 @@ moderators manage it. An event is saved only when every field is valid.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,10 +25,13 @@ from campaignkit.core.events.service import (
     update_event,
 )
 from campaignkit.core.events.settings import default_timezone, event_types
-from campaignkit.core.events.validation import EventInvalid, clean_event
+from campaignkit.core.events.validation import EventInvalid, clean_event, locate_postcode
+from campaignkit.core.geo import GeocodeError
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("host", __name__, url_prefix="/host/events")
+PREFILL_POSTCODE = re.compile(r"^[A-Z0-9 ]{2,16}$")
+PREFILL_SEAT = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
 
 def managed_event(event_id: int) -> Event:
@@ -38,12 +44,44 @@ def managed_event(event_id: int) -> Event:
     return event
 
 
-def _form(values: dict, problems: dict, action: str, heading: str, status: int = 200):  # noqa: ANN202
+def _form(  # noqa: ANN202
+    values: dict, problems: dict, action: str, heading: str, status: int = 200, note: str = ""
+):
     page = render_template(
         "events/form.html", values=values, problems=problems, action=action, heading=heading,
-        types=event_types(),
+        types=event_types(), postcode_note=note,
     )  # fmt: skip
     return page, status
+
+
+def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    """Initial new-event values from a link (``?postcode=...&seat=CODE``) and a note for the host.
+
+    Only a starting point: a postcode or seat code that does not look like
+    one is dropped, and the saved event's seat still comes from geocoding the
+    postcode that is posted. The note names the seat the postcode lies in, or
+    says that it is not the seat the link was made for.
+    """
+    postcode = " ".join(str(args.get("postcode", "")).upper().split())
+    seat = str(args.get("seat", "")).strip()
+    if not PREFILL_POSTCODE.match(postcode):
+        return {}, ""
+    try:
+        found = locate_postcode(postcode)
+    except GeocodeError:
+        return {"postcode": postcode}, ""
+    code, name = found["seat_code"], found["seat_name"]
+    if not code:
+        return {"postcode": postcode}, ""
+    if PREFILL_SEAT.match(seat) and seat != code:
+        return {"postcode": postcode}, (
+            f"{postcode} is in {name}, not the seat you came from: "
+            "give a postcode in the seat the event is for."
+        )
+    return {"postcode": postcode}, (
+        f"{postcode} is in {name}. Change it to the venue's postcode if you know it; "
+        "the event's seat comes from the postcode you save."
+    )
 
 
 @bp.get("")
@@ -65,7 +103,9 @@ def new():
     """Create an event: published at once for trusted hosts, else sent to moderation."""
     action = url_for(".new")
     if request.method == "GET":
-        return _form({"timezone": default_timezone(), "type": "canvass"}, {}, action, "New event")
+        values, note = prefill(request.args)
+        values = {"timezone": default_timezone(), "type": "canvass", **values}
+        return _form(values, {}, action, "New event", note=note)
     try:
         values = clean_event(request.form, event_types())
     except EventInvalid as exc:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campaignkit import hookimpl
 from campaignkit.core import NavItem
-from campaignkit.plugins.marginals import pages, views
+from campaignkit.plugins.marginals import pages, personal_data, views
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.footfall import forget_snapshot
 from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
@@ -105,3 +105,15 @@ def campaignkit_geocode(query):
 def campaignkit_seat_at(lat, lon):
     """The kit seat whose boundary holds the position, or None."""
     return seat_ref(tables(), seat_code_at(lat, lon))
+
+
+@hookimpl
+def campaignkit_personal_data(subject, session):
+    """The seat marks an organiser holds and the changes they made to them."""
+    return personal_data.export(subject, session)
+
+
+@hookimpl
+def campaignkit_erase_personal_data(subject, session):
+    """Unlink an organiser from seat marks and their history (the rows stay)."""
+    return personal_data.erase(subject, session)

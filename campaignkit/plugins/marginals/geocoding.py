@@ -8,12 +8,14 @@ location" sends) is answered too, with the seat it lies in.
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import bindparam, select
 
 from campaignkit.core import GeocodeError, Place, SeatRef, db_session
 from campaignkit.plugins.marginals.boundaries import seat_index
-from campaignkit.plugins.marginals.data import Area, KitTables, tables
+from campaignkit.plugins.marginals.data import Area, KitTables, load_tables, tables
 from campaignkit.plugins.marginals.models import PostcodePoint
 from campaignkit.plugins.marginals.postcodes import Postcode, is_covered, parse
 
@@ -28,6 +30,25 @@ def seat_ref(data: KitTables, code: str | None) -> SeatRef | None:
     """The SeatRef for a seat code (None for None or a code the kit does not know)."""
     seat = data.seats.get(code) if code else None
     return SeatRef(seat.code, seat.name) if seat else None
+
+
+@cache
+def _seat_postcodes(folder: Path) -> dict[str, str]:
+    data = load_tables(folder)
+    found: dict[str, str] = {}
+    for areas in (data.sectors, data.districts):  # a sector where one is known, else a district
+        best: dict[str, tuple[float, str]] = {}
+        for area in areas.values():
+            weight = area.postcodes * area.share
+            if area.seat not in found and weight > best.get(area.seat, (-1.0, ""))[0]:
+                best[area.seat] = (weight, area.code)
+        found.update({seat: code for seat, (_weight, code) in best.items()})
+    return found
+
+
+def seat_postcode(code: str) -> str | None:
+    """A postcode sector (or district) mostly in the seat, to start a form there; None if none."""
+    return _seat_postcodes(tables().folder).get(code)
 
 
 def seat_code_at(lat: float, lon: float) -> str | None:

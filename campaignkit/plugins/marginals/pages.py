@@ -19,6 +19,7 @@ from campaignkit.core import (
     upcoming_events_in_seats,
 )
 from campaignkit.plugins.marginals.data import tables
+from campaignkit.plugins.marginals.geocoding import seat_postcode
 from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
@@ -46,6 +47,7 @@ def find():
     mode = mode if mode in MODES else "nearest"
     place = found = error = None
     marked = False
+    host_links: dict[str, str] = {}
     if postcode:
         try:
             place = geocode(postcode)
@@ -55,6 +57,10 @@ def find():
             own = place.seat.code if place.seat else None
             found = recommend(place.lat, place.lon, mode, RESULTS, own)
             marked = current_targets(standing(tables()))[1]
+            typed = postcode if place.precision != "position" else None
+            host_links = {
+                i.code: host_link(i.code, typed if i.code == own else None) for i in found
+            }
     return render_template(
         "marginals/find.html",
         postcode=postcode,
@@ -63,7 +69,13 @@ def find():
         found=found,
         error=error,
         note="" if marked else DEFAULT_TARGETS_NOTE,
+        host_links=host_links,
     )
+
+
+def host_link(code: str, postcode: str | None = None) -> str:
+    """The new-event form, prefilled with a postcode (the one given, else one in the seat)."""
+    return url_for("host.new", postcode=postcode or seat_postcode(code), seat=code)
 
 
 @pages.get("/<code>")
@@ -92,6 +104,7 @@ def seat(code: str):
         organiser=organiser,
         statuses=STATUSES,
         changes=history(code) if organiser else [],
+        host_url=host_link(code),
     )
 
 

@@ -158,3 +158,29 @@ def test_edit_duplicate_cancel_and_attendance(
     client.post(f"/host/events/{event_id}/hosts",
                 data={"email": "other@example.org", "csrf_token": token})  # fmt: skip
     assert stranger.get(f"/host/events/{event_id}/edit").status_code == 200  # now a co-host
+
+
+def test_a_link_prefills_the_new_event_form_but_the_post_still_geocodes(
+    app,
+    client,
+    make_user,
+    login,
+    csrf_token,
+    geocoder,
+    event_form,  # noqa: ANN001
+):
+    login(client, make_user("host@example.org", "host"))
+    _lat, _lon, code, name = geocoder.districts()["SW1A"]
+    page = client.get(f"/host/events/new?postcode=sw1a++1aa&seat={code}").get_data(as_text=True)
+    assert 'value="SW1A 1AA"' in page and f"SW1A 1AA is in {name}." in page
+    page = client.get("/host/events/new?postcode=SW1A+1AA&seat=OTHER1").get_data(as_text=True)
+    assert f"SW1A 1AA is in {name}, not the seat you came from" in page
+    for bogus in ('<i>"x', "SW1A 1AA" * 3, ""):
+        response = client.get("/host/events/new", query_string={"postcode": bogus, "seat": "<i>"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "<i>" not in page
+        assert 'name="postcode" type="text" value=""' in page
+    form = {**event_form(postcode="SW1A 1AA", seat="E00000000"), "csrf_token": csrf_token(client)}
+    assert client.post("/host/events/new", data=form).status_code == 303
+    with app.extensions["campaignkit"].database.new_session() as session:
+        assert session.scalar(select(Event.seat_code)) == code

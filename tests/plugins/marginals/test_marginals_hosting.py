@@ -1,0 +1,58 @@
+""" "Host an event here" opens the event form with a postcode in the seat already filled in."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+ALDERSHOT = "E14001063"
+BELFAST_EAST = "N05000001"
+HOST_LINK = re.compile(r'href="(/host/events/new[^"]*)">Host an event here')
+
+
+def _host_links(page: str) -> list[dict[str, list[str]]]:
+    return [parse_qs(urlsplit(unescape(href)).query) for href in HOST_LINK.findall(page)]
+
+
+def test_find_page_links_carry_the_searched_postcode_for_its_own_seat(client):
+    page = client.get("/seats?postcode=EH1+1YZ&mode=need").get_data(as_text=True)
+    links = _host_links(page)
+    assert links and all(len(query["seat"]) == 1 for query in links)
+    typed = [query for query in links if query.get("postcode") == ["EH1 1YZ"]]
+    others = [query for query in links if query.get("postcode") != ["EH1 1YZ"]]
+    assert len(typed) <= 1 and all(query.get("postcode") for query in others)
+
+
+def test_seat_page_link_prefills_the_host_form(client, make_user, login):
+    page = client.get(f"/seats/{ALDERSHOT}").get_data(as_text=True)
+    (query,) = _host_links(page)
+    assert query["seat"] == [ALDERSHOT] and query["postcode"][0].startswith("GU")
+    login(client, make_user("host@example.org", "host"))
+    href = unescape(HOST_LINK.search(page).group(1))
+    form = client.get(href).get_data(as_text=True)
+    assert f'name="postcode" type="text" value="{query["postcode"][0]}"' in form
+    assert f"{query['postcode'][0]} is in Aldershot." in form
+
+
+def test_host_form_prefill_is_checked_against_the_postcode(client, make_user, login):
+    login(client, make_user("host@example.org", "host"))
+    other = client.get(f"/host/events/new?postcode=eh1++1yz&seat={ALDERSHOT}")
+    page = other.get_data(as_text=True)
+    assert other.status_code == 200 and 'value="EH1 1YZ"' in page
+    assert "not the seat you came from" in page and "is in Aldershot" not in page
+    bogus = client.get(
+        "/host/events/new",
+        query_string={"postcode": '"><script>alert(1)</script>', "seat": "<b>x</b>"},
+    )
+    page = bogus.get_data(as_text=True)
+    assert bogus.status_code == 200 and "<script>alert" not in page and "<b>x" not in page
+    assert 'name="postcode" type="text" value=""' in page
+    unknown = client.get(f"/host/events/new?postcode=BT5+4AA&seat={BELFAST_EAST}")
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 200 and 'value="BT5 4AA"' in page and " is in " not in page
+
+
+def test_northern_ireland_seat_link_names_only_the_seat(client):
+    page = client.get(f"/seats/{BELFAST_EAST}").get_data(as_text=True)
+    assert _host_links(page) == [{"seat": [BELFAST_EAST]}]
