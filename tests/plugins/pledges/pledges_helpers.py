@@ -11,3 +11,15 @@ def sign_form(**overrides: str) -> dict[str, str]:
     }  # fmt: skip
     fields.update(overrides)
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def confirm_path(mailbox, address: str) -> str:  # noqa: ANN001 - the mailbox fixture
+    """The path of the confirmation link in the latest mail to an address."""
+    return "/" + mailbox.last_link(address).split("://", 1)[1].split("/", 1)[1]
+
+
+def confirm_by_mail(client, mailbox, address: str, csrf_token):  # noqa: ANN001, ANN201
+    """Open the mailed confirmation link and send its form; returns the POST's response."""
+    path = confirm_path(mailbox, address)
+    assert client.get(path).status_code == 200
+    return client.post(path, data={"csrf_token": csrf_token(client)})
