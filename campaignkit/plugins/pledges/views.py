@@ -26,6 +26,7 @@ from campaignkit.plugins.pledges.notify import (
     pledge_signed,
     read_token,
     send_confirmation,
+    signer_place,
 )
 from campaignkit.plugins.pledges.signing import (
     CONSENT_WORDING,
@@ -123,7 +124,9 @@ def thanks(slug: str):
     signature = None
     if mine.get("slug") == slug:
         signature = db_session().get(Signature, mine.get("id"))
-    steps = next_steps(pledge, signature, None) if signature is not None else []
+    steps = []
+    if signature is not None:
+        steps = next_steps(pledge, signature, signer_place(signature.postcode))
     return render_template(
         "pledges/thanks.html", pledge=pledge, signature=signature, new=mine.get("new"),
         steps=steps, double_opt_in=settings().double_opt_in,
