@@ -1,4 +1,4 @@
-"""The page after signing: the next steps other plugins offer for the signer's place."""
+"""After signing: next steps for the signer's place, and the threshold notice on the pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 
 import pytest
-from pledges_helpers import sign_form
+from pledges_helpers import confirm_by_mail, sign_form
 from sqlalchemy import update
 
 from campaignkit.plugins.pledges.models import Signature
@@ -32,3 +32,24 @@ def test_next_steps_get_the_place_of_the_signers_postcode(app, client, add_pledg
     with app.extensions["campaignkit"].database.write() as session:
         session.execute(update(Signature).values(postcode="ZZ99 9ZZ"))  # e.g. after erasure
     assert '<p class="next-seat">no place</p>' in client.get(signed.location).get_data(as_text=True)
+
+
+def test_the_reached_threshold_shows_on_the_pledge_and_thanks_pages(
+    client,
+    add_pledge,
+    csrf_token,
+    mailbox,  # noqa: ANN001
+):
+    add_pledge(threshold=1)
+    add_pledge(slug="other", threshold=1000)
+    notice = "The threshold of 1 has been reached: this pledge is on."
+    data = {**sign_form(), "csrf_token": csrf_token(client)}
+    thanks = client.post("/pledges/save-the-library/sign", data=data).location
+    assert notice not in client.get(thanks).get_data(as_text=True)  # not confirmed yet
+    assert notice not in client.get("/pledges/save-the-library").get_data(as_text=True)
+    confirm_by_mail(client, mailbox, "ann@example.org", csrf_token)
+    assert notice in client.get("/pledges/save-the-library").get_data(as_text=True)
+    assert notice in client.get(thanks).get_data(as_text=True)
+    data = {**sign_form(), "csrf_token": csrf_token(client)}
+    client.post("/pledges/other/sign", data=data)
+    assert "has been reached" not in client.get("/pledges/other").get_data(as_text=True)
