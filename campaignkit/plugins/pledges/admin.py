@@ -6,8 +6,10 @@ Everything here needs ``pledges.manage``; the export needs ``pledges.export``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import (
@@ -81,20 +83,9 @@ def index():
     """Every pledge, and the form to create one."""
     error = None
     if request.method == "POST":
-        try:
-            values = read_pledge_form(request.form)
-            _read_image(values)
-            with write_session() as session:
-                pledge = Pledge(**values, signed_count=0, created_at=datetime.now(UTC))
-                session.add(pledge)
-                session.flush()
-                pledge_id = pledge.id
-            flash("Pledge created.", "success")
-            return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
-        except ValueError as exc:
-            error = str(exc)
-        except IntegrityError:
-            error = "A pledge already uses that address."
+        done, error = _save(_create, "Pledge created.")
+        if done is not None:
+            return done
     pledges = db_session().scalars(select(Pledge).order_by(Pledge.id.desc()))
     page = render_template(
         "pledges/admin_index.html", pledges=list(pledges), error=error, form=request.form
@@ -129,32 +120,52 @@ def edit(pledge_id: int):
     fixed_slug = pledge.slug if pledge.status != DRAFT else None
     error, form = None, request.form if request.method == "POST" else _form_values(pledge)
     if request.method == "POST":
-        try:
-            values = read_pledge_form(request.form, slug=fixed_slug)
-            del values["status"]
-            _read_image(values)
-            with write_session() as session:
-                stored = session.get(Pledge, pledge_id)
-                for name, value in values.items():
-                    setattr(stored, name, value)
-                _update_threshold(stored)
-            flash("Pledge saved.", "success")
-            return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
-        except ValueError as exc:
-            error = str(exc)
-        except IntegrityError:
-            error = "A pledge already uses that address."
+        done, error = _save(functools.partial(_update, pledge_id), "Pledge saved.", fixed_slug)
+        if done is not None:
+            return done
     page = render_template(
         "pledges/edit.html", pledge=pledge, error=error, form=form, slug_fixed=bool(fixed_slug)
     )
     return page, 400 if error else 200
 
 
-def _read_image(values: dict) -> None:
-    """Add the uploaded picture (checked and re-encoded) to ``values``, if one was sent."""
-    upload = request.files.get("image")
-    if upload is not None and upload.filename:
-        values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
+def _save(store: Callable[[dict], int], done: str, slug: str | None = None) -> tuple:
+    """Check the pledge form and picture and ``store`` them (it returns the pledge's id).
+
+    Returns (the redirect to the dashboard, None), or (None, the error to show).
+    """
+    try:
+        values = read_pledge_form(request.form, slug=slug)
+        upload = request.files.get("image")
+        if upload is not None and upload.filename:
+            values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
+        pledge_id = store(values)
+    except ValueError as exc:
+        return None, str(exc)
+    except IntegrityError:
+        return None, "A pledge already uses that address."
+    flash(done, "success")
+    return redirect(url_for(".dashboard", pledge_id=pledge_id), 303), None
+
+
+def _create(values: dict) -> int:
+    """Store a new pledge; its id."""
+    with write_session() as session:
+        pledge = Pledge(**values, signed_count=0, created_at=datetime.now(UTC))
+        session.add(pledge)
+        session.flush()
+        return pledge.id
+
+
+def _update(pledge_id: int, values: dict) -> int:
+    """Change a pledge's fields (not its state or count); its id."""
+    values.pop("status")
+    with write_session() as session:
+        pledge = session.get(Pledge, pledge_id)
+        for name, value in values.items():
+            setattr(pledge, name, value)
+        _update_threshold(pledge)
+    return pledge_id
 
 
 def _form_values(pledge: Pledge) -> dict:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 
 def sign_form(**overrides: str) -> dict[str, str]:
     """A valid signing form."""
@@ -23,3 +27,10 @@ def confirm_by_mail(client, mailbox, address: str, csrf_token):  # noqa: ANN001,
     path = confirm_path(mailbox, address)
     assert client.get(path).status_code == 200
     return client.post(path, data={"csrf_token": csrf_token(client)})
+
+
+def png(size: tuple[int, int] = (40, 30)) -> bytes:
+    """A small red PNG picture."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 16, 46)).save(out, "PNG")
+    return out.getvalue()

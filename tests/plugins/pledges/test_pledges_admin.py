@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
-from pledges_helpers import sign_form
+from pledges_helpers import png, sign_form
 
 from campaignkit.core.privacy.models import ExportRecord
 from campaignkit.plugins.pledges.models import Pledge, Signature
@@ -64,12 +63,6 @@ def test_export_needs_the_permission(app, client, make_user, login, add_pledge, 
     assert rows(ExportRecord) == []
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 16, 46)).save(out, "PNG")
-    return out.getvalue()
-
-
 def test_organiser_edits_an_open_pledge_and_its_signatures_stay(
     app,
     client,
@@ -94,7 +87,7 @@ def test_organiser_edits_an_open_pledge_and_its_signatures_stay(
         "deadline": "2030-01-31", "share_text": "Sign now", "slug": "moved",
         "csrf_token": csrf_token(client),
     }  # fmt: skip
-    image = (io.BytesIO(_png()), "library.png")
+    image = (io.BytesIO(png()), "library.png")
     saved = client.post(url, data={**edit, "image": image}, content_type="multipart/form-data")
     assert saved.status_code == 303
     (stored,) = rows(Pledge)
