@@ -43,7 +43,7 @@ def send_confirmation(pledge, signature_id: int, email: str) -> bool:  # noqa: A
     )
     body = (
         f"Thank you for signing \u201c{pledge.title}\u201d.\n\n"
-        f"Please confirm your signature so it counts:\n{link}\n\n"
+        f"Please open this link and press the button to confirm your signature:\n{link}\n\n"
         "If you did not sign, ignore this message and nothing more will happen."
     )
     try:
