@@ -36,6 +36,7 @@ from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_
 from campaignkit.core.privacy.export import log_export
 from campaignkit.core.privacy.subject import DataSubject
 from campaignkit.core.registry import PluginError, call_plugins
+from campaignkit.core.security import allow_framing
 from campaignkit.core.session import db_session, write_session
 from campaignkit.core.settings import campaign_name, kit, plugin_settings
 from campaignkit.core.share import ShareTarget
@@ -56,6 +57,7 @@ __all__ = [
     "SeatRef",
     "ShareTarget",
     "access_rule",
+    "allow_framing",
     "call_plugins",
     "campaign_name",
     "clear_place_cache",

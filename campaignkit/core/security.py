@@ -7,15 +7,20 @@
 - Cookies: HttpOnly, SameSite=Lax, and Secure whenever the request came over
   https (after ProxyFix) or ``[server] secure_cookies`` is set.
 - Headers: a content security policy with no inline scripts, no framing,
-  no MIME sniffing, and referrers kept on this site.
+  no MIME sniffing, and referrers kept on this site. A view meant to be
+  framed by other sites (a widget) is decorated with ``allow_framing``: its
+  responses get no ``X-Frame-Options`` and it sets its own policy's
+  ``frame-ancestors``.
 - Rate limits: Flask-Limiter in memory, or in Redis when ``redis_url`` is set.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, make_response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +32,8 @@ from campaignkit.core.instance import Instance
 from campaignkit.core.ratelimit_storage import SweepingMemoryStorage
 
 LIMITER = "campaignkit.limiter"
+#: Set on a response that other sites may frame (see ``allow_framing``).
+FRAMING_ALLOWED = "campaignkit_allow_framing"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -79,10 +86,31 @@ def csrf_refused(error: CSRFError):  # noqa: ANN201 - a Flask response
     return handle_http_error(error)
 
 
+def allow_framing(view: Callable) -> Callable:
+    """Let other sites frame a view's pages: its responses get no ``X-Frame-Options: DENY``.
+
+    Only the view's own successful responses are affected (an error page it
+    raises keeps every header). The core policy still says
+    ``frame-ancestors 'none'``, so the view must also send its own
+    ``Content-Security-Policy`` naming who may frame it (``frame-ancestors *``
+    for a widget anyone may embed).
+    """
+
+    @functools.wraps(view)
+    def framed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        response = make_response(view(*args, **kwargs))
+        setattr(response, FRAMING_ALLOWED, True)
+        return response
+
+    return framed
+
+
 def add_headers(response):  # noqa: ANN001, ANN201 - Flask response
     """Add the security headers, keeping any a view set itself."""
+    framed = getattr(response, FRAMING_ALLOWED, False)
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        if not (framed and name == "X-Frame-Options"):
+            response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -48,6 +48,8 @@ def test_a_supporter_signs_on_a_phone_and_sees_the_count_go_up(
     assert "sent an email" in phone.locator("main").inner_text()
 
     phone.goto(_confirm_link(instance))
+    assert "Press the button" in phone.locator("main").inner_text()  # opening confirms nothing
+    phone.get_by_role("button", name="Confirm my signature").click()
     phone.wait_for_url("**/pledges/buses")
     assert "1 of 10 signatures" in phone.locator("#pledge-count").inner_text()
     assert "confirmed" in phone.locator("main").inner_text()

@@ -1,11 +1,11 @@
 """Pledges: pledge pages that collect and keep every signature.
 
-Organisers create pledges (``campaignkit pledges create``); supporters sign
-with name, email, postcode and an explicit consent box; each address counts
-once; double opt-in by email is on by default. Settings
-(``[plugins.pledges]``)::
+Organisers create pledges (``campaignkit pledges create`` or the organiser
+pages) and edit them from the dashboard; supporters sign with name, email,
+postcode and an explicit consent box; each address counts once; double opt-in
+by email is on by default. Settings (``[plugins.pledges]``)::
 
-    double_opt_in = true              # count a signature once its email link is opened
+    double_opt_in = true              # count a signature once its emailed button is pressed
     sign_rate = "20 per minute;200 per hour"   # signing POSTs per address
     recent_signers = 10               # how many recent signers the page shows
 """

@@ -1,4 +1,4 @@
-"""Organiser pages: create pledges, the dashboard, CSV export (logged) and closing.
+"""Organiser pages: create and edit pledges, the dashboard, CSV export (logged) and closing.
 
 Everything here needs ``pledges.manage``; the export needs ``pledges.export``.
 """
@@ -6,8 +6,10 @@ Everything here needs ``pledges.manage``; the export needs ``pledges.export``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import (
@@ -48,9 +50,13 @@ def _pledge(pledge_id: int) -> Pledge:
     return pledge
 
 
-def read_pledge_form(form) -> dict:  # noqa: ANN001 - a MultiDict
-    """Check the create form; raises ValueError naming what to fix."""
-    slug, title, text = (form.get(k, "").strip() for k in ("slug", "title", "text"))
+def read_pledge_form(form, slug: str | None = None) -> dict:  # noqa: ANN001 - a MultiDict
+    """Check the create or edit form; raises ValueError naming what to fix.
+
+    ``slug`` is the pledge's fixed address, used instead of the form's (editing an open pledge).
+    """
+    title, text = (form.get(k, "").strip() for k in ("title", "text"))
+    slug = slug or form.get("slug", "").strip()
     if not SLUG.match(slug):
         raise ValueError("The address may use lower-case letters, digits and hyphens only.")
     if not title or len(title) > 200 or not text:
@@ -77,22 +83,9 @@ def index():
     """Every pledge, and the form to create one."""
     error = None
     if request.method == "POST":
-        try:
-            values = read_pledge_form(request.form)
-            upload = request.files.get("image")
-            if upload is not None and upload.filename:
-                values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
-            with write_session() as session:
-                pledge = Pledge(**values, signed_count=0, created_at=datetime.now(UTC))
-                session.add(pledge)
-                session.flush()
-                pledge_id = pledge.id
-            flash("Pledge created.", "success")
-            return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
-        except ValueError as exc:
-            error = str(exc)
-        except IntegrityError:
-            error = "A pledge already uses that address."
+        done, error = _save(_create, "Pledge created.")
+        if done is not None:
+            return done
     pledges = db_session().scalars(select(Pledge).order_by(Pledge.id.desc()))
     page = render_template(
         "pledges/admin_index.html", pledges=list(pledges), error=error, form=request.form
@@ -113,6 +106,83 @@ def dashboard(pledge_id: int):
         seats=by_seat(session, pledge.id, double),
         reached=pledge.threshold_reached_at is not None,
     )  # fmt: skip
+
+
+@bp.route("/<int:pledge_id>/edit", methods=["GET", "POST"])
+@require_permission("pledges.manage")
+def edit(pledge_id: int):
+    """Change a pledge's words, goal, deadline, threshold, share text and picture.
+
+    The address is fixed once the pledge has been opened (links to it are out
+    there); the state and the signatures are not touched here.
+    """
+    pledge = _pledge(pledge_id)
+    fixed_slug = pledge.slug if pledge.status != DRAFT else None
+    error, form = None, request.form if request.method == "POST" else _form_values(pledge)
+    if request.method == "POST":
+        done, error = _save(functools.partial(_update, pledge_id), "Pledge saved.", fixed_slug)
+        if done is not None:
+            return done
+    page = render_template(
+        "pledges/edit.html", pledge=pledge, error=error, form=form, slug_fixed=bool(fixed_slug)
+    )
+    return page, 400 if error else 200
+
+
+def _save(store: Callable[[dict], int], done: str, slug: str | None = None) -> tuple:
+    """Check the pledge form and picture and ``store`` them (it returns the pledge's id).
+
+    Returns (the redirect to the dashboard, None), or (None, the error to show).
+    """
+    try:
+        values = read_pledge_form(request.form, slug=slug)
+        upload = request.files.get("image")
+        if upload is not None and upload.filename:
+            values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
+        pledge_id = store(values)
+    except ValueError as exc:
+        return None, str(exc)
+    except IntegrityError:
+        return None, "A pledge already uses that address."
+    flash(done, "success")
+    return redirect(url_for(".dashboard", pledge_id=pledge_id), 303), None
+
+
+def _create(values: dict) -> int:
+    """Store a new pledge; its id."""
+    with write_session() as session:
+        pledge = Pledge(**values, signed_count=0, created_at=datetime.now(UTC))
+        session.add(pledge)
+        session.flush()
+        return pledge.id
+
+
+def _update(pledge_id: int, values: dict) -> int:
+    """Change a pledge's fields (not its state or count); its id."""
+    values.pop("status")
+    with write_session() as session:
+        pledge = session.get(Pledge, pledge_id)
+        for name, value in values.items():
+            setattr(pledge, name, value)
+        _update_threshold(pledge)
+    return pledge_id
+
+
+def _form_values(pledge: Pledge) -> dict:
+    """A pledge's fields as the create/edit form shows them."""
+    deadline = pledge.deadline.date().isoformat() if pledge.deadline else ""
+    return dict(
+        slug=pledge.slug, title=pledge.title, text=pledge.text, goal=str(pledge.goal),
+        threshold=str(pledge.threshold or ""), deadline=deadline, share_text=pledge.share_text,
+    )  # fmt: skip
+
+
+def _update_threshold(pledge: Pledge) -> None:
+    """Keep ``threshold_reached_at`` true to a changed threshold (the count stays as it is)."""
+    if not pledge.threshold or pledge.signed_count < pledge.threshold:
+        pledge.threshold_reached_at = None
+    elif pledge.threshold_reached_at is None:
+        pledge.threshold_reached_at = datetime.now(UTC)
 
 
 @bp.post("/<int:pledge_id>/status")

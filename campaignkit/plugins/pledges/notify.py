@@ -11,7 +11,7 @@ import logging
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from campaignkit.core import MailError, call_plugins, send_mail
+from campaignkit.core import GeocodeError, MailError, Place, call_plugins, geocode, send_mail
 
 log = logging.getLogger(__name__)
 CONFIRM_SALT = "campaignkit-pledges-confirm"
@@ -43,7 +43,7 @@ def send_confirmation(pledge, signature_id: int, email: str) -> bool:  # noqa: A
     )
     body = (
         f"Thank you for signing \u201c{pledge.title}\u201d.\n\n"
-        f"Please confirm your signature so it counts:\n{link}\n\n"
+        f"Please open this link and press the button to confirm your signature:\n{link}\n\n"
         "If you did not sign, ignore this message and nothing more will happen."
     )
     try:
@@ -65,3 +65,11 @@ def next_steps(pledge, signature, place) -> list[str]:  # noqa: ANN001
         "campaignkit_pledge_next_steps", pledge=pledge, signature=signature, place=place
     )
     return [str(html) for _name, html in results if html]
+
+
+def signer_place(postcode: str) -> Place | None:
+    """The place of a signer's postcode (with its seat), or None when it cannot be found."""
+    try:
+        return geocode(postcode)
+    except GeocodeError:
+        return None

@@ -13,11 +13,12 @@ import textwrap
 from flask import Response, render_template, url_for
 from PIL import Image, ImageDraw, ImageFont
 
+from campaignkit.core import allow_framing
 from campaignkit.plugins.pledges.views import bp, visible_pledge
 
 WIDTH, HEIGHT = 1200, 630
 BACKGROUND, INK, BAR, TRACK = (255, 255, 255), (20, 20, 30), (200, 16, 46), (230, 230, 235)
-#: Framing is what the widget is for; everything else keeps core's headers.
+#: Framing is what the widget is for (with ``allow_framing``); other pages keep core's headers.
 EMBED_POLICY = (
     "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *"
@@ -55,6 +56,7 @@ def og_image(slug: str):
 
 
 @bp.get("/<slug>/embed")
+@allow_framing
 def embed(slug: str):
     """The embeddable widget: the count, a progress bar and a link to sign (read-only)."""
     pledge = visible_pledge(slug)

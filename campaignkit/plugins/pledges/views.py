@@ -26,6 +26,7 @@ from campaignkit.plugins.pledges.notify import (
     pledge_signed,
     read_token,
     send_confirmation,
+    signer_place,
 )
 from campaignkit.plugins.pledges.signing import (
     CONSENT_WORDING,
@@ -124,7 +125,9 @@ def thanks(slug: str):
     signature = None
     if mine.get("slug") == slug:
         signature = db_session().get(Signature, mine.get("id"))
-    steps = next_steps(pledge, signature, None) if signature is not None else []
+    steps = []
+    if signature is not None:
+        steps = next_steps(pledge, signature, signer_place(signature.postcode))
     return render_template(
         "pledges/thanks.html", pledge=pledge, signature=signature, new=mine.get("new"),
         steps=steps, double_opt_in=settings().double_opt_in,
@@ -132,17 +135,28 @@ def thanks(slug: str):
     )  # fmt: skip
 
 
-@bp.get("/confirm/<token>", endpoint="confirm")
+@bp.route("/confirm/<token>", methods=["GET", "POST"], endpoint="confirm")
 def confirm_signature(token: str):
-    """The link in the confirmation mail: the signature counts from now on (once)."""
+    """The link in the confirmation mail: a button whose POST makes the signature count (once).
+
+    GET only shows the button, so a mail scanner that opens links confirms nothing.
+    """
     found = read_token(CONFIRM_SALT, token)
     if found is None:
         abort(404, description="This confirmation link is not valid. Check you copied all of it.")
-    signature = confirm(*found)
-    if signature is None:
+    signature = db_session().get(Signature, found[0])
+    if signature is None or signature.email != found[1]:
         abort(404, description="This signature no longer exists.")
     pledge = db_session().get(Pledge, signature.pledge_id)
-    flash("Thank you: your signature is confirmed and counted.", "success")
+    already = signature.confirmed_at is not None
+    if request.method == "GET":
+        return render_template("pledges/confirm.html", pledge=pledge, token=token, already=already)
+    if already:
+        flash("Your signature was already confirmed: it is counted once.", "success")
+    elif confirm(*found) is None:
+        abort(404, description="This signature no longer exists.")
+    else:
+        flash("Thank you: your signature is confirmed and counted.", "success")
     return redirect(url_for(".page", slug=pledge.slug), 303)
 
 

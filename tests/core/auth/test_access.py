@@ -60,7 +60,8 @@ PUBLIC_ENDPOINTS = {
     "marginals.seat_map",
     "marginals.static",
     # Pledges are public: their pages, signing (name, email, postcode and consent; drafts 404
-    # inside the view), the thank-you page and the signed link mailed to confirm a signature.
+    # inside the view), the thank-you page and the signed link mailed to confirm a signature
+    # (its GET shows a button; the POST, with a CSRF token, confirms).
     "pledges.page",
     "pledges.sign_pledge",
     "pledges.thanks",

@@ -6,8 +6,11 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Blueprint, abort
 from sqlalchemy import select
 
+from campaignkit import hookimpl
+from campaignkit.core import allow_framing
 from campaignkit.core.auth.models import User
 from campaignkit.core.auth.redirects import safe_next
 from campaignkit.core.session import db_session
@@ -125,6 +128,36 @@ def test_security_headers_and_no_inline_scripts(client, make_user, login):  # no
         assert response.headers["Referrer-Policy"] == "same-origin"
         page = response.get_data(as_text=True)
         assert "<script" not in page and "style=" not in page and " on" + "click" not in page
+
+
+widget = Blueprint("widget", __name__)
+
+
+@widget.get("/widget/<int:number>")
+@allow_framing
+def framed(number: int):
+    """A page other sites may frame (404 for numbers above 9)."""
+    if number > 9:
+        abort(404)
+    return "widget", 200, {"Content-Security-Policy": "frame-ancestors *"}
+
+
+class WidgetPlugin:
+    """A plugin with one frameable page."""
+
+    @hookimpl
+    def campaignkit_blueprints(self):
+        return [widget]
+
+
+def test_only_views_that_allow_framing_drop_x_frame_options(make_app):  # noqa: ANN001
+    client = make_app(extra_plugins=[("widget", WidgetPlugin())]).test_client()
+    response = client.get("/widget/1")
+    assert response.status_code == 200 and "X-Frame-Options" not in response.headers
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for path in ["/widget/10", "/signin", "/"]:
+        assert client.get(path).headers["X-Frame-Options"] == "DENY", path
 
 
 def test_session_cookie_flags(app):  # noqa: ANN001

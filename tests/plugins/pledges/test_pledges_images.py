@@ -6,15 +6,10 @@ import io
 
 import pytest
 from PIL import Image
+from pledges_helpers import png
 
 from campaignkit.plugins.pledges.images import ImageError, clean_image
 from campaignkit.plugins.pledges.models import Pledge
-
-
-def _png(size=(40, 30)) -> bytes:  # noqa: ANN001
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 16, 46)).save(out, "PNG")
-    return out.getvalue()
 
 
 def test_an_organiser_uploads_a_picture(app, client, make_user, login, csrf_token, rows):  # noqa: ANN001
@@ -29,7 +24,7 @@ def test_an_organiser_uploads_a_picture(app, client, make_user, login, csrf_toke
     assert rows(Pledge) == []
     form["csrf_token"] = csrf_token(client)
     made = client.post(
-        "/organise/pledges", data={**form, "image": (io.BytesIO(_png()), "tree.png")},
+        "/organise/pledges", data={**form, "image": (io.BytesIO(png()), "tree.png")},
         content_type="multipart/form-data",
     )  # fmt: skip
     assert made.status_code == 303
@@ -42,5 +37,5 @@ def test_an_organiser_uploads_a_picture(app, client, make_user, login, csrf_toke
 def test_pictures_are_capped_and_shrunk():
     with pytest.raises(ImageError, match="too large"):
         clean_image(b"0" * (5 * 1024 * 1024 + 1))
-    shrunk = Image.open(io.BytesIO(clean_image(_png((3000, 1000)))))
+    shrunk = Image.open(io.BytesIO(clean_image(png((3000, 1000)))))
     assert shrunk.size == (1600, 533)

@@ -32,6 +32,9 @@ def test_embed_widget_may_be_framed_and_shows_the_count(client, add_pledge):  # 
     response = client.get("/pledges/save-the-library/embed")
     assert response.status_code == 200
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers
+    assert client.get("/pledges/save-the-library").headers["X-Frame-Options"] == "DENY"
     text = response.get_data(as_text=True)
     assert "<strong>7</strong> of 100" in text and "<form" not in text
-    assert client.get("/pledges/nope/embed").status_code == 404
+    missing = client.get("/pledges/nope/embed")
+    assert missing.status_code == 404 and missing.headers["X-Frame-Options"] == "DENY"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pledges_helpers import sign_form
+from pledges_helpers import confirm_by_mail, confirm_path, sign_form
 
 from campaignkit.core.privacy.consent import consents_of
 from campaignkit.plugins.pledges.models import Pledge, Signature
@@ -34,15 +34,43 @@ def test_double_opt_in_counts_once_after_the_mailed_link(
     assert again.status_code == 303
     assert len(rows(Signature)) == 1 and len(mailbox.to("ann@example.org")) == 1
 
-    link = mailbox.last_link("ann@example.org")
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    assert client.get("/" + path).status_code == 303
-    assert client.get("/" + path).status_code == 303  # single use: no second count
+    confirmed = confirm_by_mail(client, mailbox, "ann@example.org", csrf_token)
+    assert confirmed.status_code == 303
+    assert "confirmed and counted" in client.get(confirmed.location).get_data(as_text=True)
+    again = confirm_by_mail(client, mailbox, "ann@example.org", csrf_token)
+    assert again.status_code == 303  # single use: no second count
+    assert "already confirmed" in client.get(again.location).get_data(as_text=True)
     assert rows(Pledge)[0].signed_count == 1
     assert "Ann, Cities of London and Westminster" in client.get(
         f"/pledges/{pledge.slug}"
     ).get_data(as_text=True)
     assert client.get("/pledges/confirm/forged-token").status_code == 404
+
+
+def test_opening_the_mailed_link_confirms_nothing_until_the_button_is_pressed(
+    app,
+    client,
+    add_pledge,
+    rows,
+    csrf_token,
+    mailbox,  # noqa: ANN001
+):
+    add_pledge()
+    _sign(client, csrf_token)
+    path = confirm_path(mailbox, "ann@example.org")
+    scanner = app.test_client()  # a mail scanner fetching the link, without cookies
+    for _ in range(2):
+        page = scanner.get(path)
+        assert page.status_code == 200 and 'method="post"' in page.get_data(as_text=True)
+    assert "Confirm my signature</button>" in page.get_data(as_text=True)
+    assert scanner.post(path).status_code == 400  # no CSRF token
+    assert rows(Signature)[0].confirmed_at is None and rows(Pledge)[0].signed_count == 0
+    assert client.post(path, data={"csrf_token": csrf_token(client)}).status_code == 303
+    assert rows(Signature)[0].confirmed_at is not None and rows(Pledge)[0].signed_count == 1
+    later = scanner.get(path).get_data(as_text=True)
+    assert "already confirmed" in later and "Confirm my signature" not in later
+    forged = client.post("/pledges/confirm/forged", data={"csrf_token": csrf_token(client)})
+    assert forged.status_code == 404
 
 
 def test_consent_wording_is_recorded_with_the_signature(app, client, add_pledge, csrf_token):  # noqa: ANN001
