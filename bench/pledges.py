@@ -144,8 +144,8 @@ def make_instance(folder: Path, database_url: str | None) -> Path:
 
 def serve(instance: Path, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
     """Start the production server; returns it and its base URL."""
-    command = [str(CAMPAIGNKIT), "--instance", str(instance), "serve",
-               "--bind", "127.0.0.1:0", "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
+    command = [str(CAMPAIGNKIT), "--instance", str(instance), "serve", "--bind", "127.0.0.1:0",
+               "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
     handle = log.open("w")
     server = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
     for _ in range(300):

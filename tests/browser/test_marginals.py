@@ -16,14 +16,15 @@ PHONE_WIDTH = 390
 def _add_event_in_top_seat(app: Any, postcode: str) -> str:
     from campaignkit.core.auth.models import utcnow
     from campaignkit.core.events.models import Event
+    from campaignkit.core.events.notify import event_changed
     from campaignkit.core.session import write_session
 
     body = app.test_client().get(f"/api/v1/marginals/nearest?postcode={postcode}").get_json()
     top = body["seats"][0]
-    with app.test_request_context(), write_session() as session:
-        start = utcnow() + timedelta(days=2)
-        session.add(
-            Event(
+    with app.test_request_context():
+        with write_session() as session:
+            start = utcnow() + timedelta(days=2)
+            event = Event(
                 type="canvass",
                 title="Doorstep Saturday",
                 starts_at=start,
@@ -37,7 +38,8 @@ def _add_event_in_top_seat(app: Any, postcode: str) -> str:
                 venue="Library",
                 status="approved",
             )  # fmt: skip
-        )
+            session.add(event)
+        event_changed(event, "created")  # as the events service does after each change
     return top["name"]
 
 
