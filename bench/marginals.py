@@ -89,7 +89,7 @@ def bench_import(instance: Path, zip_path: Path) -> None:
 
 def bench_lookup(instance: Path, lookups: int) -> None:
     """(d): one exact postcode lookup against a primary-key fetch of a seat row."""
-    from campaignkit.core import db_session, geocode
+    from campaignkit.core import clear_place_cache, db_session, geocode
     from campaignkit.core.app import create_app
     from campaignkit.plugins.marginals.models import ImportedResult
 
@@ -109,9 +109,11 @@ def bench_lookup(instance: Path, lookups: int) -> None:
             return (time.perf_counter() - started) / lookups
 
         fetch = timed(lambda: session.get(ImportedResult, "E14001063"))
-        lookup = timed(lambda: geocode("sw1a1aa"))
+        lookup = timed(lambda: (clear_place_cache(), geocode("sw1a1aa")))  # from the database
+        kept = timed(lambda: geocode("sw1a1aa"))  # answered from the recent answers
     print(f"(d) exact postcode lookup / seat row fetch: {lookup / fetch:6.2f}x "
-          f"({lookup * 1e6:.0f} us vs {fetch * 1e6:.0f} us, mean of {lookups})")  # fmt: skip
+          f"({lookup * 1e6:.0f} us vs {fetch * 1e6:.0f} us, mean of {lookups}); "
+          f"a repeated postcode: {kept * 1e6:.1f} us")  # fmt: skip
 
 
 def bench_ranking(queries: int) -> None:
