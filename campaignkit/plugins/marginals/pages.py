@@ -19,12 +19,12 @@ from campaignkit.core import (
     upcoming_events_in_seats,
 )
 from campaignkit.plugins.marginals.data import tables
+from campaignkit.plugins.marginals.footfall import LISTED_AHEAD
 from campaignkit.plugins.marginals.geocoding import seat_postcode
 from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
     DEFAULT_TARGETS_NOTE,
-    WEEK,
     current_targets,
     reasons_for,
     recommend,
@@ -90,7 +90,7 @@ def seat(code: str):
     margin, target = known.margins.get(code), targets.get(code)
     organiser = has_permission(current_user, "marginals.targets")
     now = datetime.now(UTC)
-    events = upcoming_events_in_seats([code], now, now + 4 * WEEK, per_seat=20)[code]
+    events = upcoming_events_in_seats([code], now, now + LISTED_AHEAD, per_seat=20)[code]
     this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
     reasons = reasons_for(0, True, margin, target, this_week)[1:] if target else []
     return render_template(

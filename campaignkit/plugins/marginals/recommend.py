@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import select
@@ -19,10 +19,9 @@ from campaignkit.core import (
     db_session,
     plugin_settings,
     upcoming_events_by_seat,
-    upcoming_events_in_seats,
 )
 from campaignkit.plugins.marginals.data import KitTables, tables
-from campaignkit.plugins.marginals.footfall import events_snapshot, take_snapshot
+from campaignkit.plugins.marginals.footfall import WEEK, events_snapshot, take_snapshot
 from campaignkit.plugins.marginals.marginality import Marginality, kit_party, seats_marginality
 from campaignkit.plugins.marginals.models import ImportRecord
 from campaignkit.plugins.marginals.ranking import (
@@ -35,7 +34,6 @@ from campaignkit.plugins.marginals.ranking import (
 )
 from campaignkit.plugins.marginals.targets import marked_targets
 
-WEEK = timedelta(days=7)
 DEFAULT_TARGETS_NOTE = (
     "No seats have been marked yet, so every seat within the marginality thresholds "
     "counts as a target."
@@ -179,14 +177,11 @@ def recommend(
     margins, (targets, marked) = known.margins, current_targets(known)
     if now is None:  # the live ranking: events as of the last few seconds (see footfall)
         snapshot = events_snapshot(datetime.now(UTC), list(known.index))
-        footfall, listed = snapshot.footfall, snapshot.listed
-    else:  # a ranking as of a given moment, read in full
-        footfall, listed = take_snapshot(now, list(known.index)).footfall, None
+    else:  # a ranking as of a given moment, read afresh
+        snapshot = take_snapshot(now, list(known.index))
+    footfall, events = snapshot.footfall, snapshot.listed
     arrays = with_footfall(known, footfall, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
-    if listed is None:
-        listed = upcoming_events_in_seats([code for code, _d, _s in ranked], now, now + 4 * WEEK)
-    events = listed
     found = []
     for code, distance, score in ranked:
         seat, result, margin = data.seats[code], data.results.get(code), margins.get(code)
