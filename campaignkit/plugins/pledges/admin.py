@@ -35,7 +35,15 @@ from campaignkit.core import (
     write_session,
 )
 from campaignkit.plugins.pledges.images import MAX_BYTES, clean_image
-from campaignkit.plugins.pledges.models import CLOSED, DRAFT, OPEN, STATES, Pledge, Signature
+from campaignkit.plugins.pledges.models import (
+    CLOSED,
+    DRAFT,
+    OPEN,
+    STATES,
+    Pledge,
+    Signature,
+    threshold_reached_at,
+)
 from campaignkit.plugins.pledges.stats import by_seat, chart_svg, counted, per_day
 
 bp = Blueprint("pledges_admin", __name__, url_prefix="/organise/pledges")
@@ -164,7 +172,9 @@ def _update(pledge_id: int, values: dict) -> int:
         pledge = session.get(Pledge, pledge_id)
         for name, value in values.items():
             setattr(pledge, name, value)
-        _update_threshold(pledge)
+        pledge.threshold_reached_at = threshold_reached_at(  # true to a changed threshold
+            pledge.threshold, pledge.signed_count, pledge.threshold_reached_at, datetime.now(UTC)
+        )
     return pledge_id
 
 
@@ -175,14 +185,6 @@ def _form_values(pledge: Pledge) -> dict:
         slug=pledge.slug, title=pledge.title, text=pledge.text, goal=str(pledge.goal),
         threshold=str(pledge.threshold or ""), deadline=deadline, share_text=pledge.share_text,
     )  # fmt: skip
-
-
-def _update_threshold(pledge: Pledge) -> None:
-    """Keep ``threshold_reached_at`` true to a changed threshold (the count stays as it is)."""
-    if not pledge.threshold or pledge.signed_count < pledge.threshold:
-        pledge.threshold_reached_at = None
-    elif pledge.threshold_reached_at is None:
-        pledge.threshold_reached_at = datetime.now(UTC)
 
 
 @bp.post("/<int:pledge_id>/status")

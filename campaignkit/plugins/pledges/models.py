@@ -70,3 +70,13 @@ class Signature(Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     unsubscribed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+def threshold_reached_at(
+    threshold: int | None, count: int, since: datetime | None, now: datetime
+) -> datetime | None:
+    """When a pledge's threshold counts as reached: ``since`` if it already was, ``now`` if it
+    is reached at this count, None when there is no threshold or the count is below it."""
+    if not threshold or count < threshold:
+        return None
+    return since or now

@@ -26,7 +26,7 @@ from campaignkit.core import (
     write_session,
 )
 from campaignkit.plugins.pledges.group_commit import GroupCommit, Pending
-from campaignkit.plugins.pledges.models import OPEN, Pledge, Signature
+from campaignkit.plugins.pledges.models import OPEN, Pledge, Signature, threshold_reached_at
 
 CONSENT_WORDING = (
     "Keep my name, email address, postcode and phone number (if given) so the organisers of "
@@ -126,9 +126,10 @@ def count_one(session, pledge_id: int, amount: int = 1) -> int | None:  # noqa: 
     if counted is None:
         return None
     total, threshold, reached_at = counted
-    if threshold and total >= threshold and reached_at is None:
+    reached = threshold_reached_at(threshold, total, reached_at, now())
+    if reached != reached_at:
         session.execute(
-            update(PLEDGES).where(PLEDGES.c.id == pledge_id).values(threshold_reached_at=now())
+            update(PLEDGES).where(PLEDGES.c.id == pledge_id).values(threshold_reached_at=reached)
         )
     return total
 
