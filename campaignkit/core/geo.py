@@ -10,10 +10,9 @@ call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from cachetools import TTLCache
 from flask import current_app
 
 #: How precise a Place is, most precise first.
@@ -67,7 +66,7 @@ class Place:
 
 
 class PlaceCache:
-    """Recent geocoding answers, kept a few minutes (a bounded, thread-safe LRU).
+    """Recent geocoding answers, kept a few minutes (cachetools' TTL-bounded LRU, with a lock).
 
     Postcode data changes only when someone re-imports it, yet the same
     postcodes come up again and again (a pledge shared in one town, a
@@ -77,29 +76,18 @@ class PlaceCache:
     """
 
     def __init__(self, size: int = 20_000, ttl: float = 300.0):
-        self.size, self.ttl = size, ttl
-        self._places: OrderedDict[str, tuple[float, Place]] = OrderedDict()
+        self._places: TTLCache[str, Place] = TTLCache(maxsize=size, ttl=ttl)
         self._lock = threading.Lock()
 
     def get(self, query: str) -> Place | None:
         """The kept answer for ``query``, or None when there is none or it is too old."""
         with self._lock:
-            kept = self._places.get(query)
-            if kept is None:
-                return None
-            if kept[0] < time.monotonic():
-                del self._places[query]
-                return None
-            self._places.move_to_end(query)
-            return kept[1]
+            return self._places.get(query)
 
     def put(self, query: str, place: Place) -> None:
         """Keep an answer, forgetting the least recently used one when full."""
         with self._lock:
-            self._places[query] = (time.monotonic() + self.ttl, place)
-            self._places.move_to_end(query)
-            while len(self._places) > self.size:
-                self._places.popitem(last=False)
+            self._places[query] = place
 
     def clear(self) -> None:
         """Forget every answer (after new postcode data was imported)."""
