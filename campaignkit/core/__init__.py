@@ -19,6 +19,7 @@ from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError
 from campaignkit.core.db import Model, insert_unless_exists
+from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import (
@@ -45,6 +46,7 @@ __all__ = [
     "ConfigError",
     "ConsentRecord",
     "DataSubject",
+    "EmailInvalid",
     "GeocodeError",
     "JobHandle",
     "MailError",
@@ -60,6 +62,7 @@ __all__ = [
     "allow_framing",
     "call_plugins",
     "campaign_name",
+    "clean_email",
     "clear_place_cache",
     "consents_of",
     "current_member_approved",
@@ -70,6 +73,7 @@ __all__ = [
     "geocode",
     "has_permission",
     "insert_unless_exists",
+    "is_email",
     "instance_app",
     "job",
     "kit",

@@ -7,7 +7,6 @@ plain values (ids, emails) so callers never hold a row across transactions.
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -17,13 +16,12 @@ from campaignkit.core.auth.models import APPROVED, PENDING, User, utcnow
 from campaignkit.core.auth.passwords import hash_password
 from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
+from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.privacy.consent import record_consent
 from campaignkit.core.session import db_session, write_session
 
 log = logging.getLogger(__name__)
-
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(Exception):
@@ -36,8 +34,8 @@ def normalise_email(email: str) -> str:
 
 
 def valid_email(email: str) -> bool:
-    """True for something shaped like an email address."""
-    return len(email) <= 320 and EMAIL_PATTERN.match(email) is not None
+    """True for exactly one email address (``campaignkit.core.emails.clean_email`` accepts it)."""
+    return is_email(email)
 
 
 def find_user(email: str) -> User | None:
@@ -78,9 +76,10 @@ def create_user(
     ``consent`` (``record_consent``'s keyword arguments but the address) is
     recorded in the same transaction as the account.
     """
-    email = normalise_email(email)
-    if not valid_email(email):
-        raise AccountError("Enter a valid email address.")
+    try:
+        email = clean_email(email)
+    except EmailInvalid as exc:
+        raise AccountError(str(exc)) from None
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}' (roles: {', '.join(ROLES)}).")
     hashed = hash_password(auth_state().hasher, password) if password else None

@@ -30,6 +30,7 @@ from campaignkit.core.auth.passwords import password_problem
 from campaignkit.core.auth.roles import auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, TokenError, hash_secret, read_link_token
 from campaignkit.core.auth.views import bp, start_session
+from campaignkit.core.emails import clean_email
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.session import db_session, write_session
 
@@ -91,10 +92,10 @@ def _signup_page(email: str, error: str | None, token: str | None, status: int =
     return page, status
 
 
-def _signup_problem(email: str, password: str) -> str | None:
-    if not valid_email(email):
+def _signup_problem(typed_email: str, password: str) -> str | None:
+    if not valid_email(typed_email):
         return "Enter a valid email address."
-    problem = password_problem(password, email)
+    problem = password_problem(password, normalise_email(typed_email))
     if problem is None and password != request.form.get("confirm_password", ""):
         problem = "The two passwords are not the same."
     if problem is None and request.form.get("consent") != "yes":
@@ -126,13 +127,15 @@ def signup(token: str | None = None):
         abort(410, description=INVITE_UNUSABLE)
     if invite is None and not settings.allow_signup:
         abort(403, description="Joining is by invitation only. Ask an organiser for a link.")
-    email = normalise_email(request.form.get("email", ""))
+    typed = request.form.get("email", "")
+    email = normalise_email(typed)
     if request.method == "GET":
         return _signup_page("", None, token)
     password = request.form.get("password", "")
-    problem = _signup_problem(email, password)
+    problem = _signup_problem(typed, password)
     if problem is not None:
         return _signup_page(email, problem, token, 400)
+    email = clean_email(typed)
     if find_user(email) is not None:
         _tell_owner_of_taken_address(email)
         flash(CHECK_INBOX, "success")
@@ -186,8 +189,8 @@ def reset_request():
     """Ask for a password reset link; the answer is the same whether or not the address is known."""
     if request.method == "GET":
         return render_template("auth/reset_request.html", email="")
-    email = normalise_email(request.form.get("email", ""))
-    user = find_user(email) if valid_email(email) else None
+    typed = request.form.get("email", "")
+    user = find_user(clean_email(typed)) if valid_email(typed) else None
     if user is not None and user.is_active:
         send_reset(user)
     flash("If that address has an account, we have sent it a link to choose a new password.")

@@ -12,6 +12,7 @@ from campaignkit.core.auth.accounts import (
     normalise_email,
     send_verification,
     set_password,
+    valid_email,
 )
 from campaignkit.core.auth.models import User, utcnow
 from campaignkit.core.auth.passwords import password_problem, verify_password
@@ -76,9 +77,12 @@ def signin():
         if current_user.is_authenticated:
             return redirect(next_target or url_for("core.home"))
         return _signin_form("", next_target)
-    email = normalise_email(request.form.get("email", ""))
+    typed = request.form.get("email", "")
+    email = normalise_email(typed)
+    if not valid_email(typed):
+        return _signin_form(email, next_target, "Enter a valid email address.", 400)
     password = request.form.get("password", "")
-    user = find_user(email) if email else None
+    user = find_user(email)
     ok, problem = check_password(user, email, password)
     if not ok:
         status = 429 if problem != WRONG_PASSWORD else 200

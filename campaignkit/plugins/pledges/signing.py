@@ -19,7 +19,9 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from campaignkit.core import (
+    EmailInvalid,
     GeocodeError,
+    clean_email,
     geocode,
     insert_unless_exists,
     record_consent,
@@ -35,7 +37,6 @@ CONSENT_WORDING = (
 )
 CONSENT_VERSION = "pledges-sign-1"
 SHOW_NAME_WORDING = "Show my first name and area with the recent signers."
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
@@ -76,13 +77,14 @@ def now() -> datetime:
 def read_form(form) -> Form:  # noqa: ANN001 - a MultiDict
     """Check the signing form; raises SignError naming what to fix."""
     name = " ".join((form.get("name") or "").split())
-    email = (form.get("email") or "").strip().lower()
     postcode = " ".join((form.get("postcode") or "").upper().split())
     phone = (form.get("phone") or "").strip() or None
     if not name or len(name) > 200:
         raise SignError("Please give your name.")
-    if len(email) > 320 or not EMAIL.match(email):
-        raise SignError("Please give a valid email address, like name@example.org.")
+    try:
+        email = clean_email(form.get("email"))
+    except EmailInvalid:
+        raise SignError("Please give a valid email address, like name@example.org.") from None
     if not postcode or len(postcode) > 10:
         raise SignError("Please give your postcode, like SW1A 1AA.")
     if phone is not None and not PHONE.match(phone):

@@ -87,6 +87,8 @@ def test_consent_wording_is_recorded_with_the_signature(app, client, add_pledge,
     [
         ({"name": ""}, "your name"),
         ({"email": "not-an-email"}, "valid email"),
+        ({"email": "a,b@example.org"}, "valid email"),
+        ({"email": "ann@example.org\r\nBcc: evil@attacker.example"}, "valid email"),
         ({"postcode": ""}, "postcode"),
         ({"postcode": "ZZ99 9ZZ"}, "postcode"),
         ({"consent": None}, "tick the box"),
