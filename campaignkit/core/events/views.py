@@ -1,7 +1,8 @@
 """Public event pages: find (list, calendar, map), an event, RSVP and withdrawing.
 
 Anyone may look and RSVP (guests give a name and email and tick consent);
-members-only events are shown to approved members only.
+members-only events are shown to approved members only. A guest's browser keeps
+only the claims of the RSVPs it made (opaque ids, never an address) in the session.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from campaignkit.core.events.mapsvg import map_svg
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
 from campaignkit.core.events.queries import Search, find_events
 from campaignkit.core.events.rsvp import (
+    CHECK_MAIL,
     RSVP_CONSENT,
     RsvpError,
+    claimed_rsvp,
     read_withdraw_token,
     take_rsvp,
     withdraw,
@@ -42,8 +45,14 @@ from campaignkit.core.session import db_session
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 VIEWS = ("list", "calendar", "map")
-GUEST_KEY = "ck_guest_rsvps"
+GUEST_KEY = "ck_rsvp_claims"
+#: Where older versions kept guests' addresses; dropped on sight.
+OLD_GUEST_KEY = "ck_guest_rsvps"
 GUEST_WITHDRAW = "Sign in first, or use the link in the email we sent when you said you'd come."
+CHECK_YOUR_MAIL = (
+    "Check your email: we have sent a message to that address. "
+    "It has a link to see or take back the RSVP."
+)
 
 
 def local(moment, zone: str):  # noqa: ANN001, ANN201 - datetimes
@@ -110,11 +119,26 @@ def find():
     return page, status
 
 
-def rsvp_email(event_id: int) -> str | None:
-    """The address this visitor RSVPs with: their account's, or the one this browser used."""
+def guest_claim(event_id: int) -> str | None:
+    """The claim this browser holds on its own RSVP to the event, if it made one."""
+    if OLD_GUEST_KEY in session:
+        session.pop(OLD_GUEST_KEY)
+    claim = session.get(GUEST_KEY, {}).get(str(event_id))
+    return claim if isinstance(claim, str) else None
+
+
+def my_rsvp(event_id: int) -> Rsvp | None:
+    """This visitor's RSVP, only if shown to be theirs: a member's own, or this browser's."""
+    db = db_session()
     if current_user.is_authenticated:
-        return current_user.email
-    return session.get(GUEST_KEY, {}).get(str(event_id))
+        rsvp = db.scalars(
+            select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.email == current_user.email)
+        ).first()
+        if rsvp is not None and (rsvp.user_id == current_user.id or current_user.email_verified):
+            return rsvp
+        return None
+    claim = guest_claim(event_id)
+    return claimed_rsvp(db, event_id, claim) if claim else None
 
 
 @bp.get("/<int:event_id>")
@@ -122,11 +146,7 @@ def detail(event_id: int):
     """One event: when, where, places left, chat group, carpools and the RSVP form."""
     event = visible_event(event_id)
     db = db_session()
-    mine, email = None, rsvp_email(event.id)
-    if email:
-        mine = db.scalars(
-            select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email == email)
-        ).first()
+    mine = my_rsvp(event.id)
     offers = list(db.scalars(select(CarpoolOffer).where(CarpoolOffer.event_id == event.id)))
     going = mine is not None and mine.status in (GOING, WAITLIST)
     return render_template(
@@ -145,20 +165,28 @@ def rsvp(event_id: int):
     if current_user.is_authenticated:
         name = request.form.get("name") or current_user.email.split("@")[0]
         email, user_id, consent = current_user.email, current_user.id, True
+        proven, claim = current_user.email_verified, None
     else:
         name, email = request.form.get("name", ""), request.form.get("email", "")
         user_id, consent = None, request.form.get("consent") == "yes"
+        proven, claim = False, guest_claim(event_id)
     # Hand the read connection back before queueing for the write lock, so many
     # RSVPs arriving at once cannot use up the connection pool between them.
     db_session().rollback()
     here = url_for(".detail", event_id=event_id)
     try:
-        result = take_rsvp(event_id, name=name, email=email, user_id=user_id, consent=consent)
+        result = take_rsvp(
+            event_id, name=name, email=email, user_id=user_id, consent=consent,
+            address_proven=proven, claim=claim,
+        )  # fmt: skip
     except RsvpError as exc:
         flash(str(exc), "error")
         return redirect(here), 303
-    if user_id is None:  # remember it in the signed cookie, so this browser can withdraw
-        session[GUEST_KEY] = {**session.get(GUEST_KEY, {}), str(event_id): email.strip().lower()}
+    if result.status == CHECK_MAIL:
+        flash(CHECK_YOUR_MAIL, "info")
+        return redirect(here), 303
+    if user_id is None:  # remember the claim (never the address), so this browser can withdraw
+        session[GUEST_KEY] = {**session.get(GUEST_KEY, {}), str(event_id): result.claim}
     if result.status == GOING:
         flash("You're going! We've saved your place.", "success")
     else:
@@ -170,10 +198,15 @@ def rsvp(event_id: int):
 def withdraw_rsvp(event_id: int):
     """Take back an RSVP: a member's, or a guest's made from this browser."""
     visible_event(event_id)
-    email = rsvp_email(event_id)
-    if email is None:
-        abort(403, description=GUEST_WITHDRAW)
-    withdraw(event_id, email)
+    if current_user.is_authenticated:
+        mine = my_rsvp(event_id)
+        if mine is not None:
+            withdraw(event_id, mine.email)
+    else:
+        claim = guest_claim(event_id)
+        if claim is None:
+            abort(403, description=GUEST_WITHDRAW)
+        withdraw(event_id, claim=claim)
     flash("You are no longer down as coming.", "info")
     return redirect(url_for(".detail", event_id=event_id)), 303
 
