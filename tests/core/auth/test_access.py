@@ -41,8 +41,8 @@ PUBLIC_ENDPOINTS = {
     "events.find",
     "events.detail",
     "events.rsvp",
-    # Withdrawing acts only on the visitor's own RSVP (their account's, or the guest's
-    # address kept in this browser's signed session).
+    # Withdrawing acts only on the visitor's own RSVP (their account's, or the one this
+    # browser made, named by the opaque claim kept in its signed session).
     "events.withdraw_rsvp",
     # The link mailed to whoever RSVPed: a signed token naming the event and the address.
     "events.withdraw_by_link",
