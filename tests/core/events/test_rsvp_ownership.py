@@ -157,3 +157,31 @@ def test_a_claim_is_void_once_the_address_rsvps_again(
     attacker.post(f"/events/{event.id}/withdraw", data={"csrf_token": csrf_token(attacker)})
     assert _statuses(app, event.id) == {VICTIM: "going"}
     assert WITHDRAW_BUTTON in victim.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_a_guest_rsvp_is_a_members_once_their_address_is_confirmed(
+    app,
+    add_event,
+    csrf_token,
+    make_user,
+    login,
+    mailbox,  # noqa: ANN001
+):
+    event = add_event()
+    _rsvp(app.test_client(), event.id, csrf_token, VICTIM, "Vic")
+    unconfirmed = app.test_client()  # an account made with the address, never confirmed
+    login(unconfirmed, make_user(VICTIM, verified=False))
+    assert WITHDRAW_BUTTON not in unconfirmed.get(f"/events/{event.id}").get_data(as_text=True)
+    response = unconfirmed.post(
+        f"/events/{event.id}/rsvp", data={"csrf_token": csrf_token(unconfirmed)}
+    )
+    assert "Check your email" in unconfirmed.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    unconfirmed.post(f"/events/{event.id}/withdraw", data={"csrf_token": csrf_token(unconfirmed)})
+    assert _statuses(app, event.id) == {VICTIM: "going"}
+
+    confirmed = app.test_client()
+    login(confirmed, make_user("owner@example.org"))
+    _rsvp(app.test_client(), event.id, csrf_token, "owner@example.org", "Own")
+    assert WITHDRAW_BUTTON in confirmed.get(f"/events/{event.id}").get_data(as_text=True)
