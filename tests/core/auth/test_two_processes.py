@@ -2,7 +2,8 @@
 
 Each server sees at most two of the three failures itself, so a throttle kept
 in process memory would never lock; the shared store (the database, or Redis
-when configured) must.
+when configured) must. Every browser here comes from 127.0.0.1, the
+attacker's own source, so the back-off for that account and source applies.
 """
 
 from __future__ import annotations
