@@ -1,7 +1,7 @@
 """Sign-in throttling that an attacker cannot aim at the owner, shared by every app process.
 
 Failures are counted under three keys, so that no one place can lock an
-account everywhere (the policy, in full, is in ``docs/security.md``):
+account everywhere (the policy, in full, is in ``docs/signin.md``):
 
 - **account and source together** (the address; an IPv6 /64 network): after
   ``signin_max_failures`` the source waits ``signin_backoff_seconds``, twice
