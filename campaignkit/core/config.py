@@ -113,9 +113,19 @@ class AccountsSection(_Section):
 
     allow_signup: bool = True
     require_approval: bool = False
+    #: Failures at one account from one address (or one known device) before back-off.
     signin_max_failures: int = Field(default=5, ge=1, le=1000)
-    signin_max_failures_per_address: int = Field(default=30, ge=1, le=100_000)
-    signin_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    #: The first wait after those; it doubles with each further failure.
+    signin_backoff_seconds: int = Field(default=30, ge=1, le=3600)
+    signin_backoff_max_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    #: Failures at one account from everywhere but its known devices before only
+    #: known devices and reset links get in.
+    signin_max_failures_per_account: int = Field(default=50, ge=1, le=100_000)
+    signin_max_failures_per_address: int = Field(default=100, ge=1, le=100_000)
+    #: How long failures are remembered.
+    signin_window_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)
+    #: How long a browser stays a known device after its last sign-in.
+    known_device_days: int = Field(default=365, ge=1, le=3650)
     signup_rate: str = "10 per hour"
     reset_rate: str = "5 per hour"
     verify_hours: int = Field(default=72, ge=1, le=24 * 30)

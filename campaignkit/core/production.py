@@ -8,6 +8,12 @@ from gunicorn.app.base import BaseApplication
 
 #: Settings only newer gunicorn versions know; skipped on older ones.
 NEWER_SETTINGS = {"control_socket_disable"}
+#: gunicorn settings under which no peer may set the scheme or the script name by header.
+NO_FORWARDED_TRUST = {
+    "forwarded_allow_ips": "",
+    "secure_scheme_headers": {},
+    "forwarder_headers": "",
+}
 
 
 class CampaignKitServer(BaseApplication):
@@ -42,7 +48,10 @@ def serve_with_gunicorn(instance_dir: Path, bind: str, workers: int, threads: in
         "accesslog": "-",
         "timeout": 60,
         "graceful_timeout": 20,
-        "forwarded_allow_ips": "127.0.0.1,::1",
+        # gunicorn would take X-Forwarded-Proto (and SCRIPT_NAME headers) from
+        # 127.0.0.1 and from any unix-socket peer; the app's ProxyFix trusts
+        # exactly ``[server] trusted_proxy_hops`` proxies, so gunicorn trusts none.
+        **NO_FORWARDED_TRUST,
         # gunicorn >= 25.1 opens a control socket at one path per user (in
         # $XDG_RUNTIME_DIR or ~/.gunicorn), which a second instance served by
         # the same user would take over; campaignkit does not use it.

@@ -11,7 +11,8 @@
   framed by other sites (a widget) is decorated with ``allow_framing``: its
   responses get no ``X-Frame-Options`` and it sets its own policy's
   ``frame-ancestors``.
-- Rate limits: Flask-Limiter in memory, or in Redis when ``redis_url`` is set.
+- Rate limits: Flask-Limiter, counting in a SQLite file of the instance that
+  every app process shares, or in Redis when ``redis_url`` is set.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from campaignkit.core.auth.access import api_token_user, bearer_token
 from campaignkit.core.errors import handle_http_error
 from campaignkit.core.instance import Instance
-from campaignkit.core.ratelimit_storage import SweepingMemoryStorage
+from campaignkit.core.ratelimit_storage import storage_uri
 
 LIMITER = "campaignkit.limiter"
 #: Set on a response that other sites may frame (see ``allow_framing``).
@@ -145,7 +146,7 @@ def configure(app: Flask, instance: Instance) -> None:
     app.extensions[LIMITER] = Limiter(
         get_remote_address,
         app=app,
-        storage_uri=instance.redis_url or f"{SweepingMemoryStorage.STORAGE_SCHEME[0]}://",
+        storage_uri=storage_uri(instance.path, instance.redis_url),
         key_prefix=f"campaignkit:{namespace(instance)}",
         default_limits=[],
     )

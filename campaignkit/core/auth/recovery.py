@@ -25,6 +25,7 @@ from campaignkit.core.auth.accounts import (
     set_password,
     valid_email,
 )
+from campaignkit.core.auth.devices import remember_device
 from campaignkit.core.auth.models import Invite, User, utcnow
 from campaignkit.core.auth.passwords import password_problem
 from campaignkit.core.auth.roles import auth_state
@@ -214,7 +215,7 @@ def reset(token: str):
     if problem:
         return render_template("auth/reset.html", token=token, error=problem), 400
     updated = set_password(user.id, password)
-    state.throttle.succeeded(updated.email)
+    state.throttle.reset_account(updated.email)  # the owner proved the address
     start_session(updated)
     flash("Your new password is set and you are signed in.", "success")
-    return redirect(url_for("auth.account"))
+    return remember_device(redirect(url_for("auth.account")), updated)

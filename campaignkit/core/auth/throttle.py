@@ -1,23 +1,37 @@
-"""Sign-in throttling per account and per address, shared by every app process.
+"""Sign-in throttling that an attacker cannot aim at the owner, shared by every app process.
 
-Failures are kept where every process sees them: in the database by default,
-in Redis when ``redis_url`` is set; never in process memory. Only sha256
-hashes of the address and the email are stored. Once either count reaches
-its limit inside the window, sign-in is refused without checking the
-password, until old failures leave the window.
+Failures are counted under three keys, so that no one place can lock an
+account everywhere (the policy, in full, is in ``docs/signin.md``):
+
+- **account and source together** (the address; an IPv6 /64 network): after
+  ``signin_max_failures`` the source waits ``signin_backoff_seconds``, twice
+  that after the next failure, and so on up to ``signin_backoff_max_minutes``;
+- **the account**, from everywhere but its known devices: past
+  ``signin_max_failures_per_account`` only known devices and reset links get in;
+- **the source**, at any accounts: past ``signin_max_failures_per_address`` it
+  is refused (known devices still get in).
+
+A browser that has signed in to the account before (a known device) is
+counted only by itself, with the same back-off. Failures are kept where
+every process sees them: in the database by default, in Redis when
+``redis_url`` is set. Only sha256 digests of the address, the email and the
+device are stored; every key of an account begins with the same digest, so
+erasure finds them all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy import delete, func, select
 
-from campaignkit.core.auth.models import SigninFailure, utcnow
+from campaignkit.core.auth.models import SigninFailure, aware, utcnow
 from campaignkit.core.config import AccountsSection
 from campaignkit.core.db import Database
 
@@ -25,14 +39,17 @@ from campaignkit.core.db import Database
 class FailureStore(Protocol):
     """Where failures are counted."""
 
-    def count(self, key: str, window_s: int) -> int:
-        """Failures recorded under ``key`` in the last ``window_s`` seconds."""
+    def recent(self, key: str, window_s: int) -> tuple[int, float | None]:
+        """Failures under ``key`` in the last ``window_s`` seconds, and the time of the last."""
 
     def add(self, keys: list[str], window_s: int) -> None:
         """Record one failure under each key."""
 
     def clear(self, key: str) -> None:
         """Forget the failures under ``key``."""
+
+    def clear_prefix(self, prefix: str) -> None:
+        """Forget the failures under every key that starts with ``prefix``."""
 
 
 class DatabaseFailures:
@@ -41,12 +58,15 @@ class DatabaseFailures:
     def __init__(self, database: Database):
         self.database = database
 
-    def count(self, key: str, window_s: int) -> int:
-        """Failures for ``key`` inside the window."""
+    def recent(self, key: str, window_s: int) -> tuple[int, float | None]:
+        """Failures for ``key`` inside the window, and when the last one was."""
         since = utcnow() - timedelta(seconds=window_s)
+        where = (SigninFailure.key == key, SigninFailure.at > since)
         with self.database.new_session() as session:
-            query = select(func.count()).where(SigninFailure.key == key, SigninFailure.at > since)
-            return session.scalar(query) or 0
+            count, last = session.execute(
+                select(func.count(), func.max(SigninFailure.at)).where(*where)
+            ).one()
+        return count, (aware(last).timestamp() if last is not None else None)
 
     def add(self, keys: list[str], window_s: int) -> None:
         """Record one failure under each key, dropping failures older than the window."""
@@ -62,6 +82,11 @@ class DatabaseFailures:
         with self.database.write() as session:
             session.execute(delete(SigninFailure).where(SigninFailure.key == key))
 
+    def clear_prefix(self, prefix: str) -> None:
+        """Forget the failures under every key starting with ``prefix`` (hex digits only)."""
+        with self.database.write() as session:
+            session.execute(delete(SigninFailure).where(SigninFailure.key.startswith(prefix)))
+
 
 class RedisFailures:
     """Failures as sorted sets in Redis, scored by time."""
@@ -72,11 +97,15 @@ class RedisFailures:
         self.client = redis.Redis.from_url(url)
         self.prefix = f"campaignkit:{namespace}:signin:"
 
-    def count(self, key: str, window_s: int) -> int:
-        """Failures for ``key`` inside the window."""
+    def recent(self, key: str, window_s: int) -> tuple[int, float | None]:
+        """Failures for ``key`` inside the window, and when the last one was."""
         name = self.prefix + key
-        self.client.zremrangebyscore(name, 0, time.time() - window_s)
-        return int(self.client.zcard(name))
+        pipe = self.client.pipeline()
+        pipe.zremrangebyscore(name, 0, time.time() - window_s)
+        pipe.zcard(name)
+        pipe.zrange(name, -1, -1, withscores=True)
+        _, count, last = pipe.execute()
+        return int(count), (float(last[0][1]) if last else None)
 
     def add(self, keys: list[str], window_s: int) -> None:
         """Record one failure under each key."""
@@ -91,37 +120,116 @@ class RedisFailures:
         """Forget the failures under ``key``."""
         self.client.delete(self.prefix + key)
 
+    def clear_prefix(self, prefix: str) -> None:
+        """Forget the failures under every key starting with ``prefix`` (hex digits only)."""
+        names = list(self.client.scan_iter(f"{self.prefix}{prefix}*"))
+        if names:
+            self.client.delete(*names)
+
 
 def failure_key(kind: str, value: str) -> str:
     """The stored key for failures of an "account" (email) or an "address" (IP)."""
     return hashlib.sha256(f"{kind}:{value.strip().lower()}".encode()).hexdigest()
 
 
+def account_prefix(email: str) -> str:
+    """The digest every failure key of one account starts with."""
+    return failure_key("account", email)[:32]
+
+
+def source_of(address: str) -> str:
+    """The source failures are counted against: the address, or its /64 network for IPv6."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a sign-in is refused before its password is checked."""
+
+    #: "backoff" (this source or device must wait), "account" or "address" (too many failures).
+    reason: str
+    #: Seconds until trying again can work (for "backoff"; 0 when not known).
+    wait_s: int = 0
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The throttle's limits, from ``[accounts]``."""
+
+    free_failures: int
+    backoff_s: int
+    backoff_max_s: int
+    per_account: int
+    per_address: int
+    window_s: int
+
+    def wait_after(self, failures: int) -> int:
+        """Seconds to wait after the last of ``failures`` failures (0 while some are free)."""
+        beyond = failures - self.free_failures
+        if beyond < 0:
+            return 0
+        return min(self.backoff_s * 2 ** min(beyond, 32), self.backoff_max_s, self.window_s)
+
+
 class SigninThrottle:
-    """Counts failed sign-ins per account and per address against configured limits."""
+    """Decides whether a sign-in may be tried, and counts the failures."""
 
-    def __init__(self, store: FailureStore, per_account: int, per_address: int, window_s: int):
+    def __init__(self, store: FailureStore, policy: Policy):
         self.store = store
-        self.per_account = per_account
-        self.per_address = per_address
-        self.window_s = window_s
+        self.policy = policy
 
-    def locked(self, email: str, address: str) -> bool:
-        """True when this account or this address has too many recent failures."""
-        return (
-            self.store.count(failure_key("account", email), self.window_s) >= self.per_account
-            or self.store.count(failure_key("address", address), self.window_s) >= self.per_address
-        )
+    def _keys(self, email: str, address: str, device: str | None) -> dict[str, str]:
+        scope = account_prefix(email)
+        if device is not None:
+            return {"device": scope + failure_key("device", device)[:32]}
+        source = source_of(address)
+        return {
+            "pair": scope + failure_key("address", source)[:32],
+            "account": failure_key("account", email),
+            "address": failure_key("address", source),
+        }
 
-    def failed(self, email: str, address: str) -> None:
-        """Count a failed sign-in against the account and the address."""
-        self.store.add(
-            [failure_key("account", email), failure_key("address", address)], self.window_s
-        )
+    def check(self, email: str, address: str, device: str | None = None) -> Refusal | None:
+        """None when a sign-in may be tried now, else why not.
 
-    def succeeded(self, email: str) -> None:
-        """Forget the account's failures (the address's stay counted)."""
+        ``device`` is the browser's known-device id when it has signed in to
+        this account before, so that only its own failures count.
+        """
+        keys, policy = self._keys(email, address, device), self.policy
+        if device is None:
+            if self.store.recent(keys["account"], policy.window_s)[0] >= policy.per_account:
+                return Refusal("account")
+            if self.store.recent(keys["address"], policy.window_s)[0] >= policy.per_address:
+                return Refusal("address")
+        count, last = self.store.recent(keys.get("device") or keys["pair"], policy.window_s)
+        wait = policy.wait_after(count)
+        left = (last or 0) + wait - time.time()
+        return Refusal("backoff", max(1, round(left))) if wait and left > 0 else None
+
+    def failed(self, email: str, address: str, device: str | None = None) -> None:
+        """Count a failed sign-in (only against the device, when it is a known one)."""
+        self.store.add(list(self._keys(email, address, device).values()), self.policy.window_s)
+
+    def succeeded(self, email: str, address: str, device: str | None = None) -> None:
+        """Forget this source's (or device's) failures at the account; the others stay counted."""
+        keys = self._keys(email, address, device)
+        self.store.clear(keys.get("device") or keys["pair"])
+
+    def reset_account(self, email: str) -> None:
+        """After the owner proved the address (a reset link): forget the account's own count."""
         self.store.clear(failure_key("account", email))
+
+    def forget_account(self, email: str) -> None:
+        """Forget every failure stored for the account (for erasure)."""
+        self.store.clear_prefix(account_prefix(email))
 
 
 def make_throttle(
@@ -131,9 +239,12 @@ def make_throttle(
     store: FailureStore = (
         RedisFailures(redis_url, namespace) if redis_url else DatabaseFailures(database)
     )
-    return SigninThrottle(
-        store,
-        settings.signin_max_failures,
-        settings.signin_max_failures_per_address,
-        settings.signin_window_minutes * 60,
+    policy = Policy(
+        free_failures=settings.signin_max_failures,
+        backoff_s=settings.signin_backoff_seconds,
+        backoff_max_s=settings.signin_backoff_max_minutes * 60,
+        per_account=settings.signin_max_failures_per_account,
+        per_address=settings.signin_max_failures_per_address,
+        window_s=settings.signin_window_minutes * 60,
     )
+    return SigninThrottle(store, policy)

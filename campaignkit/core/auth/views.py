@@ -14,15 +14,18 @@ from campaignkit.core.auth.accounts import (
     set_password,
     valid_email,
 )
+from campaignkit.core.auth.devices import known_device, remember_device
 from campaignkit.core.auth.models import User, utcnow
 from campaignkit.core.auth.passwords import password_problem, verify_password
 from campaignkit.core.auth.redirects import safe_next
 from campaignkit.core.auth.roles import auth_state, permissions_of
+from campaignkit.core.auth.throttle import Refusal
 from campaignkit.core.session import write_session
 
 bp = Blueprint("auth", __name__)
 
 WRONG_PASSWORD = "That email address and password do not match. Check them and try again."  # noqa: S105
+TOO_MANY = "Too many failed sign-in attempts"
 
 
 def start_session(user: User) -> None:
@@ -46,21 +49,40 @@ def _signin_form(email: str, next_target: str | None, error: str | None = None, 
     return page, status
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def refusal_message(refusal: Refusal) -> str:
+    """What to tell a person whose sign-in was refused before the password was checked."""
+    if refusal.reason == "backoff":
+        return (
+            f"{TOO_MANY} from here. Wait {_duration(refusal.wait_s)} and try again, "
+            "or reset your password."
+        )
+    if refusal.reason == "account":
+        return (
+            f"{TOO_MANY} at this account. Sign in from a browser you have signed in "
+            "with before, or reset your password to get in."
+        )
+    return f"{TOO_MANY} from your network. Try again later, or reset your password."
+
+
 def check_password(user: User | None, email: str, password: str) -> tuple[bool, str | None]:
     """Verify a password with throttling; returns (ok, message for the person if not)."""
     state = auth_state()
-    address = _client_address()
-    if state.throttle.locked(email, address):
-        minutes = state.settings.signin_window_minutes
-        return False, (
-            "Too many failed sign-in attempts. Wait "
-            f"{minutes} minutes and try again, or reset your password."
-        )
+    address, device = _client_address(), known_device(user)
+    refusal = state.throttle.check(email, address, device)
+    if refusal is not None:
+        return False, refusal_message(refusal)
     ok, new_hash = verify_password(state.hasher, user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        state.throttle.failed(email, address)
+        state.throttle.failed(email, address, device)
         return False, WRONG_PASSWORD
-    state.throttle.succeeded(email)
+    state.throttle.succeeded(email, address, device)
     with write_session() as db:
         stored = db.get(User, user.id)
         stored.last_signin_at = utcnow()
@@ -89,7 +111,7 @@ def signin():
         return _signin_form(email, next_target, problem, status)
     start_session(user)
     flash("You are signed in.", "success")
-    return redirect(next_target or url_for("core.home"))
+    return remember_device(redirect(next_target or url_for("core.home")), user)
 
 
 @bp.route("/signout", methods=["GET", "POST"])

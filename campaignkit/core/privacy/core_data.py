@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from campaignkit.core.auth.models import ApiToken, Invite, SigninFailure, User
-from campaignkit.core.auth.throttle import failure_key
+from campaignkit.core.auth.throttle import account_prefix, failure_key
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.privacy.consent import ConsentRecord
 from campaignkit.core.privacy.models import ExportRecord
@@ -85,7 +85,7 @@ def erase(subject: DataSubject, session: Session) -> int:
     if uid is not None:
         by_person = or_(by_person, ConsentRecord.user_id == uid)
     run(update(ConsentRecord).where(by_person).values(subject_email=ERASED, user_id=None))
-    run(delete(SigninFailure).where(SigninFailure.key == failure_key("account", email)))
+    run(delete(SigninFailure).where(SigninFailure.key.startswith(account_prefix(email))))
     # Free text elsewhere may quote the address (an invitation's note, a job's message).
     run(update(Invite).where(_mentions(Invite.note, email)).values(note=ERASED))
     run(update(JobRecord).where(_mentions(JobRecord.message, email)).values(message=ERASED))

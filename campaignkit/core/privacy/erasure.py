@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from campaignkit.core.auth.models import User
 from campaignkit.core.auth.roles import auth_state
-from campaignkit.core.auth.throttle import failure_key
 from campaignkit.core.db import BUSY_TIMEOUT_MS
 from campaignkit.core.mail import remove_from_outbox
 from campaignkit.core.privacy.consent import ConsentRecord
@@ -138,7 +137,7 @@ def _after_erasure(subject: DataSubject) -> None:
     state = current_app.extensions["campaignkit"]
     remove_from_outbox(state.instance.path, subject.email)
     try:
-        auth_state().throttle.store.clear(failure_key("account", subject.email))
+        auth_state().throttle.forget_account(subject.email)
     except Exception:  # noqa: BLE001 - the rows are erased; a stale counter expires anyway
         log.exception("could not clear the sign-in failures of an erased person")
     if state.database.is_sqlite:

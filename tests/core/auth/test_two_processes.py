@@ -2,7 +2,8 @@
 
 Each server sees at most two of the three failures itself, so a throttle kept
 in process memory would never lock; the shared store (the database, or Redis
-when configured) must.
+when configured) must. Every browser here comes from 127.0.0.1, the
+attacker's own source, so the back-off for that account and source applies.
 """
 
 from __future__ import annotations
@@ -122,3 +123,32 @@ def test_lockout_holds_across_two_server_processes(
             assert "Too many failed sign-in attempts" in page
         status, _ = Browser().sign_in(second, "bystander@example.org", TEST_PASSWORD)
         assert status == 302  # other accounts are not locked
+
+
+@pytest.mark.parametrize("accounts_settings", [{"reset_rate": "3 per hour"}])
+def test_a_rate_limit_holds_across_two_server_processes_without_redis(
+    instance,
+    backend,
+    make_app,
+    tmp_path,
+    unused_port,  # noqa: ANN001
+):
+    if backend != "sqlite":
+        pytest.skip("the limiter's store does not depend on the database: tested once")
+    make_app()
+    ports = [unused_port(), unused_port()]
+    with ExitStack() as stack:
+        for index, port in enumerate(ports):
+            log = tmp_path / f"server-{index}.log"
+            process = _serve(instance, port, log)
+            stack.callback(process.wait, 10)
+            stack.callback(process.terminate)
+            _wait_until_up(port, process, log)
+        visitor = Browser()
+        statuses = []
+        for attempt in range(6):
+            base = f"http://127.0.0.1:{ports[attempt % 2]}"
+            _, form = visitor.open(f"{base}/reset")
+            data = {"email": "nobody@example.org", "csrf_token": CSRF.search(form).group(1)}
+            statuses.append(visitor.open(f"{base}/reset", data)[0])
+    assert statuses == [302, 302, 302, 429, 429, 429]  # three in all, not three per process

@@ -47,7 +47,7 @@ def test_erasing_my_account_leaves_my_address_nowhere(
                 message=f"mailed {EMAIL}", created_at=now, updated_at=now,
             )
         )  # fmt: skip
-    assert _count(app, SigninFailure) == 2
+    assert _count(app, SigninFailure) == 3  # the account, the address, and the two together
     assert traces(app, instance, EMAIL), "the search must find the address before erasure"
 
     login(client, user)
