@@ -68,6 +68,20 @@ def _check_scheme(url: str | None, schemes: tuple[str, ...], what: str) -> str |
     return url
 
 
+def check_public_url(url: str) -> str:
+    """A site address without its trailing slash; ValueError unless http(s), host, port, path."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"'{url}' is not a URL such as https://campaign.example.org") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{url}' must start with http:// or https:// and name a host")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"'{url}' must be only scheme, host, port and path")
+    return url.rstrip("/")
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -109,16 +123,7 @@ class ServerSection(_Section):
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, url: str) -> str:
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError:
-            raise ValueError(f"'{url}' is not a URL such as https://campaign.example.org") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"'{url}' must start with http:// or https:// and name a host")
-        if parts.query or parts.fragment or parts.username or parts.password:
-            raise ValueError(f"'{url}' must be only scheme, host, port and path")
-        return url.rstrip("/")
+        return check_public_url(url)
 
     @field_validator("allowed_hosts")
     @classmethod

@@ -8,19 +8,25 @@ request is refused outright.
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import sys
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
+from click.testing import CliRunner, Result
 from flask import url_for
 
 from campaignkit import hookimpl
+from campaignkit.cli import main
 from campaignkit.core import Place, public_url_for
 from campaignkit.core.config import ConfigError
-from campaignkit.testing import FAST_HASHING, edit_config
+from campaignkit.testing import FAST_HASHING, INSTANCE_VARIABLES, edit_config
 
 PUBLIC = "https://campaign.example.org/riverside"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -192,3 +198,57 @@ def test_bad_public_url_and_allowed_hosts_are_refused(make_app, instance, server
     edit_config(instance, server=server)
     with pytest.raises(ConfigError, match=re.escape(problem)):
         make_app()
+
+
+# ---------------------------------------------------------------- init and check
+
+
+def _cli(*args: str, **kwargs: Any) -> Result:
+    cleared: dict[str, str | None] = dict.fromkeys(INSTANCE_VARIABLES)
+    return CliRunner().invoke(main, list(args), env=cleared, **kwargs)
+
+
+def _server(folder: Path) -> dict:
+    return tomllib.loads((folder / "campaign.toml").read_text("utf-8"))["server"]
+
+
+def test_init_writes_the_public_url_and_matching_hosts(tmp_path: Path):
+    made = _cli("init", str(tmp_path / "live"), "--public-url", "https://campaign.example.org/")
+    assert made.exit_code == 0, made.output
+    server = _server(tmp_path / "live")
+    assert server["public_url"] == "https://campaign.example.org"
+    assert server["allowed_hosts"] == ["campaign.example.org"]
+    assert "WARNING" not in _cli("--instance", str(tmp_path / "live"), "check").output
+
+    assert _cli("init", str(tmp_path / "demo")).exit_code == 0  # no terminal: the default
+    assert _server(tmp_path / "demo") == {
+        "public_url": "http://127.0.0.1:5000",
+        "allowed_hosts": ["127.0.0.1", "localhost"],
+        "trusted_proxy_hops": 0,
+    }
+    refused = _cli("init", str(tmp_path / "bad"), "--public-url", "campaign.example.org")
+    assert refused.exit_code == 1 and "must start with http:// or https://" in refused.output
+    assert not (tmp_path / "bad").exists()
+
+
+def test_init_asks_for_the_public_url_at_a_terminal(tmp_path: Path, monkeypatch):  # noqa: ANN001
+    for name in INSTANCE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    leader, follower = pty.openpty()
+    os.write(leader, b"https://asked.example.org\n")  # typed before the question comes
+    with os.fdopen(follower, "r") as terminal:
+        monkeypatch.setattr(sys, "stdin", terminal)
+        main(["init", str(tmp_path / "asked")], standalone_mode=False)
+    os.close(leader)
+    assert _server(tmp_path / "asked")["allowed_hosts"] == ["asked.example.org"]
+
+
+def test_check_warns_when_a_public_site_accepts_any_host(instance: Path):
+    edit_config(instance, server={"allowed_hosts": []})
+    checked = _cli("--instance", str(instance), "check")
+    assert f"WARNING  [server] allowed_hosts is not set: the site at {PUBLIC}" in checked.output
+    assert 'allowed_hosts = ["campaign.example.org"]' in checked.output
+    edit_config(instance, server={"allowed_hosts": ["campaign.example.org"]})
+    assert "WARNING" not in _cli("--instance", str(instance), "check").output
+    edit_config(instance, server={"public_url": "http://127.0.0.1:8000", "allowed_hosts": []})
+    assert "WARNING" not in _cli("--instance", str(instance), "check").output  # a local demo
