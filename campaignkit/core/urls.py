@@ -38,7 +38,7 @@ class CampaignFlask(Flask):
     #: ``[server] public_url``, without a trailing slash; set by ``create_app``.
     public_url: str = "http://127.0.0.1:5000"
 
-    def url_for(  # noqa: PLR0913 - Flask's signature
+    def url_for(
         self,
         /,
         endpoint: str,
@@ -49,7 +49,10 @@ class CampaignFlask(Flask):
         _external: bool | None = None,
         **values: Any,
     ) -> str:
-        """Like ``Flask.url_for``; an external URL starts with ``public_url`` whatever the Host."""
+        """Like ``Flask.url_for``; an external URL starts with ``public_url`` whatever the Host.
+
+        An explicit ``_scheme`` replaces only the scheme; host, port and prefix stay public_url's.
+        """
         in_request = has_request_context()
         if _external is None:
             _external = _scheme is not None or not in_request
