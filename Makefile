@@ -19,7 +19,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 ## demo: install, create a demo instance from the UK kit (SQLite), serve it on 127.0.0.1:$(PORT)
 demo: $(VENV)/.installed
-	@test -f $(DEMO_DIR)/campaign.toml || $(BIN)/campaignkit init $(DEMO_DIR) --kit uk --name "Campaign Demo"
+	@test -f $(DEMO_DIR)/campaign.toml || $(BIN)/campaignkit init $(DEMO_DIR) --kit uk --name "Campaign Demo" --public-url http://127.0.0.1:$(PORT)
 	$(BIN)/campaignkit --instance $(DEMO_DIR) db upgrade
 	$(BIN)/campaignkit --instance $(DEMO_DIR) events demo --if-empty
 	$(BIN)/campaignkit --instance $(DEMO_DIR) run --host 127.0.0.1 --port $(PORT)

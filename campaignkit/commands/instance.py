@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -16,6 +17,10 @@ from campaignkit.core.config import ConfigError
 from campaignkit.core.init_instance import first_missing_folder, init_instance, remove_created
 from campaignkit.core.migrate import pending, upgrade
 from campaignkit.core.production import serve_with_gunicorn
+from campaignkit.core.urls import host_check_warning
+
+#: The address ``init`` writes when none is given: where ``campaignkit run`` listens.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def upgrade_app_database(app) -> list[str]:  # noqa: ANN001 - Flask
@@ -43,10 +48,32 @@ def _undo_init(target: Path, created: Path | None) -> None:
 @click.option(
     "--database-url", default=None, help="PostgreSQL URL (default: a SQLite file in the folder)."
 )
-def init(directory: Path, kit: str, theme: str | None, name: str | None, database_url: str | None):
+@click.option(
+    "--public-url",
+    default=None,
+    help=f"The site's address as visitors reach it, e.g. https://campaign.example.org "
+    f"(asked for when run at a terminal; default {DEFAULT_PUBLIC_URL}).",
+)
+def init(
+    directory: Path,
+    kit: str,
+    theme: str | None,
+    name: str | None,
+    database_url: str | None,
+    public_url: str | None,
+):
     """Create a new instance folder with its database, ready to run."""
+    if public_url is None:
+        public_url = _ask_public_url()
     created = first_missing_folder(directory.expanduser().resolve())
-    target = init_instance(directory, kit=kit, theme=theme, name=name, database_url=database_url)
+    target = init_instance(
+        directory,
+        kit=kit,
+        theme=theme,
+        name=name,
+        database_url=database_url,
+        public_url=public_url,
+    )
     try:
         app = create_app(target)
         try:
@@ -62,6 +89,16 @@ def init(directory: Path, kit: str, theme: str | None, name: str | None, databas
         raise
     click.echo(f"Created {target} with the '{kit}' kit.")
     click.echo(f"Next: campaignkit --instance {directory} run")
+
+
+def _ask_public_url() -> str:
+    """The public URL typed at a terminal, or the default when nobody is there to ask."""
+    if not sys.stdin.isatty():
+        return DEFAULT_PUBLIC_URL
+    return click.prompt(
+        "The site's address as visitors reach it (links in mail start with it)",
+        default=DEFAULT_PUBLIC_URL,
+    )
 
 
 def _warn_if_behind(app) -> None:  # noqa: ANN001 - Flask
@@ -98,6 +135,10 @@ def serve(context: InstanceContext, bind: str, workers: int, threads: int):
     """Serve the instance in production through gunicorn."""
     app = context.app()
     _warn_if_behind(app)
+    server = app.extensions["campaignkit"].instance.config.server
+    warning = host_check_warning(server.public_url, server.allowed_hosts)
+    if warning:
+        click.secho(f"Warning: {warning}.", fg="yellow", err=True)
     app.extensions["campaignkit"].database.dispose()  # the workers open their own
     serve_with_gunicorn(context.path, bind=bind, workers=workers, threads=threads)
 
@@ -108,8 +149,8 @@ def check(context: InstanceContext):
     """Validate the config, kit, theme, plugins, templates and database; exit 1 on problems."""
     problems = 0
     for ok, message in run_checks(context.path):
-        click.echo(("ok       " if ok else "PROBLEM  ") + message)
-        problems += not ok
+        click.echo({True: "ok       ", None: "WARNING  ", False: "PROBLEM  "}[ok] + message)
+        problems += ok is False
     if problems:
         raise click.ClickException(f"{problems} problem(s) found")
     click.echo("All checks passed.")

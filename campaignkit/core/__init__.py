@@ -41,6 +41,7 @@ from campaignkit.core.security import allow_framing
 from campaignkit.core.session import db_session, write_session
 from campaignkit.core.settings import campaign_name, kit, plugin_settings
 from campaignkit.core.share import ShareTarget
+from campaignkit.core.urls import public_url_for
 
 __all__ = [
     "ConfigError",
@@ -80,6 +81,7 @@ __all__ = [
     "log_export",
     "members_only",
     "plugin_settings",
+    "public_url_for",
     "record_consent",
     "require_permission",
     "seat_at",

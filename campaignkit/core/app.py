@@ -12,7 +12,7 @@ from flask import Flask
 from huey import Huey
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from campaignkit.core import errors, rendering, security, session, views
+from campaignkit.core import errors, rendering, security, session, urls, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
@@ -75,7 +75,8 @@ def create_app(
 ) -> Flask:
     """Build the app for an instance folder; raises ConfigError or PluginError on bad set-up."""
     instance = load_instance(instance_dir, environ, extra_plugins)
-    app = Flask("campaignkit", static_folder=None, instance_path=str(instance.path))
+    app = urls.CampaignFlask("campaignkit", static_folder=None, instance_path=str(instance.path))
+    urls.configure(app, instance.config.server.public_url, instance.config.server.allowed_hosts)
     app.config.update(
         SECRET_KEY=instance.config.campaign.secret_key,
         MAX_CONTENT_LENGTH=instance.config.server.max_upload_mb * 1024 * 1024,

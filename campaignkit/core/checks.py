@@ -13,8 +13,10 @@ from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
 from campaignkit.core.migrate import pending
 from campaignkit.core.registry import PluginError
+from campaignkit.core.urls import host_check_warning
 
-Finding = tuple[bool, str]
+#: (ok, message): True is fine, False is a problem, None a warning (check still passes).
+Finding = tuple[bool | None, str]
 
 
 def _one_line(exc: SQLAlchemyError) -> str:
@@ -69,6 +71,9 @@ def run_checks(instance_dir: Path) -> Iterator[Finding]:
     yield True, f"config {instance.path / 'campaign.toml'} is valid"
     yield True, f"kit '{instance.kit.name}', theme '{instance.theme_chain[0].name}'"
     yield True, f"plugins enabled: {', '.join(instance.enabled) or 'none'}"
+    server = instance.config.server
+    warning = host_check_warning(server.public_url, server.allowed_hosts)
+    yield (None, warning) if warning else (True, f"public URL {server.public_url}")
     try:
         app = create_app(instance_dir)
     except (ConfigError, PluginError) as exc:

@@ -18,8 +18,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from werkzeug.sansio.utils import host_is_trusted
 
 CONFIG_FILE = "campaign.toml"
 
@@ -59,6 +68,20 @@ def _check_scheme(url: str | None, schemes: tuple[str, ...], what: str) -> str |
     return url
 
 
+def check_public_url(url: str) -> str:
+    """A site address without its trailing slash; ValueError unless http(s), host, port, path."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"'{url}' is not a URL such as https://campaign.example.org") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{url}' must start with http:// or https:// and name a host")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"'{url}' must be only scheme, host, port and path")
+    return url.rstrip("/")
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -90,10 +113,38 @@ class ServerSection(_Section):
 
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     max_upload_mb: int = Field(default=16, ge=1, le=1024)
-    #: The site's address for links in mail sent outside a request (the command line).
+    #: The site's address, the start of every absolute link (mail, feeds, API, sharing).
     public_url: str = "http://127.0.0.1:5000"
+    #: Host names the site answers to; any other Host gets 400 (empty: any host).
+    allowed_hosts: tuple[str, ...] = ()
     #: Mark cookies Secure on every response, not only those served over https.
     secure_cookies: bool = False
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, url: str) -> str:
+        return check_public_url(url)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _allowed_hosts(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        for host in hosts:
+            if not host_is_trusted(host.lstrip(".")) or ":" in host:
+                raise ValueError(
+                    f"'{host}' is not a host name (no scheme, port or path: 'campaign.example.org',"
+                    " or '.example.org' for every subdomain)"
+                )
+        return tuple(host.lower() for host in hosts)
+
+    @model_validator(mode="after")
+    def _public_url_allowed(self) -> ServerSection:
+        netloc = urlsplit(self.public_url).netloc
+        if self.allowed_hosts and not host_is_trusted(netloc, list(self.allowed_hosts)):
+            raise ValueError(
+                f"allowed_hosts {list(self.allowed_hosts)} does not include the host of "
+                f"public_url '{self.public_url}', so the site's own links would be refused"
+            )
+        return self
 
 
 class MailSection(_Section):

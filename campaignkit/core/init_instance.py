@@ -11,9 +11,10 @@ from pathlib import Path
 
 import tomlkit
 
-from campaignkit.core.config import CONFIG_FILE, ConfigError, is_path_ref
+from campaignkit.core.config import CONFIG_FILE, ConfigError, check_public_url, is_path_ref
 from campaignkit.core.kits import load_kit
 from campaignkit.core.themes import load_theme_chain
+from campaignkit.core.urls import hosts_for
 
 THEME_README = """\
 Files here override the kit, the theme, plugins and core, in that order.
@@ -45,8 +46,12 @@ def render_config(
     secret_key: str,
     database_url: str | None,
     plugins: Iterable[str] | None,
+    public_url: str | None = None,
 ) -> str:
-    """The text of a new ``campaign.toml``, with comments a group can follow."""
+    """The text of a new ``campaign.toml``, with comments a group can follow.
+
+    With a ``public_url``, ``[server]`` gets it and the matching ``allowed_hosts``.
+    """
     document = tomlkit.document()
     document.add(tomlkit.comment("campaignkit instance settings. Reference: docs/configuration.md"))
     campaign = tomlkit.table()
@@ -71,6 +76,11 @@ def render_config(
         )
     document.add("campaign", campaign)
     server = tomlkit.table()
+    if public_url:
+        server.add(tomlkit.comment("The site's address: every link in mail and feeds starts here."))
+        server.add("public_url", public_url)
+        server.add(tomlkit.comment("Requests for any other host name get 400."))
+        server.add("allowed_hosts", hosts_for(public_url))
     server.add("trusted_proxy_hops", 0)
     document.add("server", server)
     document.add(tomlkit.nl())
@@ -86,13 +96,23 @@ def init_instance(
     name: str | None = None,
     database_url: str | None = None,
     plugins: Iterable[str] | None = None,
+    public_url: str | None = None,
 ) -> Path:
     """Create an instance folder with a fresh secret key; the folder appears whole or not at all.
 
-    Raises ConfigError for an unknown kit or theme, a non-empty target folder,
-    or a folder that cannot be written.
+    A ``public_url`` is written with the ``allowed_hosts`` that match it (the
+    ``init`` command always gives one); without it the defaults apply: links
+    to http://127.0.0.1:5000 and any Host accepted.
+
+    Raises ConfigError for an unknown kit or theme, a bad public URL, a
+    non-empty target folder, or a folder that cannot be written.
     """
     target = Path(target).expanduser().resolve()
+    if public_url is not None:
+        try:
+            public_url = check_public_url(public_url.strip())
+        except ValueError as exc:
+            raise ConfigError(f"public URL {exc}") from None
     loaded_kit = load_kit(kit, Path.cwd())
     if theme:
         load_theme_chain(theme, Path.cwd())
@@ -114,7 +134,13 @@ def init_instance(
         raise ConfigError(f"cannot create {target}: {exc.strerror or exc}") from None
     try:
         text = render_config(
-            name or "Our campaign", kit, theme, secrets.token_urlsafe(48), database_url, plugins
+            name or "Our campaign",
+            kit,
+            theme,
+            secrets.token_urlsafe(48),
+            database_url,
+            plugins,
+            public_url,
         )
         (staging / CONFIG_FILE).write_text(text, encoding="utf-8")
         for folder in ("theme/templates", "theme/static", "media"):

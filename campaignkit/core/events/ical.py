@@ -20,6 +20,7 @@ from campaignkit.core.events.queries import find_events
 from campaignkit.core.events.settings import event_types
 from campaignkit.core.events.views import bp, visible_event
 from campaignkit.core.session import db_session
+from campaignkit.core.urls import public_host
 
 FEED_LIMIT = 500
 
@@ -36,7 +37,7 @@ def _calendar(name: str) -> Calendar:
 def ics_event(event: Event) -> IcsEvent:
     """One event as an iCalendar VEVENT."""
     item = IcsEvent()
-    item.add("uid", f"event-{event.id}@{request.host}")
+    item.add("uid", f"event-{event.id}@{public_host()}")
     item.add("dtstamp", datetime.now(UTC))
     item.add("dtstart", aware(event.starts_at).astimezone(UTC))
     item.add("dtend", aware(event.ends_at).astimezone(UTC))

@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote, urlencode
 
-from flask import render_template, request
+from flask import render_template
 from pydantic import BaseModel, ConfigDict
 
 from campaignkit import hookimpl
-from campaignkit.core import ShareTarget, plugin_settings
+from campaignkit.core import ShareTarget, plugin_settings, public_url_for
 
 Network = Literal["whatsapp", "x", "facebook", "telegram", "email", "bluesky", "mastodon"]
 
@@ -68,4 +68,6 @@ def campaignkit_template_slots(slot, context):
     if slot != "home_aside":
         return None
     site = context["site"]
-    return render_template("share/share_box.html", url=request.url_root, text=site["name"])
+    return render_template(
+        "share/share_box.html", url=public_url_for("core.home"), text=site["name"]
+    )

@@ -141,7 +141,7 @@ def test_guests_withdraw_through_the_link_in_their_mail(app, add_event, csrf_tok
     _rsvp(first, event.id, csrf_token, name="Ann", email="ann@example.org", consent="yes")
     (confirmation,) = [m for m in outbox() if m["Subject"].startswith("You're going")]
     link = re.search(r"http://\S+/events/rsvp/\S+", confirmation.get_content()).group(0)
-    path = link.split("localhost", 1)[1]
+    path = link.split("127.0.0.1:5000", 1)[1]  # [server] public_url
     other = app.test_client()  # another browser, nobody signed in
     assert other.get(path[:-2] + "xx").status_code == 404
     assert "I can't come" in other.get(path).get_data(as_text=True)
