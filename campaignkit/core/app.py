@@ -16,6 +16,7 @@ from campaignkit.core import errors, rendering, security, session, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
+from campaignkit.core.inputs import CleanRequest
 from campaignkit.core.instance import Instance, load_instance, migration_branches
 from campaignkit.core.jobs import (
     JobHandle,
@@ -76,6 +77,7 @@ def create_app(
     """Build the app for an instance folder; raises ConfigError or PluginError on bad set-up."""
     instance = load_instance(instance_dir, environ, extra_plugins)
     app = Flask("campaignkit", static_folder=None, instance_path=str(instance.path))
+    app.request_class = CleanRequest  # form, args and JSON text cleaned as parsed
     app.config.update(
         SECRET_KEY=instance.config.campaign.secret_key,
         MAX_CONTENT_LENGTH=instance.config.server.max_upload_mb * 1024 * 1024,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from campaignkit.core.auth.models import aware, utcnow
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, WITHDRAWN, Event, Rsvp
 from campaignkit.core.events.notify import event_changed, tell_attendees
+from campaignkit.core.inputs import max_length, one_line
 from campaignkit.core.privacy.consent import normalise_email, record_consent
 from campaignkit.core.session import write_session
 
@@ -76,6 +77,9 @@ def take_rsvp(
     Guests (no ``user_id``) must have ticked the consent box; their consent is
     recorded with the RSVP, in the same transaction.
     """
+    name = one_line(name)
+    if len(name) > max_length(Rsvp.name):
+        raise RsvpError(f"Please shorten your name to {max_length(Rsvp.name)} characters.")
     name, email = name.strip(), normalise_email(email)
     if not name or "@" not in email or len(email) > 320 or len(name) > 200:
         raise RsvpError("Please give your name and a valid email address.")
