@@ -133,3 +133,17 @@ def test_poisoned_signatures_fail_alone_and_every_honest_one_is_stored(
     stored = {s.email for s in rows(Signature)}
     assert stored == set(honest_answers)
     assert rows(Pledge)[0].signed_count == len(stored)
+
+
+def test_an_organisers_pledge_text_is_stored_clean(app, client, make_user, login, csrf_token, rows):  # noqa: ANN001
+    login(client, make_user("org@example.org", role="organiser"))
+    form = {
+        "title": "Buses\x00 for\tall\r\n", "slug": "buses", "text": "I will ride.\r\nDaily\x00.",
+        "goal": "3", "status": "open", "share_text": "Sign\x00 up",
+        "csrf_token": csrf_token(client),
+    }  # fmt: skip
+    assert client.post("/organise/pledges", data=form).status_code == 303
+    (pledge,) = rows(Pledge)
+    assert (pledge.title, pledge.text, pledge.share_text) == (
+        "Buses for all", "I will ride.\nDaily.", "Sign up",
+    )  # fmt: skip
