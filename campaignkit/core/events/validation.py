@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from campaignkit.core.events.models import Event
 from campaignkit.core.geo import GeocodeError, geocode, seat_at
-from campaignkit.core.inputs import max_length, one_line
+from campaignkit.core.inputs import clean_text, max_length, one_line
 
 #: Invite links of the chat services an event may link to, by service name.
 CHAT_SERVICES = {
@@ -53,10 +53,11 @@ class _Checker:
     ) -> str:
         """A trimmed text field, noting a problem when it is missing or too long.
 
-        A single-line field has its whitespace runs (tabs, newlines) made one space.
+        Text is cleaned here too, for callers other than a request (a CSV import);
+        a single-line field has its whitespace runs (tabs, newlines) made one space.
         """
         raw = str(self.data.get(name) or "")
-        value = raw.strip() if multiline else one_line(raw)
+        value = clean_text(raw).strip() if multiline else one_line(raw)
         if required and not value:
             self.problems[name] = f"Please give the {label}."
         elif len(value) > limit:

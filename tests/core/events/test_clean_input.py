@@ -117,3 +117,19 @@ def test_carpool_fields_are_stored_clean_and_a_spaced_out_postcode_normalised(
     assert rider.post(f"/events/carpools/{offer.id}/claim", data=claim).status_code == 303
     (seat,) = _stored(app, CarpoolSeat)
     assert seat.rider_name == "Rob by"
+
+
+def test_imported_events_are_stored_clean_too(app, cli, tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setattr("campaignkit.core.cli_support.create_app", lambda path: app)
+    sheet = tmp_path / "events.csv"
+    sheet.write_text(
+        "type,title,description,date,start,end,postcode\n"
+        + 'canvass,Door\x00 knocking,"Meet\x00 here.\r\nBring\x1b water.",2030-05-02,10:00,13:00,'
+        + "SW1A 1AA\n",
+        encoding="utf-8",
+        newline="",
+    )
+    result = cli("events", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    (event,) = _stored(app, Event)
+    assert (event.title, event.description) == ("Door knocking", "Meet here.\nBring water.")
