@@ -30,6 +30,7 @@ from campaignkit.core.geo import (
     geocode,
     seat_at,
 )
+from campaignkit.core.inputs import clean_text, max_length, one_line
 from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
@@ -64,6 +65,7 @@ __all__ = [
     "call_plugins",
     "campaign_name",
     "clean_email",
+    "clean_text",
     "clear_place_cache",
     "consents_of",
     "current_member_approved",
@@ -79,7 +81,9 @@ __all__ = [
     "job",
     "kit",
     "log_export",
+    "max_length",
     "members_only",
+    "one_line",
     "plugin_settings",
     "public_url_for",
     "record_consent",

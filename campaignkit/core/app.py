@@ -16,6 +16,7 @@ from campaignkit.core import errors, rendering, security, session, urls, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
+from campaignkit.core.inputs import CleanRequest
 from campaignkit.core.instance import Instance, load_instance, migration_branches
 from campaignkit.core.jobs import (
     JobHandle,
@@ -77,6 +78,7 @@ def create_app(
     instance = load_instance(instance_dir, environ, extra_plugins)
     app = urls.CampaignFlask("campaignkit", static_folder=None, instance_path=str(instance.path))
     urls.configure(app, instance.config.server.public_url, instance.config.server.allowed_hosts)
+    app.request_class = CleanRequest  # form, args and JSON text cleaned as parsed
     app.config.update(
         SECRET_KEY=instance.config.campaign.secret_key,
         MAX_CONTENT_LENGTH=instance.config.server.max_upload_mb * 1024 * 1024,

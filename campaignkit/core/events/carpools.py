@@ -20,6 +20,7 @@ from campaignkit.core.events.models import APPROVED, CarpoolOffer, CarpoolSeat, 
 from campaignkit.core.events.settings import get_setting
 from campaignkit.core.events.validation import locate_postcode
 from campaignkit.core.geo import GeocodeError
+from campaignkit.core.inputs import max_length, one_line
 from campaignkit.core.privacy.consent import record_consent
 from campaignkit.core.session import db_session, write_session
 
@@ -61,7 +62,7 @@ def claim_seat(offer_id: int, user, share_contact: bool, name: str = "") -> Carp
             raise CarpoolError("Sorry, that car is full.")
         offer.taken += 1
         seat = CarpoolSeat(
-            offer_id=offer.id, user_id=user.id, rider_name=name.strip()[:60] or "A volunteer",
+            offer_id=offer.id, user_id=user.id, rider_name=one_line(name)[:60] or "A volunteer",
             rider_email=user.email, share_contact=share_contact,
         )  # fmt: skip
         session.add(seat)
@@ -81,15 +82,18 @@ def offer(event_id: int):
     if request.method == "GET":
         return render_template("events/offer.html", event=event, liability=liability, error=None)
     form = request.form
+    name, origin = one_line(form.get("name")), one_line(form.get("origin")).upper()
     try:
         seats = int(form.get("seats", ""))
-        if not form.get("name", "").strip():
+        if not name:
             raise CarpoolError("Please give a first name for riders to see.")
+        if len(origin) > max_length(CarpoolOffer.origin_postcode):
+            raise CarpoolError("Please give the postcode you leave from, like SW1A 1AA.")
         if not 1 <= seats <= 8:
             raise CarpoolError("Offer between 1 and 8 seats.")
         if form.get("liability") != "yes":
             raise CarpoolError("Please confirm you have read the notice about lifts.")
-        where = locate_postcode(form.get("origin", ""))
+        where = locate_postcode(origin)
         zone = ZoneInfo(event.timezone)
         day = aware(event.starts_at).astimezone(zone).date()
         departs = datetime.combine(day, datetime.strptime(form.get("departs", ""), "%H:%M").time())
@@ -102,8 +106,8 @@ def offer(event_id: int):
             session.add(
                 CarpoolOffer(
                     event_id=event.id, user_id=current_user.id,
-                    driver_name=form["name"].strip()[:60], driver_email=current_user.email,
-                    origin_postcode=form["origin"].strip().upper(), lat=where["lat"],
+                    driver_name=name[:60], driver_email=current_user.email,
+                    origin_postcode=origin, lat=where["lat"],
                     lon=where["lon"], departs_at=departs.replace(tzinfo=zone), seats=seats,
                     taken=0, notes=form.get("notes", "")[:1000],
                     share_contact=form.get("share_contact") == "yes",

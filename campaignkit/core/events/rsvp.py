@@ -27,6 +27,7 @@ from campaignkit.core.auth.models import aware, utcnow
 from campaignkit.core.emails import EmailInvalid, clean_email
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, WITHDRAWN, Event, Rsvp
 from campaignkit.core.events.notify import event_changed, tell_attendees
+from campaignkit.core.inputs import max_length, one_line
 from campaignkit.core.privacy.consent import normalise_email, record_consent
 from campaignkit.core.session import write_session
 
@@ -124,8 +125,10 @@ def take_rsvp(
     whose confirmed address it is (``address_proven``) or to the browser holding
     its ``claim``; anyone else gets ``CHECK_MAIL`` and the address its manage link.
     """
-    name = name.strip()
-    if not name or len(name) > 200:
+    name = one_line(name)
+    if len(name) > max_length(Rsvp.name):
+        raise RsvpError(f"Please shorten your name to {max_length(Rsvp.name)} characters.")
+    if not name:
         raise RsvpError("Please give your name and a valid email address.")
     try:
         email = clean_email(email)

@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from campaignkit.core.events.models import Event
 from campaignkit.core.geo import GeocodeError, geocode, seat_at
+from campaignkit.core.inputs import clean_text, max_length, one_line
 
 #: Invite links of the chat services an event may link to, by service name.
 CHAT_SERVICES = {
@@ -46,9 +48,16 @@ class _Checker:
     data: Mapping[str, Any]
     problems: dict[str, str] = field(default_factory=dict)
 
-    def text(self, name: str, label: str, limit: int, required: bool = False) -> str:
-        """A trimmed text field, noting a problem when it is missing or too long."""
-        value = str(self.data.get(name) or "").strip()
+    def text(
+        self, name: str, label: str, limit: int, required: bool = False, multiline: bool = False
+    ) -> str:
+        """A trimmed text field, noting a problem when it is missing or too long.
+
+        Text is cleaned here too, for callers other than a request (a CSV import);
+        a single-line field has its whitespace runs (tabs, newlines) made one space.
+        """
+        raw = str(self.data.get(name) or "")
+        value = clean_text(raw).strip() if multiline else one_line(raw)
         if required and not value:
             self.problems[name] = f"Please give the {label}."
         elif len(value) > limit:
@@ -96,11 +105,11 @@ def clean_event(
     """
     check = _Checker(data)
     values: dict[str, Any] = {
-        "title": check.text("title", "title", 200, required=True),
-        "description": check.text("description", "description", 10_000),
-        "venue": check.text("venue", "venue", 200),
-        "address": check.text("address", "address", 1_000),
-        "accessibility": check.text("accessibility", "accessibility notes", 2_000),
+        "title": check.text("title", "title", max_length(Event.title), required=True),
+        "description": check.text("description", "description", 10_000, multiline=True),
+        "venue": check.text("venue", "venue", max_length(Event.venue)),
+        "address": check.text("address", "address", 1_000, multiline=True),
+        "accessibility": check.text("accessibility", "accessibility notes", 2_000, multiline=True),
         "members_only": str(data.get("members_only") or "") in ("1", "on", "true", "yes"),
     }
     kind = str(data.get("type") or "").strip()
@@ -131,7 +140,7 @@ def clean_event(
     if chat and chat_service(chat) is None:
         check.problems["chat_url"] = CHAT_LINK_PROBLEM
     values["chat_url"] = chat or None
-    postcode = check.text("postcode", "postcode", 16, required=True)
+    postcode = check.text("postcode", "postcode", max_length(Event.postcode), required=True)
     values["postcode"] = postcode.upper()
     if locate and postcode and "postcode" not in check.problems:
         try:

@@ -30,6 +30,8 @@ from campaignkit.core import (
     current_user,
     db_session,
     log_export,
+    max_length,
+    one_line,
     plugin_settings,
     require_permission,
     write_session,
@@ -63,12 +65,13 @@ def read_pledge_form(form, slug: str | None = None) -> dict:  # noqa: ANN001 - a
 
     ``slug`` is the pledge's fixed address, used instead of the form's (editing an open pledge).
     """
-    title, text = (form.get(k, "").strip() for k in ("title", "text"))
+    title, text = one_line(form.get("title")), form.get("text", "").strip()
     slug = slug or form.get("slug", "").strip()
     if not SLUG.match(slug):
         raise ValueError("The address may use lower-case letters, digits and hyphens only.")
-    if not title or len(title) > 200 or not text:
-        raise ValueError("Please give a title (up to 200 characters) and the pledge text.")
+    limit = max_length(Pledge.title)
+    if not title or len(title) > limit or not text:
+        raise ValueError(f"Please give a title (up to {limit} characters) and the pledge text.")
     try:
         goal = int(form.get("goal", ""))
         threshold = int(form["threshold"]) if form.get("threshold") else None

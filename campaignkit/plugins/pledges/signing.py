@@ -24,6 +24,8 @@ from campaignkit.core import (
     clean_email,
     geocode,
     insert_unless_exists,
+    max_length,
+    one_line,
     record_consent,
     write_session,
 )
@@ -76,16 +78,18 @@ def now() -> datetime:
 
 def read_form(form) -> Form:  # noqa: ANN001 - a MultiDict
     """Check the signing form; raises SignError naming what to fix."""
-    name = " ".join((form.get("name") or "").split())
-    postcode = " ".join((form.get("postcode") or "").upper().split())
-    phone = (form.get("phone") or "").strip() or None
-    if not name or len(name) > 200:
+    name = one_line(form.get("name"))
+    postcode = one_line(form.get("postcode")).upper()
+    phone = one_line(form.get("phone")) or None
+    if not name:
         raise SignError("Please give your name.")
+    if len(name) > max_length(Signature.name):
+        raise SignError(f"Please shorten your name to {max_length(Signature.name)} characters.")
     try:
         email = clean_email(form.get("email"))
     except EmailInvalid:
         raise SignError("Please give a valid email address, like name@example.org.") from None
-    if not postcode or len(postcode) > 10:
+    if not postcode or len(postcode) > max_length(Signature.postcode):
         raise SignError("Please give your postcode, like SW1A 1AA.")
     if phone is not None and not PHONE.match(phone):
         raise SignError("That phone number does not look right; leave it empty if you prefer.")

@@ -50,3 +50,37 @@ def test_a_failed_write_fails_every_submission_in_its_batch():
         queue.submit("one")
     queue_after = GroupCommit(lambda batch: [setattr(i, "result", "ok") for i in batch])
     assert queue_after.submit("two") == "ok"
+
+
+def test_a_failed_batch_is_written_again_one_by_one_so_only_the_bad_item_fails():
+    written: list[list[str]] = []
+
+    def write(batch):  # noqa: ANN001, ANN202
+        if any(item.work == "bad" for item in batch):
+            raise RuntimeError("rolled back")  # the whole transaction fails
+        written.append([item.work for item in batch])
+        for item in batch:
+            item.result = f"{item.work} stored"
+
+    queue = GroupCommit(write)
+    results: dict[str, object] = {}
+    with queue._turn:  # hold the writer turn so all three queue into one batch
+        threads = [
+            threading.Thread(target=lambda w=w: results.update({w: _submit(queue, w)}))
+            for w in ("one", "bad", "two")
+        ]
+        for thread in threads:
+            thread.start()
+        while len(queue._queue) < 3:
+            time.sleep(0.001)
+    for thread in threads:
+        thread.join()
+    assert results == {"one": "one stored", "bad": "rolled back", "two": "two stored"}
+    assert sorted(written) == [["one"], ["two"]]  # retried alone after the batch failed
+
+
+def _submit(queue: GroupCommit, work: str) -> object:
+    try:
+        return queue.submit(work)
+    except RuntimeError as exc:
+        return str(exc)
