@@ -32,6 +32,15 @@ from campaignkit.core.geo import (
 from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
+from campaignkit.core.parsing import (
+    ParseError,
+    form_int,
+    in_zone,
+    parse_day,
+    parse_float,
+    parse_int,
+    query_int,
+)
 from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
 from campaignkit.core.privacy.export import log_export
 from campaignkit.core.privacy.subject import DataSubject
@@ -50,6 +59,7 @@ __all__ = [
     "MailError",
     "Model",
     "NavItem",
+    "ParseError",
     "Place",
     "PluginError",
     "Progress",
@@ -66,16 +76,22 @@ __all__ = [
     "current_user",
     "flag_enabled",
     "flag_required",
+    "form_int",
     "db_session",
     "geocode",
     "has_permission",
+    "in_zone",
     "insert_unless_exists",
     "instance_app",
     "job",
     "kit",
     "log_export",
     "members_only",
+    "parse_day",
+    "parse_float",
+    "parse_int",
     "plugin_settings",
+    "query_int",
     "record_consent",
     "require_permission",
     "seat_at",

@@ -15,11 +15,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import signin_required
-from campaignkit.core.auth.models import aware
 from campaignkit.core.events.models import APPROVED, CarpoolOffer, CarpoolSeat, Event
 from campaignkit.core.events.settings import get_setting
-from campaignkit.core.events.validation import locate_postcode
+from campaignkit.core.events.validation import clock_time, locate_postcode
 from campaignkit.core.geo import GeocodeError
+from campaignkit.core.parsing import ParseError, in_zone, parse_int
 from campaignkit.core.privacy.consent import record_consent
 from campaignkit.core.session import db_session, write_session
 
@@ -82,21 +82,19 @@ def offer(event_id: int):
         return render_template("events/offer.html", event=event, liability=liability, error=None)
     form = request.form
     try:
-        seats = int(form.get("seats", ""))
+        seats = parse_int(form.get("seats", ""), 1, 8, "the number of seats")
         if not form.get("name", "").strip():
             raise CarpoolError("Please give a first name for riders to see.")
-        if not 1 <= seats <= 8:
-            raise CarpoolError("Offer between 1 and 8 seats.")
         if form.get("liability") != "yes":
             raise CarpoolError("Please confirm you have read the notice about lifts.")
         where = locate_postcode(form.get("origin", ""))
         zone = ZoneInfo(event.timezone)
-        day = aware(event.starts_at).astimezone(zone).date()
-        departs = datetime.combine(day, datetime.strptime(form.get("departs", ""), "%H:%M").time())
+        day = in_zone(event.starts_at, event.timezone).date()
+        departs = datetime.combine(day, clock_time(form.get("departs", "")))
     except GeocodeError as exc:
         error = exc.message
     except (CarpoolError, ValueError) as exc:
-        error = str(exc) if isinstance(exc, CarpoolError) else "Give the seats and time (HH:MM)."
+        error = str(exc) if isinstance(exc, CarpoolError | ParseError) else "Give the time (HH:MM)."
     else:
         with write_session() as session:
             session.add(

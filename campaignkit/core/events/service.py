@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.auth.access import has_permission
-from campaignkit.core.auth.models import User, aware, utcnow
+from campaignkit.core.auth.models import User, utcnow
 from campaignkit.core.events import notify
 from campaignkit.core.events.models import (
     APPROVED,
@@ -28,6 +28,7 @@ from campaignkit.core.events.models import (
 from campaignkit.core.events.rsvp import locked_event, promote, rsvps_of
 from campaignkit.core.events.settings import banned_words, get_setting
 from campaignkit.core.events.validation import EventInvalid, clean_capacity
+from campaignkit.core.parsing import in_zone
 from campaignkit.core.session import write_session
 
 
@@ -146,10 +147,7 @@ COPIED = (
 
 def form_values(event: Event) -> dict[str, str]:
     """An event's fields as the edit form shows them (local date and times)."""
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(event.timezone)
-    start, end = aware(event.starts_at).astimezone(zone), aware(event.ends_at).astimezone(zone)
+    start, end = in_zone(event.starts_at, event.timezone), in_zone(event.ends_at, event.timezone)
     values = {key: getattr(event, key) for key in COPIED}
     values.update(
         date=start.strftime("%Y-%m-%d"),
