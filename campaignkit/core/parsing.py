@@ -70,16 +70,9 @@ def parse_day(
         day = date.fromisoformat(cleaned)
     except ValueError:
         raise ParseError(f"Give {name} as YYYY-MM-DD.") from None
-    check_day(day, name, earliest, latest)
-    return day
-
-
-def check_day(
-    day: date, name: str = "the date", earliest: date = EARLIEST_DAY, latest: date = LATEST_DAY
-) -> None:
-    """Raise ParseError unless ``day`` is between ``earliest`` and ``latest`` (inclusive)."""
     if not earliest <= day <= latest:
         raise ParseError(_sentence(f"{name} must be between {earliest} and {latest}."))
+    return day
 
 
 def query_int(name: str, default: int, low: int, high: int) -> int:
