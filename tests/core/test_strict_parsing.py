@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from campaignkit import hookimpl
 from campaignkit.core import Place, SeatRef
 from campaignkit.core.events.models import Event
+from campaignkit.core.events.settings import set_setting
 from campaignkit.testing import FAST_HASHING, edit_config
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
@@ -124,6 +125,21 @@ def test_form_numbers_are_ascii_digits_in_range(app, organiser, csrf_token):  # 
     assert "must be a whole number" in organiser.get("/organise/events/settings").text
     form = {**event_form(), "csrf_token": csrf_token(organiser)}
     assert organiser.post("/host/events/new", data=form).status_code == 303
+    assert _events(app) == 1
+
+
+def test_a_trust_threshold_saved_by_an_older_version_does_not_break_hosting(
+    app,  # noqa: ANN001
+    client,  # noqa: ANN001
+    make_user,  # noqa: ANN001
+    login,  # noqa: ANN001
+    csrf_token,  # noqa: ANN001
+):
+    with app.test_request_context(), app.extensions["campaignkit"].database.write() as session:
+        set_setting(session, "trusted_after", "²")
+    login(client, make_user("host@example.org", "host"))
+    form = {**event_form(), "csrf_token": csrf_token(client)}
+    assert client.post("/host/events/new", data=form).status_code == 303
     assert _events(app) == 1
 
 

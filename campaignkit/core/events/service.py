@@ -26,9 +26,9 @@ from campaignkit.core.events.models import (
     EventHost,
 )
 from campaignkit.core.events.rsvp import locked_event, promote, rsvps_of
-from campaignkit.core.events.settings import banned_words, get_setting
+from campaignkit.core.events.settings import DEFAULTS, banned_words, get_setting
 from campaignkit.core.events.validation import EventInvalid, clean_capacity
-from campaignkit.core.parsing import in_zone
+from campaignkit.core.parsing import ParseError, in_zone, parse_int
 from campaignkit.core.session import write_session
 
 
@@ -54,7 +54,11 @@ def is_trusted(session: Session, user: User | None) -> bool:
         .join(EventHost, EventHost.event_id == Event.id)
         .where(EventHost.user_id == user.id, Event.status.in_((APPROVED, CANCELLED)))
     )
-    return approved >= int(get_setting(session, "trusted_after") or 0)
+    try:
+        needed = parse_int(get_setting(session, "trusted_after"), 0, 10_000)
+    except ParseError:  # saved before the settings form read it strictly ("²")
+        needed = int(DEFAULTS["trusted_after"])
+    return approved >= needed
 
 
 def needs_moderation(session: Session, values: dict[str, Any], user: User | None) -> bool:
