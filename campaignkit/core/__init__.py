@@ -34,6 +34,15 @@ from campaignkit.core.inputs import clean_text, max_length, one_line
 from campaignkit.core.jobs import JobHandle, Progress, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
+from campaignkit.core.parsing import (
+    ParseError,
+    form_int,
+    in_zone,
+    parse_day,
+    parse_float,
+    parse_int,
+    query_int,
+)
 from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
 from campaignkit.core.privacy.export import log_export
 from campaignkit.core.privacy.subject import DataSubject
@@ -54,6 +63,7 @@ __all__ = [
     "MailError",
     "Model",
     "NavItem",
+    "ParseError",
     "Place",
     "PluginError",
     "Progress",
@@ -72,9 +82,11 @@ __all__ = [
     "current_user",
     "flag_enabled",
     "flag_required",
+    "form_int",
     "db_session",
     "geocode",
     "has_permission",
+    "in_zone",
     "insert_unless_exists",
     "is_email",
     "instance_app",
@@ -84,8 +96,12 @@ __all__ = [
     "max_length",
     "members_only",
     "one_line",
+    "parse_day",
+    "parse_float",
+    "parse_int",
     "plugin_settings",
     "public_url_for",
+    "query_int",
     "record_consent",
     "require_permission",
     "seat_at",

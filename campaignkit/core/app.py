@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaignkit.core import errors, rendering, security, session, urls, views
 from campaignkit.core.auth import setup as accounts
+from campaignkit.core.converters import install_strict_converters
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
 from campaignkit.core.inputs import CleanRequest
@@ -90,6 +91,7 @@ def create_app(
     state = CampaignKit(instance, Database(instance.database_url), huey)
     state.huey.flask_app = app
     app.extensions["campaignkit"] = state
+    install_strict_converters(app)
     rendering.configure(app, instance)
     security.configure(app, instance)
     app.register_blueprint(views.bp)

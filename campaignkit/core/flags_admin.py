@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from campaignkit.core.auth.access import require_permission
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.flags import FlagError, all_flags, save_flag
+from campaignkit.core.parsing import ParseError, parse_int
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("flags", __name__, url_prefix="/organise/flags")
@@ -19,7 +20,7 @@ def index():
     if request.method == "POST":
         form = request.form
         try:
-            percentage = int(form.get("percentage") or 0)
+            percentage = parse_int(form.get("percentage") or 0, 0, 100, "the percentage")
             with write_session() as session:
                 flag = save_flag(
                     session, form.get("name", ""), description=form.get("description", ""),
@@ -28,7 +29,7 @@ def index():
                 )  # fmt: skip
             flash(f"Flag '{flag.name}' saved.", "success")
         except (FlagError, ValueError) as exc:
-            message = str(exc) if isinstance(exc, FlagError) else "The percentage is a number."
+            message = str(exc) if isinstance(exc, FlagError | ParseError) else "Not saved."
             flash(message, "error")
         return redirect(url_for(".index"), 303)
     return render_template("flags.html", flags=all_flags(db_session()), roles=ROLES)

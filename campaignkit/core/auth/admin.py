@@ -25,6 +25,7 @@ from campaignkit.core.auth.models import (
 )
 from campaignkit.core.auth.roles import ROLES, auth_state, permissions_of
 from campaignkit.core.auth.tokens import hash_secret, new_secret
+from campaignkit.core.parsing import form_int
 from campaignkit.core.privacy.export import log_export
 from campaignkit.core.session import db_session, write_session
 
@@ -36,16 +37,6 @@ STATUSES = (PENDING, APPROVED, REJECTED)
 ROW_ID = "int(min=1, max=2147483647)"
 #: Accounts whose approval only someone who may set roles can change.
 STAFF_ROLES = ("organiser", "moderator", "producer", "admin")
-
-
-def _int_field(name: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(request.form.get(name, default))
-    except ValueError:
-        abort(400, description=f"'{name}' must be a whole number.")
-    if not low <= value <= high:
-        abort(400, description=f"'{name}' must be between {low} and {high}.")
-    return value
 
 
 @bp.get("/members")
@@ -112,9 +103,9 @@ def invites():
                 Invite(
                     token_hash=hash_secret(secret),
                     note=request.form.get("note", "")[:200],
-                    max_uses=_int_field("max_uses", 1, 1, 10_000),
+                    max_uses=form_int("max_uses", 1, 1, 10_000),
                     uses=0,
-                    expires_at=utcnow() + timedelta(days=_int_field("days", 7, 1, 365)),
+                    expires_at=utcnow() + timedelta(days=form_int("days", 7, 1, 365)),
                     created_by=current_user.id,
                     created_at=utcnow(),
                 )
@@ -142,7 +133,7 @@ def tokens():
         name = request.form.get("name", "").strip()[:100]
         if not name or not scopes or not set(scopes) <= set(allowed):
             abort(400, description="Give the token a name and scopes your role holds.")
-        days = _int_field("days", 0, 0, 3650)
+        days = form_int("days", 0, 0, 3650)
         secret = new_secret("ck")
         with write_session() as session:
             session.add(

@@ -12,8 +12,9 @@ from flask import Blueprint, jsonify, request, url_for
 from campaignkit.core.auth.models import aware
 from campaignkit.core.events.finding import SearchError, read_search
 from campaignkit.core.events.models import Event
-from campaignkit.core.events.queries import find_events
+from campaignkit.core.events.queries import MAX_PAGE, find_events
 from campaignkit.core.events.settings import event_types
+from campaignkit.core.parsing import query_int
 from campaignkit.core.session import db_session
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
@@ -50,13 +51,10 @@ def search():
     """Events matching the search, nearest first when a place is given."""
     try:
         found_search, label = read_search(request.args, event_types(), order="distance")
-        page = int(request.args.get("page") or 1)
-        per_page = min(MAX_PER_PAGE, max(1, int(request.args.get("per_page") or 20)))
     except SearchError as exc:
         return jsonify(error="Bad Request", message=str(exc), status=400), 400
-    except ValueError:
-        message = "'page' and 'per_page' must be whole numbers."
-        return jsonify(error="Bad Request", message=message, status=400), 400
+    page = query_int("page", 1, 1, MAX_PAGE)
+    per_page = query_int("per_page", 20, 1, MAX_PER_PAGE)
     found = find_events(db_session(), found_search, page, per_page)
     return jsonify(
         near=label or None,

@@ -15,12 +15,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import signin_required
-from campaignkit.core.auth.models import aware
 from campaignkit.core.events.models import APPROVED, CarpoolOffer, CarpoolSeat, Event
 from campaignkit.core.events.settings import get_setting
-from campaignkit.core.events.validation import locate_postcode
+from campaignkit.core.events.validation import clock_time, locate_postcode
 from campaignkit.core.geo import GeocodeError
 from campaignkit.core.inputs import max_length, one_line
+from campaignkit.core.parsing import ParseError, in_zone, parse_int
 from campaignkit.core.privacy.consent import record_consent
 from campaignkit.core.session import db_session, write_session
 
@@ -84,23 +84,21 @@ def offer(event_id: int):
     form = request.form
     name, origin = one_line(form.get("name")), one_line(form.get("origin")).upper()
     try:
-        seats = int(form.get("seats", ""))
+        seats = parse_int(form.get("seats", ""), 1, 8, "the number of seats")
         if not name:
             raise CarpoolError("Please give a first name for riders to see.")
         if len(origin) > max_length(CarpoolOffer.origin_postcode):
             raise CarpoolError("Please give the postcode you leave from, like SW1A 1AA.")
-        if not 1 <= seats <= 8:
-            raise CarpoolError("Offer between 1 and 8 seats.")
         if form.get("liability") != "yes":
             raise CarpoolError("Please confirm you have read the notice about lifts.")
         where = locate_postcode(origin)
         zone = ZoneInfo(event.timezone)
-        day = aware(event.starts_at).astimezone(zone).date()
-        departs = datetime.combine(day, datetime.strptime(form.get("departs", ""), "%H:%M").time())
+        day = in_zone(event.starts_at, event.timezone).date()
+        departs = datetime.combine(day, clock_time(form.get("departs", "")))
     except GeocodeError as exc:
         error = exc.message
     except (CarpoolError, ValueError) as exc:
-        error = str(exc) if isinstance(exc, CarpoolError) else "Give the seats and time (HH:MM)."
+        error = str(exc) if isinstance(exc, CarpoolError | ParseError) else "Give the time (HH:MM)."
     else:
         with write_session() as session:
             session.add(

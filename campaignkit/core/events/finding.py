@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from campaignkit.core.auth.access import current_member_approved
 from campaignkit.core.events.queries import MAX_RADIUS_KM, Search
 from campaignkit.core.events.validation import locate_postcode
 from campaignkit.core.geo import GeocodeError
+from campaignkit.core.parsing import ParseError, parse_day, parse_float
 
 DEFAULT_RADIUS_KM = 25.0
 
@@ -19,19 +20,16 @@ class SearchError(ValueError):
 
 def _day(text: str, label: str) -> datetime:
     try:
-        return datetime.combine(date.fromisoformat(text.strip()), time(0), tzinfo=UTC)
-    except ValueError:
-        raise SearchError(f"Give the '{label}' date as YYYY-MM-DD.") from None
+        return datetime.combine(parse_day(text, f"the '{label}' date"), time(0), tzinfo=UTC)
+    except ParseError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def _float(text: str, label: str, low: float, high: float) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise SearchError(f"'{label}' must be a number.") from None
-    if not low <= value <= high:
-        raise SearchError(f"'{label}' must be between {low:g} and {high:g}.")
-    return value
+        return parse_float(text, low, high, f"'{label}'")
+    except ParseError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def read_search(
@@ -41,7 +39,8 @@ def read_search(
 
     Arguments: ``near`` (a postcode) or ``lat`` and ``lon``; ``radius_km``;
     ``type`` (repeatable or comma-separated); ``from`` and ``to`` (dates,
-    ``to`` inclusive). Without ``from`` the search starts now.
+    ``to`` inclusive, both between 2000-01-01 and 2100-12-31). Without
+    ``from`` the search starts now.
     """
     label = ""
     lat = lon = None

@@ -9,6 +9,7 @@ from campaignkit.core.auth.access import require_permission
 from campaignkit.core.events.models import PENDING, Event
 from campaignkit.core.events.service import moderate
 from campaignkit.core.events.settings import DEFAULTS, get_setting, set_setting
+from campaignkit.core.parsing import ParseError, parse_int
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("event_moderation", __name__, url_prefix="/organise/events")
@@ -40,13 +41,15 @@ def settings():
     """The carpool liability notice, banned words, when hosts become trusted, and whether
     untrusted hosts' events always wait for a moderator."""
     if request.method == "POST":
-        trusted = request.form.get("trusted_after", "").strip()
-        if not trusted.isdigit():
-            flash("'Trusted after' must be a whole number of approved events.", "error")
+        try:
+            trusted = parse_int(request.form.get("trusted_after"), 0, 10_000, "'Trusted after'")
+        except ParseError as exc:
+            flash(str(exc), "error")
             return redirect(url_for(".settings"), 303)
         with write_session() as session:
             for key in DEFAULTS:
                 set_setting(session, key, request.form.get(key, "").strip()[:5000])
+            set_setting(session, "trusted_after", str(trusted))
             set_setting(session, "hold_new_hosts", request.form.get("hold_new_hosts") or "no")
         flash("Events settings saved.", "success")
         return redirect(url_for(".settings"), 303)

@@ -22,6 +22,8 @@ from campaignkit.core.session import db_session
 EARTH_RADIUS_KM = 6371.0088
 MAX_RADIUS_KM = 200.0
 PAGE_SIZE = 20
+#: The highest page number a search may ask for (a page past the last shows the last).
+MAX_PAGE = 100_000
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.auth.access import has_permission
-from campaignkit.core.auth.models import User, aware, utcnow
+from campaignkit.core.auth.models import User, utcnow
 from campaignkit.core.events import notify
 from campaignkit.core.events.models import (
     APPROVED,
@@ -26,8 +26,9 @@ from campaignkit.core.events.models import (
     EventHost,
 )
 from campaignkit.core.events.rsvp import locked_event, promote, rsvps_of
-from campaignkit.core.events.settings import banned_words, get_setting
+from campaignkit.core.events.settings import DEFAULTS, banned_words, get_setting
 from campaignkit.core.events.validation import EventInvalid, clean_capacity
+from campaignkit.core.parsing import ParseError, in_zone, parse_int
 from campaignkit.core.session import write_session
 
 
@@ -53,7 +54,11 @@ def is_trusted(session: Session, user: User | None) -> bool:
         .join(EventHost, EventHost.event_id == Event.id)
         .where(EventHost.user_id == user.id, Event.status.in_((APPROVED, CANCELLED)))
     )
-    return approved >= int(get_setting(session, "trusted_after") or 0)
+    try:
+        needed = parse_int(get_setting(session, "trusted_after"), 0, 10_000)
+    except ParseError:  # saved before the settings form read it strictly ("²")
+        needed = int(DEFAULTS["trusted_after"])
+    return approved >= needed
 
 
 def needs_moderation(session: Session, values: dict[str, Any], user: User | None) -> bool:
@@ -146,10 +151,7 @@ COPIED = (
 
 def form_values(event: Event) -> dict[str, str]:
     """An event's fields as the edit form shows them (local date and times)."""
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(event.timezone)
-    start, end = aware(event.starts_at).astimezone(zone), aware(event.ends_at).astimezone(zone)
+    start, end = in_zone(event.starts_at, event.timezone), in_zone(event.ends_at, event.timezone)
     values = {key: getattr(event, key) for key in COPIED}
     values.update(
         date=start.strftime("%Y-%m-%d"),

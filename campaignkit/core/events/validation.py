@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from campaignkit.core.events.models import Event
 from campaignkit.core.geo import GeocodeError, geocode, seat_at
 from campaignkit.core.inputs import clean_text, max_length, one_line
+from campaignkit.core.parsing import ParseError, parse_day, parse_int
 
 #: Invite links of the chat services an event may link to, by service name.
 CHAT_SERVICES = {
@@ -33,6 +34,8 @@ CHAT_LINK_PROBLEM = (
     "(https://join.slack.com/t/.../shared_invite/...)."
 )
 MAX_CAPACITY = 100_000
+#: A time of day as a host types it: "9:30" or "09:30".
+CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
 class EventInvalid(ValueError):
@@ -74,9 +77,20 @@ def chat_service(url: str) -> str | None:
 
 
 def parse_local(day: str, clock: str, zone: ZoneInfo) -> datetime:
-    """A date ("2026-12-05") and time ("10:30") in a zone as an aware datetime."""
-    naive = datetime.strptime(f"{day.strip()} {clock.strip()}", "%Y-%m-%d %H:%M")
-    return naive.replace(tzinfo=zone)
+    """A date ("2026-12-05") and time ("10:30") in a zone as an aware datetime.
+
+    ASCII digits only; the date is between 2000-01-01 and 2100-12-31, so the
+    time converts to UTC and back in any zone. Raises ParseError with a message.
+    """
+    return datetime.combine(parse_day(day, "the date"), clock_time(clock), tzinfo=zone)
+
+
+def clock_time(text: str) -> time:
+    """A time of day typed as "09:30" (or "9:30"); raises ParseError with a message."""
+    found = CLOCK.fullmatch(text.strip())
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise ParseError("Give the times as HH:MM.")
+    return time(int(found[1]), int(found[2]))
 
 
 def clean_capacity(raw: Any, taken: int = 0) -> int | None:
@@ -84,14 +98,13 @@ def clean_capacity(raw: Any, taken: int = 0) -> int | None:
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_CAPACITY:
-        raise ValueError(f"The capacity must be a whole number from 1 to {MAX_CAPACITY}.")
-    if int(text) < taken:
+    capacity = parse_int(text, 1, MAX_CAPACITY, "the capacity")
+    if capacity < taken:
         raise ValueError(
             f"{taken} people have already said they are coming, so the capacity "
             f"cannot be less than {taken}."
         )
-    return int(text)
+    return capacity
 
 
 def clean_event(
@@ -130,8 +143,8 @@ def clean_event(
         values["ends_at"] = parse_local(end_day, str(data.get("end") or ""), zone)
         if values["ends_at"] <= values["starts_at"]:
             check.problems["end"] = "The event must end after it starts."
-    except ValueError:
-        check.problems["date"] = "Give the date as YYYY-MM-DD and the times as HH:MM."
+    except ParseError as exc:
+        check.problems["date"] = str(exc)
     try:
         values["capacity"] = clean_capacity(data.get("capacity"), taken)
     except ValueError as exc:

@@ -8,7 +8,6 @@ only the claims of the RSVPs it made (opaque ids, never an address) in the sessi
 from __future__ import annotations
 
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -24,11 +23,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import current_member_approved, has_permission
-from campaignkit.core.auth.models import aware
 from campaignkit.core.events.finding import SearchError, read_search
 from campaignkit.core.events.mapsvg import map_svg
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
-from campaignkit.core.events.queries import Search, find_events
+from campaignkit.core.events.queries import MAX_PAGE, Search, find_events
 from campaignkit.core.events.rsvp import (
     CHECK_MAIL,
     RSVP_CONSENT,
@@ -41,6 +39,7 @@ from campaignkit.core.events.rsvp import (
 from campaignkit.core.events.service import may_manage
 from campaignkit.core.events.settings import event_types, get_setting
 from campaignkit.core.events.validation import chat_service
+from campaignkit.core.parsing import in_zone, query_int
 from campaignkit.core.session import db_session
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -56,8 +55,8 @@ CHECK_YOUR_MAIL = (
 
 
 def local(moment, zone: str):  # noqa: ANN001, ANN201 - datetimes
-    """A stored time in the event's own time zone."""
-    return aware(moment).astimezone(ZoneInfo(zone))
+    """A stored time in the event's own time zone (in UTC if that would overflow)."""
+    return in_zone(moment, zone)
 
 
 bp.add_app_template_filter(local, "event_local")
@@ -84,9 +83,8 @@ def find():
     error, label, found = None, "", None
     try:
         search, label = read_search(request.args, types)
-        page = request.args.get("page", "1")
         per_page = 200 if view == "map" else 20
-        found = find_events(db_session(), search, int(page) if page.isdigit() else 1, per_page)
+        found = find_events(db_session(), search, query_int("page", 1, 1, MAX_PAGE), per_page)
     except SearchError as exc:
         error, search = exc.args[0], Search()
     days = []

@@ -15,6 +15,7 @@ from campaignkit.core import (
     current_user,
     geocode,
     has_permission,
+    parse_int,
     require_permission,
     upcoming_events_in_seats,
 )
@@ -114,17 +115,16 @@ def mark(code: str):
     """Mark a seat target, defend or ignore, with a priority and notes (kept in its history)."""
     if code not in tables().seats:
         abort(404, description="We do not know that seat.")
-    priority = request.form.get("priority", "")
     try:
         set_target(
             code,
             request.form.get("status", ""),
-            int(priority) if priority.isdigit() else 0,
+            parse_int(request.form.get("priority"), 1, 5, "priority"),
             request.form.get("notes", ""),
             current_user.id,
         )
     except ValueError as problem:
-        flash(f"Not saved: {problem}.", "error")
+        flash(f"Not saved: {str(problem).rstrip('.')}.", "error")
     else:
         flash("Saved. The rankings use it from now on.", "success")
     return redirect(url_for(".seat", code=code))

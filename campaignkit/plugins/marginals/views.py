@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from campaignkit.core import GeocodeError, geocode
+from campaignkit.core import GeocodeError, ParseError, geocode, parse_float, query_int
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.geocoding import seat_code_at, seat_ref
 from campaignkit.plugins.marginals.ranking import MODES
@@ -22,12 +20,9 @@ def _coordinate(name: str, limit: float) -> float:
     if not text:
         abort(400, description=f"Give '{name}' as a number, e.g. ?lat=51.5&lon=-0.12.")
     try:
-        value = float(text)
-    except ValueError:
-        abort(400, description=f"'{name}' must be a number, not '{text[:40]}'.")
-    if not math.isfinite(value) or abs(value) > limit:
-        abort(400, description=f"'{name}' must be between -{limit:g} and {limit:g}.")
-    return value
+        return parse_float(text, -limit, limit, f"'{name}'")
+    except ParseError as exc:
+        abort(400, description=str(exc))
 
 
 @api.get("/seat-at")
@@ -63,11 +58,9 @@ def nearest():
     mode = request.args.get("mode", "nearest")
     if mode not in MODES:
         abort(400, description=f"'mode' must be one of {', '.join(MODES)}.")
-    limit_text = request.args.get("limit", "5").strip()
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
-        abort(400, description=f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+    limit = query_int("limit", 5, 1, MAX_LIMIT)
     query, lat, lon, own = _place()
-    found = recommend(lat, lon, mode, int(limit_text), own)
+    found = recommend(lat, lon, mode, limit, own)
     seats = [
         {
             **vars(item),  # a shallow copy: asdict would deep-copy every list

@@ -10,7 +10,7 @@ import functools
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from flask import (
     Blueprint,
@@ -32,6 +32,8 @@ from campaignkit.core import (
     log_export,
     max_length,
     one_line,
+    parse_day,
+    parse_int,
     plugin_settings,
     require_permission,
     write_session,
@@ -50,6 +52,8 @@ from campaignkit.plugins.pledges.stats import by_seat, chart_svg, counted, per_d
 
 bp = Blueprint("pledges_admin", __name__, url_prefix="/organise/pledges")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+#: The largest goal or threshold a pledge may have.
+MAX_GOAL = 100_000_000
 CSV_COLUMNS = ["name", "email", "postcode", "seat", "phone", "signed_at", "confirmed_at"]
 
 
@@ -72,15 +76,12 @@ def read_pledge_form(form, slug: str | None = None) -> dict:  # noqa: ANN001 - a
     limit = max_length(Pledge.title)
     if not title or len(title) > limit or not text:
         raise ValueError(f"Please give a title (up to {limit} characters) and the pledge text.")
-    try:
-        goal = int(form.get("goal", ""))
-        threshold = int(form["threshold"]) if form.get("threshold") else None
-        deadline = form.get("deadline") or None
-        deadline = datetime.fromisoformat(deadline).replace(tzinfo=UTC) if deadline else None
-    except ValueError:
-        raise ValueError("The goal and threshold are whole numbers; the deadline a date.") from None
-    if goal < 1 or (threshold is not None and threshold < 1):
-        raise ValueError("The goal and threshold must be at least 1.")
+    goal = parse_int(form.get("goal"), 1, MAX_GOAL, "the goal")
+    threshold = form.get("threshold", "").strip()
+    threshold = parse_int(threshold, 1, MAX_GOAL, "the threshold") if threshold else None
+    deadline = form.get("deadline", "").strip()
+    deadline = parse_day(deadline, "the deadline") if deadline else None
+    deadline = datetime.combine(deadline, time(0), tzinfo=UTC) if deadline else None
     status = form.get("status") if form.get("status") in STATES else DRAFT
     return dict(
         slug=slug, title=title, text=text, goal=goal, threshold=threshold, deadline=deadline,

@@ -79,6 +79,9 @@ def test_errors_are_json(client):
         ("lat=51.5&lon=0&mode=random", 400, "'mode'"),
         ("lat=51.5&lon=0&limit=0", 400, "'limit'"),
         ("lat=51.5&lon=0&limit=x", 400, "'limit'"),
+        ("lat=51.5&lon=0&limit=²", 400, "'limit'"),
+        ("lat=51.5&lon=0&limit=١", 400, "'limit'"),
+        ("lat=５１&lon=0", 400, "'lat'"),
     ]:
         response = client.get(f"{URL}?{query}")
         assert response.status_code == status, query

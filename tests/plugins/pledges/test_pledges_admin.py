@@ -105,7 +105,7 @@ def test_organiser_edits_an_open_pledge_and_its_signatures_stay(
         url, data={**edit, "goal": "0", "title": "Typed", "csrf_token": csrf_token(client)}
     )
     assert bad.status_code == 400
-    assert "at least 1" in bad.get_data(as_text=True) and 'value="Typed"' in bad.get_data(
+    assert "from 1 to" in bad.get_data(as_text=True) and 'value="Typed"' in bad.get_data(
         as_text=True
     )
     raised = client.post(url, data={**edit, "threshold": "9", "csrf_token": csrf_token(client)})
