@@ -22,7 +22,6 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 POSTGRES_ENV = "CAMPAIGNKIT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 TESTS_DIR = Path(__file__).resolve().parent
-SHARED_DATA = TESTS_DIR.parent.parent / "shared" / "data"
 
 _backend_counts: Counter[str] = Counter()
 

@@ -40,7 +40,7 @@ def campaignkit_plugins() -> list[str]:
 
 @pytest.fixture
 def geocoder(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The test-only geocoder plugin (postcode districts from the shared data)."""
+    """The test-only geocoder plugin (the UK kit's postcode districts)."""
     monkeypatch.syspath_prepend(str(PLUGINS_DIR))
     return importlib.import_module("uk_districts")
 
