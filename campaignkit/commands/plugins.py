@@ -15,6 +15,7 @@ from campaignkit.core.instance import configured_plugins, load_config_and_kit, l
 from campaignkit.core.registry import (
     PluginError,
     hooks_implemented,
+    hookspec_names,
     import_plugin,
     installed_plugins,
     new_manager,
@@ -23,7 +24,11 @@ from campaignkit.core.scaffold import scaffold_plugin
 
 
 def describe_plugins(enabled: list[str]) -> list[dict]:
-    """One record per installed plugin: name, version, origin, enabled, hooks or error."""
+    """One record per installed plugin: name, version, origin, enabled, hooks or error.
+
+    ``hooks`` are the hooks it implements; ``own_hooks`` those it offers to
+    other plugins (added through ``campaignkit_addhooks``).
+    """
     records = []
     for name, source in installed_plugins().items():
         record = {
@@ -34,12 +39,15 @@ def describe_plugins(enabled: list[str]) -> list[dict]:
             "module": source.module,
             "enabled": name in enabled,
             "hooks": [],
+            "own_hooks": [],
             "error": None,
         }
         try:
             manager = new_manager()
+            core_hooks = hookspec_names(manager)
             manager.register(import_plugin(source), name=name)
             record["hooks"] = hooks_implemented(manager, name)
+            record["own_hooks"] = sorted(hookspec_names(manager) - core_hooks)
         except Exception as exc:  # noqa: BLE001 - listed, not fatal
             record["error"] = str(exc)
         records.append(record)
@@ -69,6 +77,8 @@ def plugins_list(context: InstanceContext, as_json: bool):
     for record in records:
         state = "enabled " if record["enabled"] else "disabled"
         detail = f"BROKEN: {record['error']}" if record["error"] else ", ".join(record["hooks"])
+        if record["own_hooks"]:
+            detail += f"; offers {', '.join(record['own_hooks'])}"
         click.echo(
             f"{record['name']:14} {record['version']:8} {record['origin']:11} {state}  {detail}"
         )

@@ -309,7 +309,20 @@ def test_plugins_list_json(instance: Path, cli, entry_points):
     assert good["error"] is None
     assert "failed to import" in records["broken_import"]["error"]
     for record in records.values():
-        assert {"name", "version", "origin", "enabled", "hooks"} <= set(record)
+        assert {"name", "version", "origin", "enabled", "hooks", "own_hooks"} <= set(record)
+
+
+def test_plugins_list_shows_the_hooks_a_plugin_offers(instance: Path, cli):
+    records = {
+        record["name"]: record for record in json.loads(cli("plugins", "list", "--json").output)
+    }
+    pledges = records["pledges"]
+    assert pledges["own_hooks"] == ["campaignkit_pledge_next_steps", "campaignkit_pledge_signed"]
+    assert "campaignkit_addhooks" in pledges["hooks"]
+    assert records["share"]["own_hooks"] == []
+    table = cli("plugins", "list").output
+    line = next(line for line in table.splitlines() if line.startswith("pledges "))
+    assert line.endswith("offers campaignkit_pledge_next_steps, campaignkit_pledge_signed")
 
 
 def test_plugins_list_table(instance: Path, cli):
