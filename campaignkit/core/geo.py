@@ -10,7 +10,7 @@ call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cachetools import TTLCache
 from flask import current_app
@@ -114,14 +114,24 @@ def geocode(query: str) -> Place:
     if not text:
         raise GeocodeError("Please enter a postcode.", kind="invalid")
     cache = _place_cache()
-    place = cache.get(text)
+    key = cache_key(text)
+    place = cache.get(key)
     if place is not None:
-        return place
+        return place if place.query == text else replace(place, query=text)
     place = _manager().hook.campaignkit_geocode(query=text)
     if place is None:
         raise GeocodeError(f"We could not find '{text}'. Check it and try again.", kind="unknown")
-    cache.put(text, place)
+    cache.put(key, place)
     return place
+
+
+def cache_key(query: str) -> str:
+    """The key a query's answer is kept under: upper case, spaces removed.
+
+    Postcodes and ZIP codes do not depend on case or spacing, so ``sw1a1aa``
+    and ``SW1A 1AA`` share one answer.
+    """
+    return "".join(query.split()).upper()
 
 
 def seat_at(lat: float, lon: float) -> SeatRef | None:
