@@ -9,6 +9,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from sqlalchemy.exc import SQLAlchemyError
 
 from campaignkit.core.app import create_app
+from campaignkit.core.capabilities import missing_providers
 from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
 from campaignkit.core.migrate import pending
@@ -69,6 +70,8 @@ def run_checks(instance_dir: Path) -> Iterator[Finding]:
     yield True, f"config {instance.path / 'campaign.toml'} is valid"
     yield True, f"kit '{instance.kit.name}', theme '{instance.theme_chain[0].name}'"
     yield True, f"plugins enabled: {', '.join(instance.enabled) or 'none'}"
+    missing = missing_providers(instance.manager, instance.kit.name, instance.kit.needs)
+    yield from ((False, line) for line in missing)
     try:
         app = create_app(instance_dir)
     except (ConfigError, PluginError) as exc:

@@ -17,14 +17,20 @@ from flask import current_app
 
 #: How precise a Place is, most precise first.
 PRECISIONS = ("postcode", "position", "sector", "district", "area")
+#: What a person is told when no enabled plugin provides the ``geocode`` capability.
+NO_GEOCODER = (
+    "This site cannot look places up yet, so searching by postcode does not work here. "
+    "The organisers can set it up (campaignkit check says how)."
+)
 
 
 class GeocodeError(ValueError):
     """A place that cannot be used, with a message worded for the person who typed it.
 
     ``kind`` says why: "invalid" (not a postcode at all), "unknown" (a valid
-    postcode nobody has data for) or "not-covered" (for example Northern
-    Ireland, where the kit has no postcode data).
+    postcode nobody has data for), "not-covered" (for example Northern
+    Ireland, where the kit has no postcode data) or "unavailable" (no
+    enabled plugin looks places up at all).
     """
 
     def __init__(self, message: str, kind: str = "unknown"):
@@ -118,7 +124,10 @@ def geocode(query: str) -> Place:
     place = cache.get(key)
     if place is not None:
         return place if place.query == text else replace(place, query=text)
-    place = _manager().hook.campaignkit_geocode(query=text)
+    hook = _manager().hook.campaignkit_geocode
+    if not hook.get_hookimpls():
+        raise GeocodeError(NO_GEOCODER, kind="unavailable")
+    place = hook(query=text)
     if place is None:
         raise GeocodeError(f"We could not find '{text}'. Check it and try again.", kind="unknown")
     cache.put(key, place)

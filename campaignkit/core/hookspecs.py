@@ -45,6 +45,18 @@ def campaignkit_addhooks(pluginmanager: pluggy.PluginManager) -> None:
 
 
 @hookspec
+def campaignkit_needs() -> list[str]:
+    """Name the capabilities this plugin needs another enabled plugin to provide.
+
+    Called while the instance loads. Return names from ``"geocode"`` (a
+    plugin implementing ``campaignkit_geocode``) and ``"seat_at"`` (one
+    implementing ``campaignkit_seat_at``). ``campaignkit check`` and the
+    start-up log name each need nobody provides; an unknown name stops
+    start-up with a message naming the plugin.
+    """
+
+
+@hookspec
 def campaignkit_blueprints() -> list[Blueprint]:
     """Return Flask blueprints to register on the app.
 

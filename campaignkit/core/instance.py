@@ -8,6 +8,7 @@ everywhere: one ``ConfigError`` or ``PluginError`` that names its source.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 import pluggy
 from pydantic import BaseModel
 
+from campaignkit.core.capabilities import missing_providers
 from campaignkit.core.config import (
     CONFIG_FILE,
     CampaignConfig,
@@ -37,6 +39,7 @@ from campaignkit.core.registry import (
 from campaignkit.core.themes import SearchPath, Theme, build_search_path, load_theme_chain
 
 INSTANCE_ENV = "CAMPAIGNKIT_INSTANCE"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ def load_instance(
     for name, table in config.plugins.items():
         tables[name] = {**tables.get(name, {}), **table}
     settings = validate_plugin_settings(tables, _settings_schemas(manager), str(path / CONFIG_FILE))
+    for line in missing_providers(manager, kit.name, kit.needs):
+        log.warning("%s: %s", path, line)
     plugin_dirs = []
     for name in names:
         folder = plugin_folder(manager.get_plugin(name))

@@ -333,6 +333,7 @@ def test_hooks_implemented_lists_hook_names():
     assert hooks_implemented(manager, "core") == [
         "campaignkit_erase_personal_data",
         "campaignkit_nav_items",
+        "campaignkit_needs",
         "campaignkit_permissions",
         "campaignkit_personal_data",
         "campaignkit_purge_personal_data",

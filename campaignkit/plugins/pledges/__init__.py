@@ -46,6 +46,12 @@ def campaignkit_addhooks(pluginmanager):
 
 
 @hookimpl
+def campaignkit_needs():
+    """A signer's postcode gives their seat and next steps: pledges needs a geocoder."""
+    return ["geocode"]
+
+
+@hookimpl
 def campaignkit_settings_schema():
     """The plugin's settings."""
     return PledgesSettings
