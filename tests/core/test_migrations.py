@@ -44,9 +44,15 @@ def heads(*plugin_heads: str) -> set[str]:
 
 
 @pytest.fixture
+def campaignkit_kit() -> str:
+    """The US kit, whose plugins have no migrations and whose needs they meet."""
+    return "us"
+
+
+@pytest.fixture
 def campaignkit_plugins() -> list[str]:
-    """Only share (no migrations): these tests follow core's branch and the notes plugin's."""
-    return ["share"]
+    """No plugin with migrations: these tests follow core's branch and the notes plugin's."""
+    return ["share", "zipcodes"]
 
 
 @pytest.fixture
