@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -147,7 +148,18 @@ def plugin_group():
 def plugin_new(name: str, directory: Path | None):
     """Create an installable plugin package NAME (in DIRECTORY, default ./campaignkit-NAME)."""
     target = scaffold_plugin(name, directory)
-    click.echo(f"Created {target}. Next:")
-    click.echo(f"  pip install -e {target}")
-    click.echo(f"  campaignkit plugins enable {name.replace('-', '_')}")
-    click.echo(f"  pytest {target}")
+    for line in next_steps(target, name.strip().lower().replace("-", "_")):
+        click.echo(line)
+
+
+def next_steps(target: Path, name: str) -> list[str]:
+    """What to run after ``plugin new``, as commands that work when pasted in order."""
+    instance = "my-campaign"
+    return [
+        f"Created {target}. Next:",
+        f"  pip install -e {shlex.quote(f'{target}[test]')}",
+        f"  campaignkit init {instance}    # or use an instance you have",
+        f"  campaignkit --instance {instance} plugins enable {name}",
+        f"  campaignkit --instance {instance} db upgrade",
+        f"  pytest {shlex.quote(str(target))}",
+    ]

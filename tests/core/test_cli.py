@@ -21,7 +21,7 @@ from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
 from campaignkit.core.instance import load_instance
 from campaignkit.core.kits import load_kit
-from campaignkit.testing import INSTANCE_VARIABLES
+from campaignkit.testing import INSTANCE_VARIABLES, cli_runner
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent / "test_plugins"
 
@@ -226,8 +226,8 @@ def test_check_passes_on_a_good_instance(upgraded: Path, cli):
     assert "is up to date" in result.output
 
 
-def test_check_reports_a_database_that_needs_upgrading(instance: Path, cli):
-    result = cli("check")
+def test_check_reports_a_database_that_needs_upgrading(instance: Path):
+    result = cli_runner(instance)("check")  # not ck_cli, which migrates first
     assert result.exit_code == 1
     assert "PROBLEM  database needs 'campaignkit db upgrade' for: core" in result.output
     assert result.output.strip().endswith("Error: 1 problem(s) found")

@@ -28,8 +28,17 @@ from campaignkit.core.migrate import (
     pending,
     upgrade,
 )
+from campaignkit.testing import cli_runner
 
 PLUGINS_DIR = Path(__file__).resolve().parents[1] / "test_plugins"
+
+
+@pytest.fixture
+def cli(instance: Path):  # noqa: ANN201 - overrides the suite's alias of ck_cli
+    """Commands against the test instance as it is (``ck_cli`` would migrate it first)."""
+    return cli_runner(instance)
+
+
 #: Core's newest revision; the notes plugin branches off core_0001.
 CORE_HEAD = (
     ScriptDirectory(str(CORE_MIGRATIONS), version_locations=[str(CORE_MIGRATIONS / "versions")])
