@@ -75,14 +75,3 @@ def test_without_a_geocoder_the_site_says_it_cannot_look_places_up(app):
     assert refused.value.kind == "unavailable"
     assert "cannot look places up yet" in refused.value.message
     assert "SW1A 1AA" not in refused.value.message  # nothing wrong with what was typed
-
-
-@pytest.mark.parametrize(("campaignkit_kit", "campaignkit_plugins"), [("us", None)])
-def test_the_us_kit_says_zip_lookups_are_not_set_up(app):
-    with app.test_request_context():
-        with pytest.raises(GeocodeError) as refused:
-            geocode("10001")
-        assert refused.value.kind == "not-covered"
-        assert "ZIP codes is not set up on this site yet" in refused.value.message
-        with pytest.raises(GeocodeError, match="We could not find 'Main Street'"):
-            geocode("Main Street")
