@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaignkit.core import errors, rendering, security, session, views
 from campaignkit.core.auth import setup as accounts
+from campaignkit.core.capabilities import log_missing_providers
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
 from campaignkit.core.instance import Instance, load_instance, migration_branches
@@ -75,6 +76,7 @@ def create_app(
 ) -> Flask:
     """Build the app for an instance folder; raises ConfigError or PluginError on bad set-up."""
     instance = load_instance(instance_dir, environ, extra_plugins)
+    log_missing_providers(instance.manager, instance.kit.name, instance.kit.needs, instance.path)
     app = Flask("campaignkit", static_folder=None, instance_path=str(instance.path))
     app.config.update(
         SECRET_KEY=instance.config.campaign.secret_key,

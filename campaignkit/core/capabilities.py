@@ -11,11 +11,15 @@ start-up log.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 import pluggy
 
 from campaignkit.core.registry import PluginError, call_each
+
+log = logging.getLogger(__name__)
 
 #: Capability name -> (the hook that provides it, what it is in words).
 CAPABILITIES: dict[str, tuple[str, str]] = {
@@ -69,3 +73,11 @@ def missing_providers(
             f"plugin provides '{capability}': enable one that implements {hook}"
         )
     return lines
+
+
+def log_missing_providers(
+    manager: pluggy.PluginManager, kit_name: str, kit_needs: Iterable[str], where: Path
+) -> None:
+    """Log a warning line for each unmet need when an app starts (it still starts)."""
+    for line in missing_providers(manager, kit_name, kit_needs):
+        log.warning("%s: %s", where, line)

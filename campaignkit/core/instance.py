@@ -8,7 +8,6 @@ everywhere: one ``ConfigError`` or ``PluginError`` that names its source.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 import pluggy
 from pydantic import BaseModel
 
-from campaignkit.core.capabilities import missing_providers
+from campaignkit.core.capabilities import declared_needs
 from campaignkit.core.config import (
     CONFIG_FILE,
     CampaignConfig,
@@ -39,7 +38,6 @@ from campaignkit.core.registry import (
 from campaignkit.core.themes import SearchPath, Theme, build_search_path, load_theme_chain
 
 INSTANCE_ENV = "CAMPAIGNKIT_INSTANCE"
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,8 +126,7 @@ def load_instance(
     for name, table in config.plugins.items():
         tables[name] = {**tables.get(name, {}), **table}
     settings = validate_plugin_settings(tables, _settings_schemas(manager), str(path / CONFIG_FILE))
-    for line in missing_providers(manager, kit.name, kit.needs):
-        log.warning("%s: %s", path, line)
+    declared_needs(manager, kit.name, kit.needs)  # a capability nobody knows stops start-up
     plugin_dirs = []
     for name in names:
         folder = plugin_folder(manager.get_plugin(name))

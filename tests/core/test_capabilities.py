@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import campaignkit
 from campaignkit.cli import main
 from campaignkit.core import GeocodeError, geocode
+from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
 from campaignkit.core.instance import load_instance
 from campaignkit.core.registry import PluginError
@@ -39,8 +40,8 @@ def test_check_names_the_missing_geocoder_in_one_line(tmp_path: Path):
 
 def test_start_up_logs_the_missing_provider(tmp_path: Path, caplog: pytest.LogCaptureFixture):
     folder = instance_with(tmp_path, ["share"])
-    with caplog.at_level(logging.WARNING, logger="campaignkit.core.instance"):
-        load_instance(folder, environ={})
+    with caplog.at_level(logging.WARNING, logger="campaignkit.core.capabilities"):
+        create_app(folder, environ={}).extensions["campaignkit"].database.dispose()
     lines = [record.getMessage() for record in caplog.records]
     assert any(line.endswith("enable one that implements campaignkit_geocode") for line in lines)
     assert all("\n" not in line for line in lines)
@@ -48,8 +49,9 @@ def test_start_up_logs_the_missing_provider(tmp_path: Path, caplog: pytest.LogCa
 
 def test_every_builtin_kit_has_its_needs_met(tmp_path: Path, caplog: pytest.LogCaptureFixture):
     for kit in ("uk", "us"):
-        with caplog.at_level(logging.WARNING, logger="campaignkit.core.instance"):
-            load_instance(init_instance(tmp_path / kit, kit=kit, name=kit), environ={})
+        folder = init_instance(tmp_path / kit, kit=kit, name=kit)
+        with caplog.at_level(logging.WARNING, logger="campaignkit.core.capabilities"):
+            create_app(folder, environ={}).extensions["campaignkit"].database.dispose()
     assert not [r for r in caplog.records if "need" in r.getMessage()]
 
 
