@@ -33,9 +33,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check campaignkit tests $(wildcard bench scripts)
 	$(BIN)/ruff check campaignkit tests $(wildcard bench scripts)
 
-## bench: run the benchmarks (not part of the test run)
+## bench: run the benchmarks (not part of the test run; bench/_*.py are their helpers)
 bench: $(VENV)/.installed-test
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -1,7 +1,7 @@
 """Benchmark the marginals plugin; every figure is a ratio against a baseline from the same run.
 
 (a) Ranking one query (``ranking.rank``: numpy over the kit's 650 seats, both
-    modes) against ``ranking.rank_loop``, the same ranking as a plain Python
+    modes) against ``_ranking_loop.rank_loop``, the same ranking as a plain Python
     loop over the seats, at random positions across Great Britain.
 (b) HTTP throughput of ``/api/v1/marginals/nearest`` against the bare
     ``/healthz`` route (one ``SELECT 1``) of the same production server
@@ -118,8 +118,10 @@ def bench_lookup(instance: Path, lookups: int) -> None:
 
 def bench_ranking(queries: int) -> None:
     """(a): the numpy ranking against the plain loop, same seats, same queries."""
+    from _ranking_loop import rank_loop
+
     from campaignkit.plugins.marginals.data import load_tables
-    from campaignkit.plugins.marginals.ranking import Target, build_arrays, rank, rank_loop
+    from campaignkit.plugins.marginals.ranking import Target, build_arrays, rank
 
     seats = load_tables((ROOT / "campaignkit" / "kits" / "uk" / "data").resolve()).seats
     rng = random.Random(1)

@@ -1,14 +1,24 @@
 """pytest fixtures for campaignkit and its plugins (loaded through the ``pytest11`` entry point).
 
-Fixtures: ``instance`` (a fresh instance folder), ``app`` (its Flask app with
-the database migrated), ``client`` (a test client), ``cli`` (run a
-``campaignkit`` command against the instance), ``make_app`` (an app with
-extra plugin objects registered) and ``immediate_jobs`` (background jobs run
-inside ``enqueue``, no worker needed); for accounts, ``make_user`` (create an
-account), ``login`` (sign a test client in through the real form) and
-``csrf_token`` (a valid CSRF token for a test client's session); for mail,
-``smtp_server`` (a real aiosmtpd server for the run) and ``mailbox`` (what it
-received, emptied per test). Helpers: ``edit_config``, ``free_port`` and
+Every fixture is prefixed ``ck_`` so it cannot clash with another pytest
+plugin's ``app`` or ``client`` in the same environment; ``docs/plugins.md``
+describes each one.
+
+- the instance: ``ck_instance`` (a fresh instance folder), ``ck_app`` (its
+  Flask app, database migrated), ``ck_client`` (a test client), ``ck_cli``
+  (run a ``campaignkit`` command against the instance, migrated first as
+  ``campaignkit init`` does), ``ck_make_app`` (more apps, optionally with
+  plugin objects registered) and ``ck_immediate_jobs`` (background jobs run
+  inside ``enqueue``);
+- places and events: ``ck_geocoder`` (a geocoder plugin with a few fixed
+  places, to register with ``ck_make_app``) and ``ck_make_event`` (save an
+  approved campaign event, which calls ``campaignkit_event_changed``);
+- accounts: ``ck_make_user``, ``ck_login`` (sign a test client in through
+  the real form) and ``ck_csrf_token``;
+- mail: ``ck_smtp_server`` (a real aiosmtpd server for the run) and
+  ``ck_mailbox`` (what it received, emptied per test).
+
+Helpers: ``edit_config``, ``free_port``, ``cli_runner``, ``migrate`` and
 ``FAST_HASHING``. Override these to shape the instance:
 
 - ``campaignkit_kit``: the kit name (default ``"uk"``)
@@ -39,6 +49,11 @@ from campaignkit.core.app import create_app
 from campaignkit.core.config import ENVIRONMENT_SECRETS
 from campaignkit.core.init_instance import init_instance
 from campaignkit.core.migrate import upgrade
+from campaignkit.testing_places import (  # noqa: F401 - fixtures, registered by importing them
+    FixedGeocoder,
+    ck_geocoder,
+    ck_make_event,
+)
 
 
 @pytest.fixture
@@ -60,7 +75,7 @@ def campaignkit_database_url() -> str | None:
 
 
 @pytest.fixture
-def instance(
+def ck_instance(
     tmp_path: Path,
     campaignkit_kit: str,
     campaignkit_plugins: list[str] | None,
@@ -99,13 +114,13 @@ def migrate(app: Flask) -> Flask:
 
 
 @pytest.fixture
-def make_app(instance: Path) -> Iterator[Callable[..., Flask]]:
+def ck_make_app(ck_instance: Path) -> Iterator[Callable[..., Flask]]:
     """Build apps for the test instance, optionally with extra plugin objects registered."""
     built: list[Flask] = []
 
     def build(extra_plugins: Iterable[tuple[str, Any]] = (), **kwargs: Any) -> Flask:
         kwargs.setdefault("environ", isolated_environ())
-        app = migrate(create_app(instance, extra_plugins=extra_plugins, testing=True, **kwargs))
+        app = migrate(create_app(ck_instance, extra_plugins=extra_plugins, testing=True, **kwargs))
         built.append(app)
         return app
 
@@ -115,46 +130,56 @@ def make_app(instance: Path) -> Iterator[Callable[..., Flask]]:
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
+def ck_app(ck_make_app: Callable[..., Flask]) -> Flask:
     """The test instance's app, database migrated."""
-    return make_app()
+    return ck_make_app()
 
 
 @pytest.fixture
-def client(app: Flask):  # noqa: ANN201 - FlaskClient
-    """A test client for ``app``."""
-    return app.test_client()
+def ck_client(ck_app: Flask):  # noqa: ANN201 - FlaskClient
+    """A test client for ``ck_app``."""
+    return ck_app.test_client()
 
 
 @pytest.fixture
-def immediate_jobs(app: Flask) -> Iterator[Huey]:
-    """Run ``app``'s background jobs at once, inside ``enqueue``, instead of on a worker."""
-    huey = app.extensions["campaignkit"].huey
+def ck_immediate_jobs(ck_app: Flask) -> Iterator[Huey]:
+    """Run ``ck_app``'s background jobs at once, inside ``enqueue``, instead of on a worker."""
+    huey = ck_app.extensions["campaignkit"].huey
     huey.immediate = True
     yield huey
     huey.immediate = False
 
 
 @pytest.fixture
-def cli(instance: Path) -> Callable[..., Result]:
-    """Run ``campaignkit --instance <the test instance> ARGS...`` and return click's Result."""
+def ck_cli(ck_instance: Path) -> Callable[..., Result]:
+    """Run ``campaignkit --instance <the test instance> ARGS...`` and return click's Result.
+
+    The instance's database is migrated first, as ``campaignkit init`` leaves it.
+    """
+    app = migrate(create_app(ck_instance, environ=isolated_environ(), testing=True))
+    app.extensions["campaignkit"].database.dispose()
+    return cli_runner(ck_instance)
+
+
+def cli_runner(instance_dir: Path) -> Callable[..., Result]:
+    """``run(*args, input=None)``: a ``campaignkit`` command against an instance, as it is."""
     from campaignkit.cli import main
 
     def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
         runner = CliRunner(env=dict.fromkeys(INSTANCE_VARIABLES))
-        return runner.invoke(main, ["--instance", str(instance), *args], input=input)
+        return runner.invoke(main, ["--instance", str(instance_dir), *args], input=input)
 
     return run
 
 
-#: The password ``make_user`` gives accounts unless told otherwise.
+#: The password ``ck_make_user`` gives accounts unless told otherwise.
 TEST_PASSWORD = "correct horse battery staple"  # noqa: S105 - for test accounts only
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def make_user(app: Flask) -> Callable[..., Any]:
-    """Create an account: ``make_user(email, role="supporter", password=TEST_PASSWORD)``.
+def ck_make_user(ck_app: Flask) -> Callable[..., Any]:
+    """Create an account: ``ck_make_user(email, role="supporter", password=TEST_PASSWORD)``.
 
     Keyword arguments ``approved`` and ``verified`` (both True by default)
     set the membership and address state. Returns the (detached) user row.
@@ -169,7 +194,7 @@ def make_user(app: Flask) -> Callable[..., Any]:
         approved: bool = True,
         verified: bool = True,
     ) -> Any:
-        with app.test_request_context():
+        with ck_app.test_request_context():
             return create_user(
                 email, password, role, approved=approved, verified=verified, joined_via="test"
             )
@@ -178,8 +203,8 @@ def make_user(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def csrf_token() -> Callable[..., str]:
-    """``csrf_token(client)``: a CSRF token valid for the client's session (read from a form)."""
+def ck_csrf_token() -> Callable[..., str]:
+    """``ck_csrf_token(client)``: a CSRF token valid for the client's session (read from a form)."""
 
     def token(client: Any) -> str:
         page = client.get("/signout").get_data(as_text=True)
@@ -191,12 +216,12 @@ def csrf_token() -> Callable[..., str]:
 
 
 @pytest.fixture
-def login(csrf_token: Callable[..., str]) -> Callable[..., Any]:
-    """``login(client, user_or_email, password=TEST_PASSWORD)``: sign in through the form."""
+def ck_login(ck_csrf_token: Callable[..., str]) -> Callable[..., Any]:
+    """``ck_login(client, user_or_email, password=TEST_PASSWORD)``: sign in through the form."""
 
     def sign_in(client: Any, user: Any, password: str = TEST_PASSWORD) -> Any:
         email = getattr(user, "email", user)
-        data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+        data = {"email": email, "password": password, "csrf_token": ck_csrf_token(client)}
         response = client.post("/signin", data=data)
         assert response.status_code == 302, f"signing in {email} failed ({response.status_code})"
         return response
@@ -264,11 +289,11 @@ class Mailbox:
 
 
 @pytest.fixture(scope="session")
-def smtp_server():  # noqa: ANN201 - an aiosmtpd Controller
+def ck_smtp_server():  # noqa: ANN201 - an aiosmtpd Controller
     """A real SMTP server (aiosmtpd, a test extra) on localhost for the whole run.
 
-    Point an instance at it with ``edit_config(instance, mail={"host": "127.0.0.1",
-    "port": smtp_server.port, "starttls": False})``.
+    Point an instance at it with ``edit_config(ck_instance, mail={"host": "127.0.0.1",
+    "port": ck_smtp_server.port, "starttls": False})``.
     """
     from aiosmtpd.controller import Controller
 
@@ -279,7 +304,7 @@ def smtp_server():  # noqa: ANN201 - an aiosmtpd Controller
 
 
 @pytest.fixture
-def mailbox(smtp_server) -> Mailbox:  # noqa: ANN001
+def ck_mailbox(ck_smtp_server) -> Mailbox:  # noqa: ANN001
     """The test SMTP server's mailbox, emptied for this test."""
-    smtp_server.handler.clear()
-    return smtp_server.handler
+    ck_smtp_server.handler.clear()
+    return ck_smtp_server.handler

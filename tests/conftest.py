@@ -22,7 +22,6 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 POSTGRES_ENV = "CAMPAIGNKIT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 TESTS_DIR = Path(__file__).resolve().parent
-SHARED_DATA = TESTS_DIR.parent.parent / "shared" / "data"
 
 _backend_counts: Counter[str] = Counter()
 
@@ -80,3 +79,76 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN0
     ran = ", ".join(f"{name} ({count} tests)" for name, count in sorted(_backend_counts.items()))
     skipped = "" if os.environ.get(POSTGRES_ENV) else f" (set {POSTGRES_ENV} to add postgresql)"
     terminalreporter.write_line(f"database backends: {ran or 'none'}{skipped}")
+
+
+# ---------------------------------------------------------------- short names for this suite
+# campaignkit.testing's fixtures are prefixed ck_ so they never clash with another pytest
+# plugin's; the suite's own tests use these short aliases. To change what a fixture gives,
+# override its ck_ name (``def ck_instance(ck_instance): ...``), so every fixture built on
+# it sees the change.
+
+
+@pytest.fixture
+def instance(ck_instance: Path) -> Path:
+    """``ck_instance``."""
+    return ck_instance
+
+
+@pytest.fixture
+def make_app(ck_make_app):  # noqa: ANN001, ANN201
+    """``ck_make_app``."""
+    return ck_make_app
+
+
+@pytest.fixture
+def app(ck_app):  # noqa: ANN001, ANN201
+    """``ck_app``."""
+    return ck_app
+
+
+@pytest.fixture
+def client(ck_client):  # noqa: ANN001, ANN201
+    """``ck_client``."""
+    return ck_client
+
+
+@pytest.fixture
+def cli(ck_cli):  # noqa: ANN001, ANN201
+    """``ck_cli``: commands against the test instance, migrated first."""
+    return ck_cli
+
+
+@pytest.fixture
+def immediate_jobs(ck_immediate_jobs):  # noqa: ANN001, ANN201
+    """``ck_immediate_jobs``."""
+    return ck_immediate_jobs
+
+
+@pytest.fixture
+def make_user(ck_make_user):  # noqa: ANN001, ANN201
+    """``ck_make_user``."""
+    return ck_make_user
+
+
+@pytest.fixture
+def csrf_token(ck_csrf_token):  # noqa: ANN001, ANN201
+    """``ck_csrf_token``."""
+    return ck_csrf_token
+
+
+@pytest.fixture
+def login(ck_login):  # noqa: ANN001, ANN201
+    """``ck_login``."""
+    return ck_login
+
+
+@pytest.fixture(scope="session")
+def smtp_server(ck_smtp_server):  # noqa: ANN001, ANN201
+    """``ck_smtp_server``."""
+    return ck_smtp_server
+
+
+@pytest.fixture
+def mailbox(ck_mailbox):  # noqa: ANN001, ANN201
+    """``ck_mailbox``."""
+    return ck_mailbox

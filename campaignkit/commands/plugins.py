@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from campaignkit.core.instance import configured_plugins, load_config_and_kit, l
 from campaignkit.core.registry import (
     PluginError,
     hooks_implemented,
+    hookspec_names,
     import_plugin,
     installed_plugins,
     new_manager,
@@ -23,7 +25,11 @@ from campaignkit.core.scaffold import scaffold_plugin
 
 
 def describe_plugins(enabled: list[str]) -> list[dict]:
-    """One record per installed plugin: name, version, origin, enabled, hooks or error."""
+    """One record per installed plugin: name, version, origin, enabled, hooks or error.
+
+    ``hooks`` are the hooks it implements; ``own_hooks`` those it offers to
+    other plugins (added through ``campaignkit_addhooks``).
+    """
     records = []
     for name, source in installed_plugins().items():
         record = {
@@ -34,12 +40,15 @@ def describe_plugins(enabled: list[str]) -> list[dict]:
             "module": source.module,
             "enabled": name in enabled,
             "hooks": [],
+            "own_hooks": [],
             "error": None,
         }
         try:
             manager = new_manager()
+            core_hooks = hookspec_names(manager)
             manager.register(import_plugin(source), name=name)
             record["hooks"] = hooks_implemented(manager, name)
+            record["own_hooks"] = sorted(hookspec_names(manager) - core_hooks)
         except Exception as exc:  # noqa: BLE001 - listed, not fatal
             record["error"] = str(exc)
         records.append(record)
@@ -69,6 +78,8 @@ def plugins_list(context: InstanceContext, as_json: bool):
     for record in records:
         state = "enabled " if record["enabled"] else "disabled"
         detail = f"BROKEN: {record['error']}" if record["error"] else ", ".join(record["hooks"])
+        if record["own_hooks"]:
+            detail += f"; offers {', '.join(record['own_hooks'])}"
         click.echo(
             f"{record['name']:14} {record['version']:8} {record['origin']:11} {state}  {detail}"
         )
@@ -137,7 +148,18 @@ def plugin_group():
 def plugin_new(name: str, directory: Path | None):
     """Create an installable plugin package NAME (in DIRECTORY, default ./campaignkit-NAME)."""
     target = scaffold_plugin(name, directory)
-    click.echo(f"Created {target}. Next:")
-    click.echo(f"  pip install -e {target}")
-    click.echo(f"  campaignkit plugins enable {name.replace('-', '_')}")
-    click.echo(f"  pytest {target}")
+    for line in next_steps(target, name.strip().lower().replace("-", "_")):
+        click.echo(line)
+
+
+def next_steps(target: Path, name: str) -> list[str]:
+    """What to run after ``plugin new``, as commands that work when pasted in order."""
+    instance = "my-campaign"
+    return [
+        f"Created {target}. Next:",
+        f"  pip install -e {shlex.quote(f'{target}[test]')}",
+        f"  campaignkit init {instance}    # or use an instance you have",
+        f"  campaignkit --instance {instance} plugins enable {name}",
+        f"  campaignkit --instance {instance} db upgrade",
+        f"  pytest {shlex.quote(str(target))}",
+    ]

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from campaignkit.core import errors, rendering, security, session, urls, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.converters import install_strict_converters
+from campaignkit.core.capabilities import log_missing_providers
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
 from campaignkit.core.inputs import CleanRequest
@@ -77,6 +78,7 @@ def create_app(
 ) -> Flask:
     """Build the app for an instance folder; raises ConfigError or PluginError on bad set-up."""
     instance = load_instance(instance_dir, environ, extra_plugins)
+    log_missing_providers(instance.manager, instance.kit.name, instance.kit.needs, instance.path)
     app = urls.CampaignFlask("campaignkit", static_folder=None, instance_path=str(instance.path))
     urls.configure(app, instance.config.server.public_url, instance.config.server.allowed_hosts)
     app.request_class = CleanRequest  # form, args and JSON text cleaned as parsed

@@ -9,6 +9,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from sqlalchemy.exc import SQLAlchemyError
 
 from campaignkit.core.app import create_app
+from campaignkit.core.capabilities import missing_providers
 from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
 from campaignkit.core.migrate import pending
@@ -74,6 +75,8 @@ def run_checks(instance_dir: Path) -> Iterator[Finding]:
     server = instance.config.server
     warning = host_check_warning(server.public_url, server.allowed_hosts)
     yield (None, warning) if warning else (True, f"public URL {server.public_url}")
+    missing = missing_providers(instance.manager, instance.kit.name, instance.kit.needs)
+    yield from ((False, line) for line in missing)
     try:
         app = create_app(instance_dir)
     except (ConfigError, PluginError) as exc:

@@ -14,6 +14,12 @@ from campaignkit.core.privacy import core_data
 
 
 @hookimpl
+def campaignkit_needs():
+    """Events find places from postcodes, so core needs a geocoder."""
+    return ["geocode"]
+
+
+@hookimpl
 def campaignkit_nav_items(user):
     """Core puts "Home" first, and the account links last."""
     items = [

@@ -10,21 +10,27 @@ call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cachetools import TTLCache
 from flask import current_app
 
 #: How precise a Place is, most precise first.
 PRECISIONS = ("postcode", "position", "sector", "district", "area")
+#: What a person is told when no enabled plugin provides the ``geocode`` capability.
+NO_GEOCODER = (
+    "This site cannot look places up yet, so searching by postcode does not work here. "
+    "The organisers can set it up (campaignkit check says how)."
+)
 
 
 class GeocodeError(ValueError):
     """A place that cannot be used, with a message worded for the person who typed it.
 
     ``kind`` says why: "invalid" (not a postcode at all), "unknown" (a valid
-    postcode nobody has data for) or "not-covered" (for example Northern
-    Ireland, where the kit has no postcode data).
+    postcode nobody has data for), "not-covered" (for example Northern
+    Ireland, where the kit has no postcode data) or "unavailable" (no
+    enabled plugin looks places up at all).
     """
 
     def __init__(self, message: str, kind: str = "unknown"):
@@ -114,14 +120,27 @@ def geocode(query: str) -> Place:
     if not text:
         raise GeocodeError("Please enter a postcode.", kind="invalid")
     cache = _place_cache()
-    place = cache.get(text)
+    key = cache_key(text)
+    place = cache.get(key)
     if place is not None:
-        return place
-    place = _manager().hook.campaignkit_geocode(query=text)
+        return place if place.query == text else replace(place, query=text)
+    hook = _manager().hook.campaignkit_geocode
+    if not hook.get_hookimpls():
+        raise GeocodeError(NO_GEOCODER, kind="unavailable")
+    place = hook(query=text)
     if place is None:
         raise GeocodeError(f"We could not find '{text}'. Check it and try again.", kind="unknown")
-    cache.put(text, place)
+    cache.put(key, place)
     return place
+
+
+def cache_key(query: str) -> str:
+    """The key a query's answer is kept under: upper case, spaces removed.
+
+    Postcodes and ZIP codes do not depend on case or spacing, so ``sw1a1aa``
+    and ``SW1A 1AA`` share one answer.
+    """
+    return "".join(query.split()).upper()
 
 
 def seat_at(lat: float, lon: float) -> SeatRef | None:

@@ -33,6 +33,29 @@ hookspec = pluggy.HookspecMarker("campaignkit")
 # ---------------------------------------------------------------- app wiring
 
 
+@hookspec(historic=True)
+def campaignkit_addhooks(pluginmanager: pluggy.PluginManager) -> None:
+    """Add the hooks this plugin offers to other plugins.
+
+    Called once for each plugin as it is registered, before any other hook,
+    with the plugin manager; call ``pluginmanager.add_hookspecs(module)`` with
+    the plugin's own ``hookspecs`` module. Core never declares a plugin's
+    hooks; the plugin calls them with ``campaignkit.core.call_plugins``.
+    """
+
+
+@hookspec
+def campaignkit_needs() -> list[str]:
+    """Name the capabilities this plugin needs another enabled plugin to provide.
+
+    Called while the instance loads. Return names from ``"geocode"`` (a
+    plugin implementing ``campaignkit_geocode``) and ``"seat_at"`` (one
+    implementing ``campaignkit_seat_at``). ``campaignkit check`` and the
+    start-up log name each need nobody provides; an unknown name stops
+    start-up with a message naming the plugin.
+    """
+
+
 @hookspec
 def campaignkit_blueprints() -> list[Blueprint]:
     """Return Flask blueprints to register on the app.
@@ -210,32 +233,4 @@ def campaignkit_event_changed(event: Event, change: str, rsvp: Rsvp | None) -> N
     RSVP that was taken or withdrawn for "rsvp" and None otherwise. The event
     is detached: read its fields, do not change it. A plugin that raises is
     logged and skipped, so one plugin cannot stop an RSVP.
-    """
-
-
-# ---------------------------------------------------------------- pledges
-
-
-@hookspec
-def campaignkit_pledge_signed(pledge: Any, signature: Any) -> None:
-    """React to a new signature on a pledge (the ``pledges`` plugin).
-
-    Called after the signature is committed, once per address and pledge
-    (signing again with the same address does not call it). ``signature``
-    may still await its email confirmation (``confirmed_at`` is None). Read
-    the rows, do not change them. A plugin that raises is logged and
-    skipped, so one plugin cannot stop a signature.
-    """
-
-
-@hookspec
-def campaignkit_pledge_next_steps(pledge: Any, signature: Any, place: Place | None) -> str | None:
-    """Offer a next step on the page shown after signing a pledge; return HTML or None.
-
-    Called while the thank-you page renders, with the pledge, the visitor's
-    signature and ``place`` (the signer's Place when known, else None; the
-    signature's ``postcode`` and ``seat`` are there too). Return a small
-    HTML fragment (escape what you interpolate, e.g. with ``markupsafe``),
-    such as the nearest target seat and its election-day events. A plugin
-    that raises is logged and skipped.
     """

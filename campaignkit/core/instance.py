@@ -17,6 +17,7 @@ from typing import Any
 import pluggy
 from pydantic import BaseModel
 
+from campaignkit.core.capabilities import declared_needs
 from campaignkit.core.config import (
     CONFIG_FILE,
     CampaignConfig,
@@ -125,6 +126,7 @@ def load_instance(
     for name, table in config.plugins.items():
         tables[name] = {**tables.get(name, {}), **table}
     settings = validate_plugin_settings(tables, _settings_schemas(manager), str(path / CONFIG_FILE))
+    declared_needs(manager, kit.name, kit.needs)  # a capability nobody knows stops start-up
     plugin_dirs = []
     for name in names:
         folder = plugin_folder(manager.get_plugin(name))

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomlkit
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -38,6 +38,8 @@ class _KitInfo(BaseModel):
     description: str = ""
     theme: str = "rose"
     plugins: list[str] = []
+    #: Capabilities some enabled plugin must provide (``campaignkit.core.capabilities``).
+    needs: list[Literal["geocode", "seat_at"]] = []
 
 
 class _KitEvents(BaseModel):
@@ -67,6 +69,8 @@ class Kit:
     theme: str
     plugins: tuple[str, ...]
     election: dict[str, Any] = field(default_factory=dict)
+    #: Capabilities an enabled plugin must provide: ``geocode``, ``seat_at``.
+    needs: tuple[str, ...] = ()
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The ``[events]`` table: ``types`` adds event types.
     events: dict[str, Any] = field(default_factory=dict)
@@ -137,6 +141,7 @@ def load_kit(ref: str, base_dir: Path | None = None, where: str | None = None) -
         theme=info.theme,
         plugins=tuple(info.plugins),
         election=parsed.election,
+        needs=tuple(info.needs),
         settings=parsed.settings,
         events=parsed.events.model_dump(),
     )

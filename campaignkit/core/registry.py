@@ -89,10 +89,25 @@ def import_plugin(source: PluginSource) -> ModuleType:
 
 
 def new_manager() -> pluggy.PluginManager:
-    """A plugin manager that knows every campaignkit hookspec and nothing else."""
+    """A plugin manager that knows core's hookspecs and adds each plugin's own as it registers.
+
+    ``campaignkit_addhooks`` is a historic hook: every plugin registered on
+    this manager later is called with it, so a plugin's hooks are declared
+    before its other hooks are checked.
+    """
     manager = pluggy.PluginManager("campaignkit")
     manager.add_hookspecs(hookspecs)
+    manager.hook.campaignkit_addhooks.call_historic(kwargs={"pluginmanager": manager})
     return manager
+
+
+def hookspec_names(manager: pluggy.PluginManager) -> set[str]:
+    """The names of every hook the manager has a spec for (core's and enabled plugins' own)."""
+    return {
+        name
+        for name, caller in vars(manager.hook).items()
+        if not name.startswith("_") and caller.has_spec()
+    }
 
 
 def build_manager(
@@ -116,12 +131,17 @@ def build_manager(
     # pluggy calls the most recently registered first: register in reverse
     # so that hooks run in enable order and core comes last.
     for name, plugin in reversed(to_register):
+        if manager.has_plugin(name) or manager.is_registered(plugin):
+            raise PluginError(f"plugin '{name}' is registered twice")
         try:
             manager.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin '{name}' is invalid: {exc}") from exc
-        except ValueError as exc:
-            raise PluginError(f"plugin '{name}' is registered twice: {exc}") from exc
+            # Adding a plugin's hookspecs checks the plugins registered before it.
+            culprit = manager.get_name(exc.plugin) or name
+            raise PluginError(f"plugin '{culprit}' is invalid: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - its campaignkit_addhooks failed
+            problem = f"{type(exc).__name__}: {exc}"
+            raise PluginError(f"plugin '{name}' could not add its hooks: {problem}") from exc
     _check_hook_names(manager)
     return manager
 
@@ -203,9 +223,9 @@ def call_each(
 def call_plugins(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """Call a hook on every enabled plugin of the current app, isolating failures.
 
-    For plugins that offer hooks of their own (``campaignkit_pledge_signed``):
-    returns ``(plugin name, result)`` pairs; a plugin that raises is logged
-    and skipped.
+    For plugins that offer hooks of their own (declared in the plugin's
+    ``hookspecs.py`` and added with ``campaignkit_addhooks``): returns
+    ``(plugin name, result)`` pairs; a plugin that raises is logged and skipped.
     """
     from flask import current_app
 

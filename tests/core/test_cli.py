@@ -21,7 +21,7 @@ from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
 from campaignkit.core.instance import load_instance
 from campaignkit.core.kits import load_kit
-from campaignkit.testing import INSTANCE_VARIABLES
+from campaignkit.testing import INSTANCE_VARIABLES, cli_runner
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent / "test_plugins"
 
@@ -226,8 +226,8 @@ def test_check_passes_on_a_good_instance(upgraded: Path, cli):
     assert "is up to date" in result.output
 
 
-def test_check_reports_a_database_that_needs_upgrading(instance: Path, cli):
-    result = cli("check")
+def test_check_reports_a_database_that_needs_upgrading(instance: Path):
+    result = cli_runner(instance)("check")  # not ck_cli, which migrates first
     assert result.exit_code == 1
     assert "PROBLEM  database needs 'campaignkit db upgrade' for: core" in result.output
     assert result.output.strip().endswith("Error: 1 problem(s) found")
@@ -309,7 +309,20 @@ def test_plugins_list_json(instance: Path, cli, entry_points):
     assert good["error"] is None
     assert "failed to import" in records["broken_import"]["error"]
     for record in records.values():
-        assert {"name", "version", "origin", "enabled", "hooks"} <= set(record)
+        assert {"name", "version", "origin", "enabled", "hooks", "own_hooks"} <= set(record)
+
+
+def test_plugins_list_shows_the_hooks_a_plugin_offers(instance: Path, cli):
+    records = {
+        record["name"]: record for record in json.loads(cli("plugins", "list", "--json").output)
+    }
+    pledges = records["pledges"]
+    assert pledges["own_hooks"] == ["campaignkit_pledge_next_steps", "campaignkit_pledge_signed"]
+    assert "campaignkit_addhooks" in pledges["hooks"]
+    assert records["share"]["own_hooks"] == []
+    table = cli("plugins", "list").output
+    line = next(line for line in table.splitlines() if line.startswith("pledges "))
+    assert line.endswith("offers campaignkit_pledge_next_steps, campaignkit_pledge_signed")
 
 
 def test_plugins_list_table(instance: Path, cli):

@@ -28,8 +28,17 @@ from campaignkit.core.migrate import (
     pending,
     upgrade,
 )
+from campaignkit.testing import cli_runner
 
 PLUGINS_DIR = Path(__file__).resolve().parents[1] / "test_plugins"
+
+
+@pytest.fixture
+def cli(instance: Path):  # noqa: ANN201 - overrides the suite's alias of ck_cli
+    """Commands against the test instance as it is (``ck_cli`` would migrate it first)."""
+    return cli_runner(instance)
+
+
 #: Core's newest revision; the notes plugin branches off core_0001.
 CORE_HEAD = (
     ScriptDirectory(str(CORE_MIGRATIONS), version_locations=[str(CORE_MIGRATIONS / "versions")])
@@ -44,9 +53,15 @@ def heads(*plugin_heads: str) -> set[str]:
 
 
 @pytest.fixture
+def campaignkit_kit() -> str:
+    """The US kit, whose plugins have no migrations and whose needs they meet."""
+    return "us"
+
+
+@pytest.fixture
 def campaignkit_plugins() -> list[str]:
-    """Only share (no migrations): these tests follow core's branch and the notes plugin's."""
-    return ["share"]
+    """No plugin with migrations: these tests follow core's branch and the notes plugin's."""
+    return ["share", "zipcodes"]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ page, run the plugin's own tests. It uninstalls the plugin afterwards.
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import time
@@ -81,19 +82,19 @@ def test_a_new_plugin_installs_runs_and_passes_its_own_tests(tmp_path: Path):
         "an SPDX licence); install the test extras, which need setuptools>=77"
     )
     plugin_dir = tmp_path / "campaignkit-hello-world"
-    instance = tmp_path / "instance"
+    instance = tmp_path / "my-campaign"
 
     created = run(CAMPAIGNKIT, "plugin", "new", NAME, plugin_dir)
-    assert "pip install -e" in created.stdout
     assert (plugin_dir / "pyproject.toml").is_file()
     assert (plugin_dir / "campaignkit_hello_world" / "__init__.py").is_file()
+    # Follow the printed "Next:" lines as they are, in a fresh folder.
+    install, init, enable, upgrade, test = [
+        shlex.split(line, comments=True) for line in created.stdout.splitlines()[1:]
+    ]
 
     try:
-        run(
-            sys.executable,
-            *("-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"),
-            *("-e", plugin_dir),
-        )
+        assert install[:3] == ["pip", "install", "-e"]  # offline here: no index, no isolation
+        run(sys.executable, "-m", *install, "--quiet", "--no-deps", "--no-build-isolation")
 
         listed = json.loads(run(CAMPAIGNKIT, "plugins", "list", "--json", cwd=tmp_path).stdout)
         record = next(r for r in listed if r["name"] == NAME)
@@ -102,10 +103,11 @@ def test_a_new_plugin_installs_runs_and_passes_its_own_tests(tmp_path: Path):
         assert record["hooks"] == ["campaignkit_blueprints"]
         assert record["error"] is None
 
-        run(CAMPAIGNKIT, "init", instance, "--kit", "uk", "--name", "Hello campaign")
-        enabled = run(CAMPAIGNKIT, "--instance", instance, "plugins", "enable", NAME)
+        assert [init[0], enable[0], upgrade[0]] == ["campaignkit"] * 3
+        run(CAMPAIGNKIT, *init[1:], cwd=tmp_path)
+        enabled = run(CAMPAIGNKIT, *enable[1:], cwd=tmp_path)
         assert f"Enabled '{NAME}'" in enabled.stdout
-        upgraded = run(CAMPAIGNKIT, "--instance", instance, "db", "upgrade")
+        upgraded = run(CAMPAIGNKIT, *upgrade[1:], cwd=tmp_path)
         assert "Database up to date" in upgraded.stdout
 
         port = free_port()
@@ -117,9 +119,10 @@ def test_a_new_plugin_installs_runs_and_passes_its_own_tests(tmp_path: Path):
             _, server_log = server.communicate(timeout=30)
         assert status == 200, server_log
         assert "<h1>Hello world</h1>" in body
-        assert "Hello from the hello_world plugin, running for Hello campaign." in body
+        assert "Hello from the hello_world plugin, running for Our campaign." in body
 
-        tested = run(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", plugin_dir)
+        assert test[0] == "pytest"
+        tested = run(sys.executable, "-m", *test, "-p", "no:cacheprovider", cwd=tmp_path)
         assert "1 passed" in tested.stdout
     finally:
         subprocess.run(

@@ -333,7 +333,85 @@ def test_hooks_implemented_lists_hook_names():
     assert hooks_implemented(manager, "core") == [
         "campaignkit_erase_personal_data",
         "campaignkit_nav_items",
+        "campaignkit_needs",
         "campaignkit_permissions",
         "campaignkit_personal_data",
         "campaignkit_purge_personal_data",
     ]
+
+
+# ---------------------------------------------------------------- hooks a plugin offers
+
+
+class DoorSpecs:
+    """The hookspecs a third-party "doors" plugin offers."""
+
+    @campaignkit.hookspec
+    def campaignkit_door_knocked(self, street: str, answered: bool) -> str | None:
+        """Called when a volunteer logs a door."""
+
+
+class Doors:
+    """A plugin that offers ``campaignkit_door_knocked`` to other plugins."""
+
+    @campaignkit.hookimpl
+    def campaignkit_addhooks(self, pluginmanager):
+        pluginmanager.add_hookspecs(DoorSpecs)
+
+
+class Tally:
+    """A plugin that implements the doors plugin's hook."""
+
+    @campaignkit.hookimpl
+    def campaignkit_door_knocked(self, street):
+        return f"tallied {street}"
+
+
+def test_a_plugin_offers_hooks_that_other_plugins_implement():
+    # Tally is enabled after doors, so it is registered before doors adds the spec.
+    manager = build_manager([], extra=[("doors", Doors()), ("tally", Tally())])
+    results = call_each(manager, "campaignkit_door_knocked", street="Mill Lane", answered=True)
+    assert results == [("tally", "tallied Mill Lane")]
+    assert build_manager([], extra=[("tally", Tally()), ("doors", Doors())]).get_plugin("tally")
+
+
+def test_an_implementation_that_does_not_fit_the_offered_hook_names_its_plugin():
+    class WrongTally:
+        @campaignkit.hookimpl
+        def campaignkit_door_knocked(self, house):
+            return house
+
+    with pytest.raises(PluginError, match="plugin 'wrong_tally' is invalid"):
+        build_manager([], extra=[("doors", Doors()), ("wrong_tally", WrongTally())])
+
+
+def test_implementing_a_hook_of_a_plugin_that_is_not_enabled():
+    with pytest.raises(PluginError, match="'campaignkit_door_knocked', which does not exist"):
+        build_manager([], extra=[("tally", Tally())])
+
+    class OptionalTally:
+        @campaignkit.hookimpl(optionalhook=True)
+        def campaignkit_door_knocked(self, street):
+            return street
+
+    assert build_manager([], extra=[("tally", OptionalTally())]).get_plugin("tally")
+
+
+def test_a_plugin_whose_hookspecs_are_empty_is_named():
+    class NoSpecs:
+        @campaignkit.hookimpl
+        def campaignkit_addhooks(self, pluginmanager):
+            pluginmanager.add_hookspecs(Tally)  # implementations, not specs
+
+    with pytest.raises(PluginError, match="plugin 'no_specs' could not add its hooks"):
+        build_manager([], extra=[("no_specs", NoSpecs())])
+
+
+def test_the_pledges_hooks_belong_to_the_pledges_plugin():
+    from campaignkit.core import hookspecs
+
+    assert not hasattr(hookspecs, "campaignkit_pledge_signed")
+    assert not hasattr(build_manager([]).hook, "campaignkit_pledge_signed")
+    manager = build_manager(["pledges"])
+    assert manager.hook.campaignkit_pledge_signed.has_spec()
+    assert manager.hook.campaignkit_pledge_next_steps.has_spec()

@@ -1,7 +1,8 @@
-"""A test-only geocoder: postcode districts from the shared ONS/OS table, with their seats.
+"""A test-only geocoder: the UK kit's shipped postcode-district table, with each district's seat.
 
-Reads ``../shared/data/uk/postcode_districts_gb.csv`` (relative to the
-repository). A full postcode is looked up by its outward code (district).
+Reads ``campaignkit/kits/uk/data/districts.csv`` and ``seats.csv`` (shipped
+with the project, so it works on a fresh clone). A full postcode is looked up
+by its outward code (district).
 """
 
 from __future__ import annotations
@@ -14,25 +15,23 @@ from pathlib import Path
 from campaignkit import hookimpl
 from campaignkit.core import GeocodeError, Place, SeatRef
 
-DISTRICTS_CSV = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "uk" / "postcode_districts_gb.csv"
-)
+KIT_DATA = Path(__file__).resolve().parents[2] / "campaignkit" / "kits" / "uk" / "data"
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*[0-9][A-Z]{2})?$")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (KIT_DATA / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 @cache
 def districts() -> dict[str, tuple[float, float, str, str]]:
     """District -> (lat, lon, seat code, seat name)."""
-    with DISTRICTS_CSV.open(newline="", encoding="utf-8") as handle:
-        return {
-            row["district"]: (
-                float(row["lat"]),
-                float(row["lon"]),
-                row["pcon24cd"],
-                row["pcon24nm"],
-            )
-            for row in csv.DictReader(handle)
-        }
+    seat_names = {row["code"]: row["name"] for row in _rows("seats.csv")}
+    return {
+        row["code"]: (float(row["lat"]), float(row["lon"]), row["seat"], seat_names[row["seat"]])
+        for row in _rows("districts.csv")
+    }
 
 
 @hookimpl

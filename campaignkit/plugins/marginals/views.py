@@ -1,12 +1,16 @@
-"""The plugin's JSON API: ``GET /api/v1/marginals/seat-at`` and ``/nearest``."""
+"""The plugin's JSON API: ``GET /api/v1/marginals/seat-at`` and ``/nearest``.
+
+Postcodes and positions both go through core (``geocode`` and ``seat_at``),
+so a plugin that answers those hooks first answers here too.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from campaignkit.core import GeocodeError, ParseError, geocode, parse_float, query_int
-from campaignkit.plugins.marginals.data import tables
-from campaignkit.plugins.marginals.geocoding import seat_code_at, seat_ref
+from campaignkit.core import seat_at as core_seat_at
+from campaignkit.plugins.marginals.postcodes import parse
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import recommend
 
@@ -29,7 +33,7 @@ def _coordinate(name: str, limit: float) -> float:
 def seat_at():
     """The seat whose boundary holds the position: ``{"code", "name"}``; 404 if none."""
     lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
-    seat = seat_ref(tables(), seat_code_at(lat, lon))
+    seat = core_seat_at(lat, lon)
     if seat is None:
         abort(404, description="No seat covers that position.")
     return jsonify(code=seat.code, name=seat.name)
@@ -45,9 +49,12 @@ def _place() -> tuple[dict, float, float, str | None]:
             abort(400 if error.kind == "invalid" else 404, description=error.message)
         lat, lon, precision = place.lat, place.lon, place.precision
         seat = place.seat.code if place.seat else None
+        parsed = parse(postcode)
+        postcode = parsed.text if parsed else postcode  # echo SW1A 1AA for sw1a1aa
     else:
         lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
-        seat, precision = seat_code_at(lat, lon), "position"
+        found = core_seat_at(lat, lon)
+        seat, precision = (found.code if found else None), "position"
     query = {"postcode": postcode or None, "precision": precision, "lat": lat, "lon": lon}
     return {**query, "seat": seat}, lat, lon, seat
 

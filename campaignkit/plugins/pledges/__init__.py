@@ -20,6 +20,7 @@ from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.pledges import (  # noqa: F401 - sharing adds its routes to views.bp
     admin,
+    hookspecs,
     images,
     mailing,
     personal_data,
@@ -36,6 +37,18 @@ class PledgesSettings(BaseModel):
     double_opt_in: bool = True
     sign_rate: str = "20 per minute;200 per hour"
     recent_signers: int = Field(default=10, ge=0, le=100)
+
+
+@hookimpl
+def campaignkit_addhooks(pluginmanager):
+    """Add the hooks pledges offers to other plugins (its ``hookspecs`` module)."""
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def campaignkit_needs():
+    """A signer's postcode gives their seat and next steps: pledges needs a geocoder."""
+    return ["geocode"]
 
 
 @hookimpl

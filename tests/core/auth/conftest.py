@@ -24,15 +24,15 @@ def server_settings() -> dict:
 
 
 @pytest.fixture
-def instance(instance, smtp_server, accounts_settings, server_settings):  # noqa: ANN001, ANN201
+def ck_instance(ck_instance, smtp_server, accounts_settings, server_settings):  # noqa: ANN001, ANN201
     """The test instance, sending mail to the test SMTP server and hashing quickly."""
     edit_config(
-        instance,
+        ck_instance,
         mail={"host": "127.0.0.1", "port": smtp_server.port, "starttls": False},
         accounts={**FAST_HASHING, **accounts_settings},
         server=server_settings,
     )
-    return instance
+    return ck_instance
 
 
 @pytest.fixture

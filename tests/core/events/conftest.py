@@ -26,10 +26,10 @@ TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
-def instance(instance: Path) -> Path:  # noqa: D103 - overrides the plugin fixture
+def ck_instance(ck_instance: Path) -> Path:  # noqa: D103 - overrides the plugin fixture
     """The test instance, hashing passwords quickly."""
-    edit_config(instance, accounts=FAST_HASHING)
-    return instance
+    edit_config(ck_instance, accounts=FAST_HASHING)
+    return ck_instance
 
 
 @pytest.fixture
@@ -40,15 +40,15 @@ def campaignkit_plugins() -> list[str]:
 
 @pytest.fixture
 def geocoder(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The test-only geocoder plugin (postcode districts from the shared data)."""
+    """The test-only geocoder plugin (the UK kit's postcode districts)."""
     monkeypatch.syspath_prepend(str(PLUGINS_DIR))
     return importlib.import_module("uk_districts")
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask], geocoder: Any) -> Flask:
+def ck_app(ck_make_app: Callable[..., Flask], geocoder: Any) -> Flask:
     """The test app with the district geocoder enabled."""
-    return make_app(extra_plugins=[("uk_districts", geocoder)])
+    return ck_make_app(extra_plugins=[("uk_districts", geocoder)])
 
 
 def valid_form(**overrides: Any) -> dict[str, str]:

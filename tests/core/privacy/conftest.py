@@ -59,8 +59,8 @@ def petition_settings() -> dict:
 
 
 @pytest.fixture
-def instance(instance, privacy_settings, petition_settings):  # noqa: ANN001, ANN201
+def ck_instance(ck_instance, privacy_settings, petition_settings):  # noqa: ANN001, ANN201
     """The test instance: quick hashing, mail to ``outbox/``, privacy settings applied."""
     plugin_tables = {"plugins.petition": petition_settings} if petition_settings else {}
-    edit_config(instance, accounts=FAST_HASHING, privacy=privacy_settings, **plugin_tables)
-    return instance
+    edit_config(ck_instance, accounts=FAST_HASHING, privacy=privacy_settings, **plugin_tables)
+    return ck_instance

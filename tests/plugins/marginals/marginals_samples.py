@@ -6,7 +6,16 @@ import csv
 import zipfile
 from pathlib import Path
 
+import pytest
+
+#: The raw national files (Code-Point Open, the Commons Library results, ...), kept
+#: beside the repository by maintainers; a fresh clone does not have them.
 SHARED_UK = Path(__file__).resolve().parents[4] / "shared" / "data" / "uk"
+#: Marks a test that reads the raw national files: skipped, with the reason, without them.
+needs_raw_uk_data = pytest.mark.skipif(
+    not SHARED_UK.is_dir(),
+    reason=f"needs the raw UK data files (Code-Point Open, results) in {SHARED_UK}",
+)
 CODEPOINT = SHARED_UK / "codepo_gb.zip"
 #: Postcode areas sampled: England (Bristol), Scotland (Edinburgh), Wales (Cardiff).
 SAMPLE_AREAS = {"bs": "England", "eh": "Scotland", "cf": "Wales"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from marginals_samples import SAMPLE_AREAS, SHARED_UK, shared_rows
+from marginals_samples import SAMPLE_AREAS, SHARED_UK, needs_raw_uk_data, shared_rows
 
 from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import load_tables
@@ -17,8 +17,6 @@ ROOT = Path(__file__).resolve().parents[3]
 KIT_DATA = ROOT / "campaignkit" / "kits" / "uk" / "data"
 SCRIPT = ROOT / "scripts" / "build_uk_kit_data.py"
 
-pytestmark = pytest.mark.skipif(not SHARED_UK.is_dir(), reason="needs the shared UK data")
-
 
 @pytest.fixture(scope="module")
 def uk():
@@ -26,6 +24,7 @@ def uk():
     return load_tables(KIT_DATA.resolve())
 
 
+@needs_raw_uk_data
 def test_script_rebuilds_the_shipped_tables_exactly(tmp_path):
     spec = importlib.util.spec_from_file_location("build_uk_kit_data", SCRIPT)
     script = importlib.util.module_from_spec(spec)
@@ -43,6 +42,7 @@ def test_tables_cover_every_seat(uk):
     assert sum(seat.nation == "Northern Ireland" for seat in uk.seats.values()) == 18
 
 
+@needs_raw_uk_data
 def test_every_seat_inside_point_lies_in_that_seat(uk):
     rows = shared_rows("constituencies_2024.csv")
     lats = np.array([float(r["inside_lat"]) for r in rows])
@@ -77,6 +77,7 @@ def test_nowhere_near_a_seat(uk):
     assert index.seat_of(48.85, 2.35) is None  # Paris
 
 
+@needs_raw_uk_data
 @pytest.mark.parametrize("name", ["Aldershot", "Aldridge-Brownhills", "Islington North", "Chorley"])
 def test_marginality_matches_the_commons_library_figures(uk, name):
     row = next(r for r in shared_rows("ge2024_results.csv") if r["name"] == name)

@@ -6,6 +6,7 @@ import pytest
 from marginals_samples import (
     SAMPLE_AREAS,
     SHARED_UK,
+    needs_raw_uk_data,
     postcodes_of,
     shared_rows,
     write_codepoint_zip,
@@ -102,6 +103,7 @@ def test_onspd_csv(app, tmp_path):
         assert (place.precision, place.seat.name) == ("postcode", "Belfast South and Mid Down")
 
 
+@needs_raw_uk_data
 def test_import_results_replaces_the_kit_results(cli, app, tmp_path):
     source = (SHARED_UK / "ge2024_results.csv").read_text("utf-8").splitlines()
     header = source[0].replace("winner_party", "First party").replace("pcon24cd", "ONS ID")
@@ -121,6 +123,7 @@ def test_import_results_replaces_the_kit_results(cli, app, tmp_path):
         assert count == 1
 
 
+@needs_raw_uk_data
 def test_seats_marginality_uses_the_kit_party_and_imported_results(cli, app, tmp_path):
     with app.test_request_context():
         seats = seats_marginality()
@@ -142,6 +145,7 @@ PUBLISHED = {
 }  # fmt: skip
 
 
+@needs_raw_uk_data
 def test_import_results_reads_the_published_library_file(cli, app, tmp_path):
     rows = shared_rows("ge2024_results.csv")
     header = [PUBLISHED.get(k, k.removeprefix("votes_").upper()) for k in rows[0]]

@@ -27,15 +27,15 @@ def pledge_settings() -> dict:
 
 
 @pytest.fixture
-def instance(instance: Path, smtp_server, pledge_settings: dict) -> Path:  # noqa: ANN001
+def ck_instance(ck_instance: Path, smtp_server, pledge_settings: dict) -> Path:  # noqa: ANN001
     """The test instance, sending mail to the test SMTP server."""
     port = smtp_server.port
     edit_config(
-        instance,
+        ck_instance,
         mail={"host": "127.0.0.1", "port": port, "starttls": False},
         **{"plugins.pledges": pledge_settings},
     )
-    return instance
+    return ck_instance
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ PLUGINS_DIR = Path(__file__).resolve().parents[2] / "test_plugins"
 
 
 @pytest.fixture
-def app(make_app, monkeypatch):  # noqa: ANN001, ANN201 - overrides campaignkit.testing's
+def ck_app(ck_make_app, monkeypatch):  # noqa: ANN001, ANN201 - overrides campaignkit.testing's
     """The app with a test plugin that names the seat of the place it is given."""
     monkeypatch.syspath_prepend(str(PLUGINS_DIR))
     plugin = importlib.import_module("pledge_next_seat")
-    return make_app(extra_plugins=[("pledge_next_seat", plugin)])
+    return ck_make_app(extra_plugins=[("pledge_next_seat", plugin)])
 
 
 def test_next_steps_get_the_place_of_the_signers_postcode(app, client, add_pledge, csrf_token):  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""Tests for the ${name} plugin, using campaignkit's pytest fixtures."""
+"""Tests for the ${name} plugin, using campaignkit's pytest fixtures (``ck_...``)."""
 
 import pytest
 
@@ -9,7 +9,7 @@ def campaignkit_plugins():
     return ["${name}"]
 
 
-def test_page_is_served(client):
-    response = client.get("/${slug}/")
+def test_page_is_served(ck_client):
+    response = ck_client.get("/${slug}/")
     assert response.status_code == 200
     assert "${title}" in response.get_data(as_text=True)
