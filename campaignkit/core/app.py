@@ -14,8 +14,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaignkit.core import errors, rendering, security, session, urls, views
 from campaignkit.core.auth import setup as accounts
-from campaignkit.core.converters import install_strict_converters
 from campaignkit.core.capabilities import log_missing_providers
+from campaignkit.core.converters import install_strict_converters
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
 from campaignkit.core.inputs import CleanRequest

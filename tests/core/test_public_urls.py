@@ -56,15 +56,15 @@ def server_settings() -> dict:
 
 
 @pytest.fixture
-def instance(instance: Path, smtp_server, server_settings: dict) -> Path:  # noqa: ANN001
+def ck_instance(ck_instance: Path, smtp_server, server_settings: dict) -> Path:  # noqa: ANN001
     """An instance at PUBLIC behind one trusted proxy, mailing the test SMTP server."""
     edit_config(
-        instance,
+        ck_instance,
         mail={"host": "127.0.0.1", "port": smtp_server.port, "starttls": False},
         accounts=FAST_HASHING,
         server={"public_url": PUBLIC, "trusted_proxy_hops": 1, **server_settings},
     )
-    return instance
+    return ck_instance
 
 
 class OnePlaceGeocoder:
@@ -77,9 +77,9 @@ class OnePlaceGeocoder:
 
 
 @pytest.fixture
-def app(make_app):  # noqa: ANN001, ANN201
+def ck_app(ck_make_app):  # noqa: ANN001, ANN201
     """The app with a geocoder, so events can be added."""
-    return make_app(extra_plugins=[("one_place", OnePlaceGeocoder())])
+    return ck_make_app(extra_plugins=[("one_place", OnePlaceGeocoder())])
 
 
 def _token(client, headers: dict) -> str:  # noqa: ANN001

@@ -44,16 +44,16 @@ def campaignkit_plugins() -> list[str]:
 
 
 @pytest.fixture
-def instance(instance: Path) -> Path:
+def ck_instance(ck_instance: Path) -> Path:
     """The test instance, hashing passwords quickly."""
-    edit_config(instance, accounts=FAST_HASHING)
-    return instance
+    edit_config(ck_instance, accounts=FAST_HASHING)
+    return ck_instance
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
+def ck_app(ck_make_app: Callable[..., Flask]) -> Flask:
     """The test app, every postcode in Westminster."""
-    return make_app(extra_plugins=[("westminster", Westminster())])
+    return ck_make_app(extra_plugins=[("westminster", Westminster())])
 
 
 @pytest.fixture

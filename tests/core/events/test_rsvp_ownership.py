@@ -20,10 +20,12 @@ WITHDRAW_BUTTON = "I can't come after all"
 
 
 @pytest.fixture
-def instance(instance, smtp_server):  # noqa: ANN001, ANN201 - extends the events fixture
+def ck_instance(ck_instance, smtp_server):  # noqa: ANN001, ANN201 - extends the events fixture
     """The events test instance, sending its mail to the test SMTP server."""
-    edit_config(instance, mail={"host": "127.0.0.1", "port": smtp_server.port, "starttls": False})
-    return instance
+    edit_config(
+        ck_instance, mail={"host": "127.0.0.1", "port": smtp_server.port, "starttls": False}
+    )
+    return ck_instance
 
 
 def _rsvp(client, event_id, csrf_token, email, name="Guest"):  # noqa: ANN001, ANN202

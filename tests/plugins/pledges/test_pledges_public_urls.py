@@ -25,10 +25,10 @@ def campaignkit_database_url() -> None:
 
 
 @pytest.fixture
-def instance(instance: Path) -> Path:
+def ck_instance(ck_instance: Path) -> Path:
     """The pledges instance at PUBLIC, behind one trusted proxy."""
-    edit_config(instance, server={"public_url": PUBLIC, "trusted_proxy_hops": 1})
-    return instance
+    edit_config(ck_instance, server={"public_url": PUBLIC, "trusted_proxy_hops": 1})
+    return ck_instance
 
 
 @pytest.mark.parametrize("headers", FORGED.values(), ids=FORGED.keys())
