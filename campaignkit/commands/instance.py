@@ -16,11 +16,12 @@ from campaignkit.core.config import ConfigError
 from campaignkit.core.init_instance import first_missing_folder, init_instance, remove_created
 from campaignkit.core.migrate import pending, upgrade
 from campaignkit.core.production import serve_with_gunicorn
+from campaignkit.core.state import app_state, current_database
 
 
 def upgrade_app_database(app) -> list[str]:  # noqa: ANN001 - Flask
     """Apply core's and the enabled plugins' migrations for this app's database."""
-    state = app.extensions["campaignkit"]
+    state = app_state(app)
     return upgrade(state.database, state.branches(), state.instance.enabled)
 
 
@@ -52,7 +53,7 @@ def init(directory: Path, kit: str, theme: str | None, name: str | None, databas
         try:
             upgrade_app_database(app)
         finally:
-            app.extensions["campaignkit"].database.dispose()
+            current_database(app).dispose()
     except SQLAlchemyError as exc:
         _undo_init(target, created)
         problem = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
@@ -65,7 +66,7 @@ def init(directory: Path, kit: str, theme: str | None, name: str | None, databas
 
 
 def _warn_if_behind(app) -> None:  # noqa: ANN001 - Flask
-    state = app.extensions["campaignkit"]
+    state = app_state(app)
     behind = pending(state.database, state.branches(), state.instance.enabled)
     if behind:
         click.secho(
@@ -98,7 +99,7 @@ def serve(context: InstanceContext, bind: str, workers: int, threads: int):
     """Serve the instance in production through gunicorn."""
     app = context.app()
     _warn_if_behind(app)
-    app.extensions["campaignkit"].database.dispose()  # the workers open their own
+    current_database(app).dispose()  # the workers open their own
     serve_with_gunicorn(context.path, bind=bind, workers=workers, threads=threads)
 
 

@@ -29,17 +29,25 @@ from campaignkit.core.geo import (
     geocode,
     seat_at,
 )
-from campaignkit.core.jobs import JobHandle, Progress, job
+from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.pages import NavItem
 from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
 from campaignkit.core.privacy.export import log_export
 from campaignkit.core.privacy.subject import DataSubject
-from campaignkit.core.registry import PluginError, call_plugins
+from campaignkit.core.ratelimit import rate_limited
+from campaignkit.core.registry import PluginError
 from campaignkit.core.security import allow_framing
-from campaignkit.core.session import db_session, write_session
-from campaignkit.core.settings import campaign_name, kit, plugin_settings
+from campaignkit.core.session import db_session, read_session, write_session
+from campaignkit.core.settings import (
+    campaign_name,
+    kit,
+    plugin_settings,
+    public_url,
+    public_url_context,
+)
 from campaignkit.core.share import ShareTarget
+from campaignkit.core.state import app_store, call_plugins
 
 __all__ = [
     "ConfigError",
@@ -58,6 +66,7 @@ __all__ = [
     "ShareTarget",
     "access_rule",
     "allow_framing",
+    "app_store",
     "call_plugins",
     "campaign_name",
     "clear_place_cache",
@@ -67,6 +76,7 @@ __all__ = [
     "flag_enabled",
     "flag_required",
     "db_session",
+    "enqueue_job",
     "geocode",
     "has_permission",
     "insert_unless_exists",
@@ -76,6 +86,10 @@ __all__ = [
     "log_export",
     "members_only",
     "plugin_settings",
+    "public_url",
+    "public_url_context",
+    "rate_limited",
+    "read_session",
     "record_consent",
     "require_permission",
     "seat_at",

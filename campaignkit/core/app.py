@@ -26,11 +26,12 @@ from campaignkit.core.jobs import (
 )
 from campaignkit.core.migrate import Branch
 from campaignkit.core.registry import call_each, plugin_folder
+from campaignkit.core.state import keep_app_state
 
 
 @dataclass
 class CampaignKit:
-    """What the app keeps in ``app.extensions["campaignkit"]``."""
+    """What the app keeps for campaignkit (read it with ``state.app_state(app)``)."""
 
     instance: Instance
     database: Database
@@ -86,7 +87,7 @@ def create_app(
     )
     state = CampaignKit(instance, Database(instance.database_url), huey)
     state.huey.flask_app = app
-    app.extensions["campaignkit"] = state
+    keep_app_state(app, state)
     rendering.configure(app, instance)
     security.configure(app, instance)
     app.register_blueprint(views.bp)

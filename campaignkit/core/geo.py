@@ -13,7 +13,8 @@ import threading
 from dataclasses import dataclass, field
 
 from cachetools import TTLCache
-from flask import current_app
+
+from campaignkit.core.state import app_store, current_manager
 
 #: How precise a Place is, most precise first.
 PRECISIONS = ("postcode", "position", "sector", "district", "area")
@@ -96,7 +97,7 @@ class PlaceCache:
 
 
 def _place_cache() -> PlaceCache:
-    return current_app.extensions.setdefault("campaignkit.places", PlaceCache())
+    return app_store("campaignkit.geo").setdefault("places", PlaceCache())
 
 
 def clear_place_cache() -> None:
@@ -105,7 +106,7 @@ def clear_place_cache() -> None:
 
 
 def _manager():  # noqa: ANN202 - pluggy.PluginManager
-    return current_app.extensions["campaignkit"].manager
+    return current_manager()
 
 
 def geocode(query: str) -> Place:

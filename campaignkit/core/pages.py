@@ -15,6 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from campaignkit.core.registry import call_each
+from campaignkit.core.state import current_manager
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def nav_items(user: object = None) -> list[NavItem]:
 
     A plugin that raises is left out.
     """
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     if user is None:
         user = signed_in_user()
     items: list[NavItem] = []
@@ -82,7 +83,7 @@ def render_slot(name: str, context: dict) -> Markup:
     A plugin that raises, or returns something other than a string, is logged
     and left out.
     """
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     parts = []
     for plugin, html in call_each(
         manager, "campaignkit_template_slots", slot=name, context=context

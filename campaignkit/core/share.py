@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-
 from campaignkit.core.pages import contributed_items
 from campaignkit.core.registry import call_each
+from campaignkit.core.state import current_manager
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ class ShareTarget:
 
 def share_targets(url: str, text: str) -> list[ShareTarget]:
     """Every plugin's share targets for this link and text; a plugin that fails is left out."""
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     hook = "campaignkit_share_targets"
     targets: list[ShareTarget] = []
     for plugin, contributed in call_each(manager, hook, url=url, text=text):

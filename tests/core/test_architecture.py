@@ -2,7 +2,9 @@
 
 The contracts: plugins import only ``campaignkit`` and ``campaignkit.core`` (never
 core's submodules, the command line or each other), and core imports no plugin
-and no command-line code.
+and no command-line code. Plugins also never reach into the Flask app's
+``extensions`` or ``view_functions``, which import-linter cannot see: a scan
+of their source keeps them to the public API for those too.
 """
 
 from __future__ import annotations
@@ -124,3 +126,37 @@ def test_the_copy_is_what_was_linted(package_copy: Path):
         check=True,
     ).stdout
     assert Path(found).resolve().parent == (package_copy / "campaignkit").resolve()
+
+
+#: What a plugin's source must not contain: the app's dictionaries behind the public API.
+REACHES_INTO_THE_APP = ("extensions[", ".extensions", "view_functions")
+
+
+def reaches_into_the_app(source: str) -> list[str]:
+    """The lines of ``source`` that use ``app.extensions`` or ``app.view_functions``."""
+    return [
+        line.strip()
+        for line in source.splitlines()
+        if any(forbidden in line for forbidden in REACHES_INTO_THE_APP)
+    ]
+
+
+def test_plugins_use_the_public_api_not_the_apps_dictionaries():
+    found = [
+        f"{path.relative_to(ROOT)}: {line}"
+        for path in sorted((ROOT / "campaignkit" / "plugins").rglob("*.py"))
+        for line in reaches_into_the_app(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "use campaignkit.core's public API instead:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'huey = current_app.extensions["campaignkit"].huey',
+        "limiter = app.extensions.get('campaignkit.limiter')",
+        "app.view_functions[endpoint] = limited",
+    ],
+)
+def test_the_scan_finds_a_plugin_reaching_into_the_app(line: str):
+    assert reaches_into_the_app(f"x = 1\n    {line}\n") == [line]

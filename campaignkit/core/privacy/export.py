@@ -13,13 +13,13 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from campaignkit.core.privacy.models import ExportRecord
 from campaignkit.core.privacy.subject import DataSubject, subject_for, subject_hash
 from campaignkit.core.registry import call_each
 from campaignkit.core.session import db_session, write_session
+from campaignkit.core.state import app_state, current_manager
 
 README = """\
 Your personal data from {campaign}
@@ -63,7 +63,7 @@ def _count(data: Any) -> int:
 
 def collect(subject: DataSubject, session: Session) -> dict[str, Any]:
     """Every enabled plugin's data about the subject, by plugin name (core included)."""
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     return dict(
         call_each(
             manager, "campaignkit_personal_data", isolate=False, subject=subject, session=session
@@ -73,7 +73,7 @@ def collect(subject: DataSubject, session: Session) -> dict[str, Any]:
 
 def build_zip(subject: DataSubject, data: dict[str, Any]) -> bytes:
     """The export as a zip: ``README.txt`` and one ``<plugin>.json`` per plugin."""
-    state = current_app.extensions["campaignkit"]
+    state = app_state()
     name = state.instance.config.campaign.name
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
