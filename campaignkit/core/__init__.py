@@ -21,21 +21,12 @@ from campaignkit.core.config import ConfigError
 from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
-from campaignkit.core.geo import (
-    GeocodeError,
-    Place,
-    SeatRef,
-    clear_place_cache,
-    geocode,
-    seat_at,
-)
+from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
+from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, ShareTarget
 from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
-from campaignkit.core.pages import NavItem
-from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
-from campaignkit.core.privacy.export import log_export
-from campaignkit.core.privacy.subject import DataSubject
 from campaignkit.core.ratelimit import rate_limited
+from campaignkit.core.records import ConsentRecord, consents_of, log_export, record_consent
 from campaignkit.core.registry import PluginError
 from campaignkit.core.security import allow_framing
 from campaignkit.core.session import db_session, read_session, write_session
@@ -46,7 +37,6 @@ from campaignkit.core.settings import (
     public_url,
     public_url_context,
 )
-from campaignkit.core.share import ShareTarget
 from campaignkit.core.state import app_store, call_plugins
 
 __all__ = [

@@ -12,7 +12,7 @@ from flask import Flask
 from huey import Huey
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from campaignkit.core import errors, rendering, security, session, views
+from campaignkit.core import errors, flags_admin, rendering, security, session, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.db import Database
 from campaignkit.core.events import setup as events
@@ -25,6 +25,7 @@ from campaignkit.core.jobs import (
     registered_jobs,
 )
 from campaignkit.core.migrate import Branch
+from campaignkit.core.privacy import views as privacy_views
 from campaignkit.core.registry import call_each, plugin_folder
 from campaignkit.core.state import keep_app_state
 
@@ -92,10 +93,12 @@ def create_app(
     security.configure(app, instance)
     app.register_blueprint(views.bp)
     accounts.configure(app, instance, state.database)
+    app.register_blueprint(privacy_views.bp)
     for _plugin, blueprints in call_each(instance.manager, "campaignkit_blueprints", isolate=False):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
     events.configure(app, state.huey)
+    flags_admin.configure(app)
     register_core_jobs(state.huey)
     call_each(instance.manager, "campaignkit_jobs", isolate=False, huey=state.huey)
     errors.register(app)

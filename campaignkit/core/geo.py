@@ -10,10 +10,10 @@ call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 
 from cachetools import TTLCache
 
+from campaignkit.core.hooktypes import Place, SeatRef
 from campaignkit.core.state import app_store, current_manager
 
 #: How precise a Place is, most precise first.
@@ -32,38 +32,6 @@ class GeocodeError(ValueError):
         super().__init__(message)
         self.message = message
         self.kind = kind
-
-
-@dataclass(frozen=True)
-class SeatRef:
-    """An electoral area (a constituency or district): its code and name."""
-
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Place:
-    """A position found for a query, with how precise it is and the seat(s) it lies in.
-
-    ``seat`` is the seat the position lies in (or the one most of an area's
-    postcodes lie in); ``other_seats`` lists further seats an area touches,
-    so a page can say the answer is approximate.
-    """
-
-    query: str
-    label: str
-    lat: float
-    lon: float
-    precision: str
-    seat: SeatRef | None = None
-    other_seats: tuple[SeatRef, ...] = field(default_factory=tuple)
-    note: str = ""
-
-    @property
-    def spans_several_seats(self) -> bool:
-        """True when the place is an area that reaches into more than one seat."""
-        return bool(self.other_seats)
 
 
 class PlaceCache:

@@ -8,25 +8,16 @@ else's contributions.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from flask import current_app, has_request_context
 from flask_login import current_user
 from markupsafe import Markup
 
+from campaignkit.core.hooktypes import NavItem
 from campaignkit.core.registry import call_each
 from campaignkit.core.state import current_manager
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A link in the site navigation; lower ``order`` comes first."""
-
-    label: str
-    url: str
-    order: int = 100
 
 
 def contributed_items(plugin: str, hook: str, contributed: object, kind: type) -> list:

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from campaignkit.core.hooktypes import ShareTarget
 from campaignkit.core.pages import contributed_items
 from campaignkit.core.registry import call_each
 from campaignkit.core.state import current_manager
-
-
-@dataclass(frozen=True)
-class ShareTarget:
-    """One way to share a link: a label, the URL that shares it, and a short key for styling."""
-
-    key: str
-    label: str
-    href: str
 
 
 def share_targets(url: str, text: str) -> list[ShareTarget]:

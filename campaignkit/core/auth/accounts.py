@@ -18,7 +18,7 @@ from campaignkit.core.auth.passwords import hash_password
 from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
 from campaignkit.core.mail import MailError, send_mail
-from campaignkit.core.privacy.consent import record_consent
+from campaignkit.core.records import record_consent
 from campaignkit.core.session import db_session, write_session
 from campaignkit.core.state import current_instance
 

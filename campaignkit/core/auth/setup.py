@@ -1,4 +1,4 @@
-"""Wiring accounts into the app: state, Flask-Login, blueprints (privacy pages too)."""
+"""Wiring accounts into the app: state, Flask-Login and blueprints."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from campaignkit.core.auth.roles import EXTENSION, AuthState, collect_permission
 from campaignkit.core.auth.throttle import make_throttle
 from campaignkit.core.db import Database
 from campaignkit.core.instance import Instance, namespace
-from campaignkit.core.privacy import views as privacy_views
 
 
 def _no_store(response):  # noqa: ANN001, ANN202 - Flask response
@@ -40,7 +39,7 @@ def configure(app: Flask, instance: Instance, database: Database) -> None:
     login.user_loader(load_session_user)
     login.login_view = "auth.signin"
     app.jinja_env.globals["has_permission"] = has_permission
-    for blueprint in (views.bp, admin.bp, admin.api_bp, privacy_views.bp):
+    for blueprint in (views.bp, admin.bp, admin.api_bp):
         app.register_blueprint(blueprint)
-    for name in (views.bp.name, admin.bp.name, privacy_views.bp.name):
+    for name in (views.bp.name, admin.bp.name):
         app.after_request_funcs.setdefault(name, []).append(_no_store)

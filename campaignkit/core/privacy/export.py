@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from campaignkit.core.privacy.models import ExportRecord
 from campaignkit.core.privacy.subject import DataSubject, subject_for, subject_hash
+from campaignkit.core.records import log_export
 from campaignkit.core.registry import call_each
 from campaignkit.core.session import db_session, write_session
 from campaignkit.core.state import app_state, current_manager
@@ -33,18 +33,6 @@ Each .json file holds what one part of the site ({plugins}) stores about you.
 To have this data erased, use "Erase my account" on your account's data page,
 or ask the campaign's organisers.
 """
-
-
-def log_export(session: Session, who: int | None, what: str, rows: int) -> ExportRecord:
-    """Log an export of personal data in ``session`` (committed with it) and return the record.
-
-    ``who`` is the id of the account that made the export (None for the
-    command line); ``what`` says what it held, without naming anyone
-    (``"pledges CSV: day-off pledge"``); ``rows`` how many records it held.
-    """
-    record = ExportRecord(user_id=who, what=what[:300], rows=rows, at=datetime.now(UTC))
-    session.add(record)
-    return record
 
 
 def _plain(value: Any) -> Any:
