@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from campaignkit.commands.common import pass_instance
 from campaignkit.core.cli_support import InstanceContext
 from campaignkit.core.migrate import upgrade
+from campaignkit.core.state import app_state
 
 
 @click.group()
@@ -19,7 +20,7 @@ def db():
 @pass_instance
 def db_upgrade(context: InstanceContext):
     """Apply core's and every enabled plugin's migrations."""
-    state = context.app().extensions["campaignkit"]
+    state = app_state(context.app())
     try:
         labels = upgrade(state.database, state.branches(), state.instance.enabled)
     except SQLAlchemyError as exc:

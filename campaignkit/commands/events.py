@@ -12,13 +12,7 @@ from campaignkit.core.events.importer import check_rows, read_csv, save_events
 from campaignkit.core.events.models import Event
 from campaignkit.core.events.settings import event_types
 from campaignkit.core.session import db_session
-
-
-def _context(context: InstanceContext):  # noqa: ANN202 - a Flask request context
-    app = context.app()
-    return app.test_request_context(
-        base_url=app.extensions["campaignkit"].instance.config.server.public_url
-    )
+from campaignkit.core.settings import public_url_context
 
 
 @click.group()
@@ -37,7 +31,7 @@ def events_import(context: InstanceContext, file):  # noqa: ANN001
     timezone,venue,address,postcode,capacity,chat_url,accessibility,
     members_only,host_email,lat,lon,seat_code,seat_name
     """
-    with _context(context):
+    with public_url_context(context.app()):
         try:
             rows = read_csv(file)
         except ValueError as exc:
@@ -62,7 +56,7 @@ def events_import(context: InstanceContext, file):  # noqa: ANN001
 @pass_instance
 def events_demo(context: InstanceContext, count: int, if_empty: bool, seed: int):
     """Load realistic sample events spread over Great Britain (for the demo instance)."""
-    with _context(context):
+    with public_url_context(context.app()):
         if if_empty and db_session().scalar(select(func.count()).select_from(Event)):
             click.echo("The instance already has events; no sample events added.")
             return

@@ -17,6 +17,7 @@ from campaignkit.core.config import ConfigError
 from campaignkit.core.init_instance import first_missing_folder, init_instance, remove_created
 from campaignkit.core.migrate import pending, upgrade
 from campaignkit.core.production import serve_with_gunicorn
+from campaignkit.core.state import app_state, current_database
 from campaignkit.core.urls import host_check_warning
 
 #: The address ``init`` writes when none is given: where ``campaignkit run`` listens.
@@ -25,7 +26,7 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 def upgrade_app_database(app) -> list[str]:  # noqa: ANN001 - Flask
     """Apply core's and the enabled plugins' migrations for this app's database."""
-    state = app.extensions["campaignkit"]
+    state = app_state(app)
     return upgrade(state.database, state.branches(), state.instance.enabled)
 
 
@@ -79,7 +80,7 @@ def init(
         try:
             upgrade_app_database(app)
         finally:
-            app.extensions["campaignkit"].database.dispose()
+            current_database(app).dispose()
     except SQLAlchemyError as exc:
         _undo_init(target, created)
         problem = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
@@ -102,7 +103,7 @@ def _ask_public_url() -> str:
 
 
 def _warn_if_behind(app) -> None:  # noqa: ANN001 - Flask
-    state = app.extensions["campaignkit"]
+    state = app_state(app)
     behind = pending(state.database, state.branches(), state.instance.enabled)
     if behind:
         click.secho(
@@ -135,11 +136,11 @@ def serve(context: InstanceContext, bind: str, workers: int, threads: int):
     """Serve the instance in production through gunicorn."""
     app = context.app()
     _warn_if_behind(app)
-    server = app.extensions["campaignkit"].instance.config.server
+    server = app_state(app).instance.config.server
     warning = host_check_warning(server.public_url, server.allowed_hosts)
     if warning:
         click.secho(f"Warning: {warning}.", fg="yellow", err=True)
-    app.extensions["campaignkit"].database.dispose()  # the workers open their own
+    current_database(app).dispose()  # the workers open their own
     serve_with_gunicorn(context.path, bind=bind, workers=workers, threads=threads)
 
 

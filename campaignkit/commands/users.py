@@ -20,16 +20,9 @@ from campaignkit.core.auth.passwords import password_problem
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import InstanceContext
 from campaignkit.core.session import db_session
+from campaignkit.core.settings import public_url_context
 
 ROLE = click.Choice(ROLES)
-
-
-def _request_context(context: InstanceContext):  # noqa: ANN202 - a Flask request context
-    """A request context whose links point at ``[server] public_url``."""
-    app = context.app()
-    return app.test_request_context(
-        base_url=app.extensions["campaignkit"].instance.config.server.public_url
-    )
 
 
 @click.group()
@@ -54,7 +47,7 @@ def users_create(context: InstanceContext, email: str, role: str, password_stdin
         problem = password_problem(password, email)
         if problem:
             raise click.ClickException(problem)
-    with _request_context(context):
+    with public_url_context(context.app()):
         try:
             user = create_user(
                 email, password, role, approved=True, verified=True, joined_via="command line"

@@ -9,6 +9,7 @@ import click
 from campaignkit.commands.common import pass_instance
 from campaignkit.core.cli_support import InstanceContext
 from campaignkit.core.jobs import SHUTDOWN_TIMEOUT_S, run_worker
+from campaignkit.core.state import current_database
 
 
 @click.command()
@@ -35,5 +36,5 @@ def worker(context: InstanceContext, workers: int, shutdown_timeout: float):
     try:
         run_worker(app, workers=workers, shutdown_timeout=shutdown_timeout)
     finally:
-        app.extensions["campaignkit"].database.dispose()
+        current_database(app).dispose()
     click.echo("Worker stopped.")

@@ -22,18 +22,11 @@ from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
-from campaignkit.core.geo import (
-    GeocodeError,
-    Place,
-    SeatRef,
-    clear_place_cache,
-    geocode,
-    seat_at,
-)
+from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
+from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, ShareTarget
 from campaignkit.core.inputs import clean_text, max_length, one_line
-from campaignkit.core.jobs import JobHandle, Progress, job
+from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
-from campaignkit.core.pages import NavItem
 from campaignkit.core.parsing import (
     ParseError,
     form_int,
@@ -43,14 +36,19 @@ from campaignkit.core.parsing import (
     parse_int,
     query_int,
 )
-from campaignkit.core.privacy.consent import ConsentRecord, consents_of, record_consent
-from campaignkit.core.privacy.export import log_export
-from campaignkit.core.privacy.subject import DataSubject
-from campaignkit.core.registry import PluginError, call_plugins
+from campaignkit.core.ratelimit import rate_limited
+from campaignkit.core.records import ConsentRecord, consents_of, log_export, record_consent
+from campaignkit.core.registry import PluginError
 from campaignkit.core.security import allow_framing
-from campaignkit.core.session import db_session, write_session
-from campaignkit.core.settings import campaign_name, kit, plugin_settings
-from campaignkit.core.share import ShareTarget
+from campaignkit.core.session import db_session, read_session, write_session
+from campaignkit.core.settings import (
+    campaign_name,
+    kit,
+    plugin_settings,
+    public_url,
+    public_url_context,
+)
+from campaignkit.core.state import app_store, call_plugins
 from campaignkit.core.urls import public_url_for
 
 __all__ = [
@@ -72,6 +70,7 @@ __all__ = [
     "ShareTarget",
     "access_rule",
     "allow_framing",
+    "app_store",
     "call_plugins",
     "campaign_name",
     "clean_email",
@@ -84,6 +83,7 @@ __all__ = [
     "flag_required",
     "form_int",
     "db_session",
+    "enqueue_job",
     "geocode",
     "has_permission",
     "in_zone",
@@ -100,8 +100,12 @@ __all__ = [
     "parse_float",
     "parse_int",
     "plugin_settings",
+    "public_url",
+    "public_url_context",
     "public_url_for",
     "query_int",
+    "rate_limited",
+    "read_session",
     "record_consent",
     "require_permission",
     "seat_at",

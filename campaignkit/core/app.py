@@ -12,7 +12,7 @@ from flask import Flask
 from huey import Huey
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from campaignkit.core import errors, rendering, security, session, urls, views
+from campaignkit.core import errors, flags_admin, rendering, security, session, urls, views
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.capabilities import log_missing_providers
 from campaignkit.core.converters import install_strict_converters
@@ -28,12 +28,14 @@ from campaignkit.core.jobs import (
     registered_jobs,
 )
 from campaignkit.core.migrate import Branch
+from campaignkit.core.privacy import views as privacy_views
 from campaignkit.core.registry import call_each, plugin_folder
+from campaignkit.core.state import keep_app_state
 
 
 @dataclass
 class CampaignKit:
-    """What the app keeps in ``app.extensions["campaignkit"]``."""
+    """What the app keeps for campaignkit (read it with ``state.app_state(app)``)."""
 
     instance: Instance
     database: Database
@@ -92,16 +94,18 @@ def create_app(
     )
     state = CampaignKit(instance, Database(instance.database_url), huey)
     state.huey.flask_app = app
-    app.extensions["campaignkit"] = state
+    keep_app_state(app, state)
     install_strict_converters(app)
     rendering.configure(app, instance)
     security.configure(app, instance)
     app.register_blueprint(views.bp)
     accounts.configure(app, instance, state.database)
+    app.register_blueprint(privacy_views.bp)
     for _plugin, blueprints in call_each(instance.manager, "campaignkit_blueprints", isolate=False):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
     events.configure(app, state.huey)
+    flags_admin.configure(app)
     register_core_jobs(state.huey)
     call_each(instance.manager, "campaignkit_jobs", isolate=False, huey=state.huey)
     errors.register(app)

@@ -14,6 +14,7 @@ from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
 from campaignkit.core.migrate import pending
 from campaignkit.core.registry import PluginError
+from campaignkit.core.state import app_state, current_database
 from campaignkit.core.urls import host_check_warning
 
 #: (ok, message): True is fine, False is a problem, None a warning (check still passes).
@@ -46,7 +47,7 @@ def _template_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
 
 
 def _database_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
-    state = app.extensions["campaignkit"]
+    state = app_state(app)
     try:
         behind = pending(state.database, state.branches(), state.instance.enabled)
     except PluginError as exc:  # a plugin's migrations are broken
@@ -87,4 +88,4 @@ def run_checks(instance_dir: Path) -> Iterator[Finding]:
         return
     yield from _template_findings(app)
     yield from _database_findings(app)
-    app.extensions["campaignkit"].database.dispose()
+    current_database(app).dispose()

@@ -17,7 +17,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
-from campaignkit.core.privacy.consent import normalise_email
+from campaignkit.core.records import normalise_email
 
 
 class EmailInvalid(ValueError):

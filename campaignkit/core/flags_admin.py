@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 
 from campaignkit.core.auth.access import require_permission
 from campaignkit.core.auth.roles import ROLES
-from campaignkit.core.flags import FlagError, all_flags, save_flag
+from campaignkit.core.flags import FlagError, all_flags, flag_enabled, save_flag
 from campaignkit.core.parsing import ParseError, parse_int
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("flags", __name__, url_prefix="/organise/flags")
+
+
+def configure(app: Flask) -> None:
+    """Register the flags admin page and the ``flag_enabled`` template helper."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["flag_enabled"] = flag_enabled
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -10,10 +10,12 @@ call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from cachetools import TTLCache
-from flask import current_app
+
+from campaignkit.core.hooktypes import Place, SeatRef
+from campaignkit.core.state import app_store, current_manager
 
 #: How precise a Place is, most precise first.
 PRECISIONS = ("postcode", "position", "sector", "district", "area")
@@ -37,38 +39,6 @@ class GeocodeError(ValueError):
         super().__init__(message)
         self.message = message
         self.kind = kind
-
-
-@dataclass(frozen=True)
-class SeatRef:
-    """An electoral area (a constituency or district): its code and name."""
-
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Place:
-    """A position found for a query, with how precise it is and the seat(s) it lies in.
-
-    ``seat`` is the seat the position lies in (or the one most of an area's
-    postcodes lie in); ``other_seats`` lists further seats an area touches,
-    so a page can say the answer is approximate.
-    """
-
-    query: str
-    label: str
-    lat: float
-    lon: float
-    precision: str
-    seat: SeatRef | None = None
-    other_seats: tuple[SeatRef, ...] = field(default_factory=tuple)
-    note: str = ""
-
-    @property
-    def spans_several_seats(self) -> bool:
-        """True when the place is an area that reaches into more than one seat."""
-        return bool(self.other_seats)
 
 
 class PlaceCache:
@@ -102,7 +72,7 @@ class PlaceCache:
 
 
 def _place_cache() -> PlaceCache:
-    return current_app.extensions.setdefault("campaignkit.places", PlaceCache())
+    return app_store("campaignkit.geo").setdefault("places", PlaceCache())
 
 
 def clear_place_cache() -> None:
@@ -111,7 +81,7 @@ def clear_place_cache() -> None:
 
 
 def _manager():  # noqa: ANN202 - pluggy.PluginManager
-    return current_app.extensions["campaignkit"].manager
+    return current_manager()
 
 
 def geocode(query: str) -> Place:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, ShareTarget
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -22,10 +24,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from campaignkit.core.events.models import Event, Rsvp
-    from campaignkit.core.geo import Place, SeatRef
-    from campaignkit.core.pages import NavItem
-    from campaignkit.core.privacy.subject import DataSubject
-    from campaignkit.core.share import ShareTarget
 
 hookspec = pluggy.HookspecMarker("campaignkit")
 

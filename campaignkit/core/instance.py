@@ -7,6 +7,7 @@ everywhere: one ``ConfigError`` or ``PluginError`` that names its source.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from collections.abc import Iterable
@@ -58,6 +59,11 @@ class Instance:
     def redis_url(self) -> str | None:
         """The Redis URL for jobs and rate limits, if configured."""
         return self.config.campaign.redis_url
+
+
+def namespace(instance: Instance) -> str:
+    """A short name for this instance's keys in shared stores such as Redis."""
+    return hashlib.sha256(instance.config.campaign.secret_key.encode()).hexdigest()[:16]
 
 
 def resolve_instance_dir(given: str | os.PathLike | None) -> Path:

@@ -12,7 +12,8 @@ Plugins declare jobs in ``campaignkit_jobs(huey)``::
                 ...
                 progress.update(done, total=len(rows), message=row.name)
 
-and start them with ``import_results.enqueue(path)``, which returns a job id;
+and start them with ``import_results.enqueue(path)`` or, from anywhere in the
+app, ``enqueue_job("<module>.import_results", path)``; both return a job id;
 ``/jobs/<id>`` shows its progress. Every declared job is also listed by name
 in ``registered_jobs(huey)``.
 
@@ -37,6 +38,7 @@ from sqlalchemy import DateTime, Integer, String, Text, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaignkit.core.db import Database, Model
+from campaignkit.core.state import app_state, current_database
 
 QUEUE_FILE = "jobs.sqlite3"
 PROGRESS_INTERVAL_S = 0.25
@@ -115,7 +117,7 @@ class Progress:
     """Handed to a running job so it can say how far it has got."""
 
     def __init__(self, app: Flask, job_id: str):
-        self._database = app.extensions["campaignkit"].database
+        self._database = current_database(app)
         self.job_id = job_id
         self._last_write = 0.0
         self._unwritten: dict[str, Any] = {}
@@ -169,7 +171,7 @@ class JobHandle:
         error is raised.
         """
         job_id = str(uuid.uuid4())
-        database = self.huey.flask_app.extensions["campaignkit"].database
+        database = current_database(self.huey.flask_app)
         with database.write() as session:
             now = _now()
             session.add(
@@ -226,6 +228,20 @@ def job(huey: Huey, title: str | None = None, **task_options: Any) -> Callable[.
     return decorate
 
 
+def enqueue_job(name: str, *args: Any, **kwargs: Any) -> str:
+    """Start the current app's job called ``name`` (``module.function``); returns its id.
+
+    A plugin declares the job in ``campaignkit_jobs(huey)`` and starts it from
+    a view with ``enqueue_job("campaignkit_myplugin.jobs.import_results", path)``;
+    ``/jobs/<id>`` shows its progress. An unknown name raises ``LookupError``.
+    """
+    jobs = registered_jobs(app_state().huey)
+    if name not in jobs:
+        known = ", ".join(sorted(jobs)) or "none"
+        raise LookupError(f"no job named {name!r} is declared; declared jobs: {known}")
+    return jobs[name].enqueue(*args, **kwargs)
+
+
 def register_core_jobs(huey: Huey) -> None:
     """Core's own jobs: removing old finished job records, nightly and on demand."""
 
@@ -233,7 +249,7 @@ def register_core_jobs(huey: Huey) -> None:
     def purge_job_records(progress: Progress, days: int = JOB_RECORD_RETENTION_DAYS) -> None:
         """Delete finished job records last updated more than ``days`` days ago."""
         cutoff = _now() - timedelta(days=days)
-        database = huey.flask_app.extensions["campaignkit"].database
+        database = current_database(huey.flask_app)
         with database.write() as session:
             removed = session.execute(
                 delete(JobRecord).where(
@@ -255,8 +271,8 @@ def run_worker(app: Flask, workers: int, shutdown_timeout: float = SHUTDOWN_TIME
     once. A job cut short either way is marked failed rather than left
     "running" for ever.
     """
-    huey = app.extensions["campaignkit"].huey
-    database = app.extensions["campaignkit"].database
+    huey = app_state(app).huey
+    database = current_database(app)
 
     @huey.signal(huey_signals.SIGNAL_INTERRUPTED)
     def mark_interrupted(_signal: str, task: Any, *_args: Any) -> None:

@@ -25,9 +25,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app
-
 from campaignkit.core.config import MailSection
+from campaignkit.core.state import current_instance
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ def send_smtp(settings: MailSection, message: EmailMessage) -> None:
 
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text message from the campaign; raises MailError if the server refuses."""
-    instance = current_app.extensions["campaignkit"].instance
+    instance = current_instance()
     settings = instance.config.mail
     message = build_message(settings.from_address, to, subject, body)
     if settings.host:

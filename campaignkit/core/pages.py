@@ -8,24 +8,16 @@ else's contributions.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from flask import current_app, has_request_context
 from flask_login import current_user
 from markupsafe import Markup
 
+from campaignkit.core.hooktypes import NavItem
 from campaignkit.core.registry import call_each
+from campaignkit.core.state import current_manager
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A link in the site navigation; lower ``order`` comes first."""
-
-    label: str
-    url: str
-    order: int = 100
 
 
 def contributed_items(plugin: str, hook: str, contributed: object, kind: type) -> list:
@@ -67,7 +59,7 @@ def nav_items(user: object = None) -> list[NavItem]:
 
     A plugin that raises is left out.
     """
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     if user is None:
         user = signed_in_user()
     items: list[NavItem] = []
@@ -82,7 +74,7 @@ def render_slot(name: str, context: dict) -> Markup:
     A plugin that raises, or returns something other than a string, is logged
     and left out.
     """
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     parts = []
     for plugin, html in call_each(
         manager, "campaignkit_template_slots", slot=name, context=context

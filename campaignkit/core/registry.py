@@ -218,16 +218,3 @@ def call_each(
         if result is not None:
             results.append((impl.plugin_name, result))
     return results
-
-
-def call_plugins(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-    """Call a hook on every enabled plugin of the current app, isolating failures.
-
-    For plugins that offer hooks of their own (declared in the plugin's
-    ``hookspecs.py`` and added with ``campaignkit_addhooks``): returns
-    ``(plugin name, result)`` pairs; a plugin that raises is logged and skipped.
-    """
-    from flask import current_app
-
-    manager = current_app.extensions["campaignkit"].manager
-    return call_each(manager, hook_name, isolate=True, **kwargs)

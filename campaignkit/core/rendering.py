@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -10,6 +10,7 @@ from campaignkit import __version__
 from campaignkit.core.instance import Instance
 from campaignkit.core.pages import nav_items, render_slot
 from campaignkit.core.share import share_targets
+from campaignkit.core.state import current_instance
 
 
 @pass_context
@@ -29,7 +30,7 @@ def stylesheets(instance: Instance) -> list[str]:
 
 
 def _site() -> dict:
-    instance = current_app.extensions["campaignkit"].instance
+    instance = current_instance()
     return {
         "name": instance.config.campaign.name,
         "kit": instance.kit,

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context, make_response, request
@@ -29,10 +28,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from campaignkit.core.auth.access import api_token_user, bearer_token
 from campaignkit.core.errors import handle_http_error
-from campaignkit.core.instance import Instance
+from campaignkit.core.instance import Instance, namespace
 from campaignkit.core.ratelimit_storage import storage_uri
+from campaignkit.core.state import LIMITER
 
-LIMITER = "campaignkit.limiter"
 #: Set on a response that other sites may frame (see ``allow_framing``).
 FRAMING_ALLOWED = "campaignkit_allow_framing"
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -115,16 +114,6 @@ def add_headers(response):  # noqa: ANN001, ANN201 - Flask response
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
-
-
-def namespace(instance: Instance) -> str:
-    """A short name for this instance's keys in shared stores such as Redis."""
-    return hashlib.sha256(instance.config.campaign.secret_key.encode()).hexdigest()[:16]
-
-
-def limiter(app: Flask) -> Limiter:
-    """The app's rate limiter."""
-    return app.extensions[LIMITER]
 
 
 def configure(app: Flask, instance: Instance) -> None:

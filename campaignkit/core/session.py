@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from sqlalchemy.orm import Session
+
+from campaignkit.core.state import current_database
 
 
 def db_session() -> Session:
@@ -18,7 +20,7 @@ def db_session() -> Session:
     sees its own writes.
     """
     if "ck_session" not in g:
-        g.ck_session = current_app.extensions["campaignkit"].database.new_session()
+        g.ck_session = current_database().new_session()
     return g.ck_session
 
 
@@ -32,11 +34,22 @@ def write_session() -> Iterator[Session]:
     After the commit, the request's read session starts a fresh transaction
     and reloads what it had loaded, so later reads see the write.
     """
-    with current_app.extensions["campaignkit"].database.write() as session:
+    with current_database().write() as session:
         yield session
     reader = g.get("ck_session")
     if reader is not None:
         reader.rollback()  # ends the read transaction and expires what it loaded
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session of its own for reading, closed when the block ends.
+
+    For a job or command that reads a batch and then works for a while
+    (sending mail, say) without holding a transaction open meanwhile.
+    """
+    with current_database().new_session() as session:
+        yield session
 
 
 def close_request_session(_error: Any = None) -> None:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import current_app
-
+from campaignkit.core.hooktypes import ShareTarget
 from campaignkit.core.pages import contributed_items
 from campaignkit.core.registry import call_each
-
-
-@dataclass(frozen=True)
-class ShareTarget:
-    """One way to share a link: a label, the URL that shares it, and a short key for styling."""
-
-    key: str
-    label: str
-    href: str
+from campaignkit.core.state import current_manager
 
 
 def share_targets(url: str, text: str) -> list[ShareTarget]:
     """Every plugin's share targets for this link and text; a plugin that fails is left out."""
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     hook = "campaignkit_share_targets"
     targets: list[ShareTarget] = []
     for plugin, contributed in call_each(manager, hook, url=url, text=text):

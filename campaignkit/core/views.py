@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     render_template,
     send_from_directory,
@@ -15,6 +14,7 @@ from sqlalchemy import text
 
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.session import db_session
+from campaignkit.core.state import app_state
 from campaignkit.core.themes import theme_variables
 
 bp = Blueprint("core", __name__)
@@ -23,7 +23,7 @@ STATIC_MAX_AGE_S = 3600
 
 
 def _state():
-    return current_app.extensions["campaignkit"]
+    return app_state()
 
 
 @bp.get("/")

@@ -1,8 +1,12 @@
 """The import-linter contracts in pyproject.toml hold, and they catch the imports they forbid.
 
 The contracts: plugins import only ``campaignkit`` and ``campaignkit.core`` (never
-core's submodules, the command line or each other), and core imports no plugin
-and no command-line code.
+core's submodules, the command line or each other), core imports no plugin
+and no command-line code, and core's parts depend one way (the layers in
+pyproject.toml, which also rule out import cycles between them). Plugins
+also never reach into the Flask app's ``extensions`` or ``view_functions``,
+which import-linter cannot see: a scan of their source keeps them to the
+public API for those too.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 PLUGINS_USE_PUBLIC_API = "Plugins import only campaignkit and campaignkit.core"
 PLUGINS_INDEPENDENT = "Plugins are independent of each other"
 CORE_STANDS_ALONE = "Core imports no plugin and no command-line code"
+CORE_LAYERS = "Core's parts depend one way"
 
 
 def lint_imports(project: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess:
@@ -42,7 +47,7 @@ def test_the_package_keeps_every_contract():
     result = lint_imports(ROOT)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    for name in (PLUGINS_USE_PUBLIC_API, PLUGINS_INDEPENDENT, CORE_STANDS_ALONE):
+    for name in (PLUGINS_USE_PUBLIC_API, PLUGINS_INDEPENDENT, CORE_STANDS_ALONE, CORE_LAYERS):
         assert name in output
     assert "0 broken" in output
 
@@ -91,6 +96,21 @@ BAD_IMPORTS = {
         "from campaignkit.cli import main",
         CORE_STANDS_ALONE,
     ),
+    "accounts import privacy": (
+        "core/auth/bad.py",
+        "from campaignkit.core.privacy.export import export_person",
+        CORE_LAYERS,
+    ),
+    "privacy imports events": (
+        "core/privacy/bad.py",
+        "from campaignkit.core.events.models import Event",
+        CORE_LAYERS,
+    ),
+    "events import the app that imports them": (
+        "core/events/bad.py",
+        "from campaignkit.core.app import create_app",
+        CORE_LAYERS,
+    ),
 }
 
 
@@ -124,3 +144,50 @@ def test_the_copy_is_what_was_linted(package_copy: Path):
         check=True,
     ).stdout
     assert Path(found).resolve().parent == (package_copy / "campaignkit").resolve()
+
+
+#: What a plugin's source must not contain: the app's dictionaries behind the public API.
+REACHES_INTO_THE_APP = ("extensions[", ".extensions", "view_functions")
+
+
+def reaches_into_the_app(source: str) -> list[str]:
+    """The lines of ``source`` that use ``app.extensions`` or ``app.view_functions``."""
+    return [
+        line.strip()
+        for line in source.splitlines()
+        if any(forbidden in line for forbidden in REACHES_INTO_THE_APP)
+    ]
+
+
+def test_plugins_use_the_public_api_not_the_apps_dictionaries():
+    found = [
+        f"{path.relative_to(ROOT)}: {line}"
+        for path in sorted((ROOT / "campaignkit" / "plugins").rglob("*.py"))
+        for line in reaches_into_the_app(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "use campaignkit.core's public API instead:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'huey = current_app.extensions["campaignkit"].huey',
+        "limiter = app.extensions.get('campaignkit.limiter')",
+        "app.view_functions[endpoint] = limited",
+    ],
+)
+def test_the_scan_finds_a_plugin_reaching_into_the_app(line: str):
+    assert reaches_into_the_app(f"x = 1\n    {line}\n") == [line]
+
+
+def test_core_reads_the_apps_state_only_through_its_accessors():
+    state_module = ROOT / "campaignkit" / "core" / "state.py"
+    found = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for folder in ("core", "commands")
+        for path in sorted((ROOT / "campaignkit" / folder).rglob("*.py"))
+        if path != state_module and "plugin_template" not in path.parts
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if 'extensions["campaignkit"]' in line
+    ]
+    assert found == [], "use campaignkit.core.state's accessors:\n" + "\n".join(found)

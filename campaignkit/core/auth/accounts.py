@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,8 +18,9 @@ from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.mail import MailError, send_mail
-from campaignkit.core.privacy.consent import record_consent
+from campaignkit.core.records import record_consent
 from campaignkit.core.session import db_session, write_session
+from campaignkit.core.state import current_instance
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def send_verification(user: User) -> bool:
     """Mail a link that proves the address; returns False if the mail could not be sent."""
     link = url_for("auth.verify", token=make_link_token(user, VERIFY), _external=True)
     hours = auth_state().settings.verify_hours
-    name = current_app.extensions["campaignkit"].instance.config.campaign.name
+    name = current_instance().config.campaign.name
     body = (
         f"Please confirm your email address for {name} by opening this link:\n\n{link}\n\n"
         f"The link works once and for {hours} hours. If you did not sign up, ignore this mail."
@@ -158,7 +159,7 @@ def send_reset(user: User, *, welcome: bool = False) -> bool:
     """Mail a link to set a new password; returns False if the mail could not be sent."""
     link = url_for("auth.reset", token=make_link_token(user, RESET), _external=True)
     minutes = auth_state().settings.reset_minutes
-    name = current_app.extensions["campaignkit"].instance.config.campaign.name
+    name = current_instance().config.campaign.name
     opening = (
         f"An account for {name} has been made for you. Choose your password here:"
         if welcome

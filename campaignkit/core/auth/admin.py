@@ -26,7 +26,7 @@ from campaignkit.core.auth.models import (
 from campaignkit.core.auth.roles import ROLES, auth_state, permissions_of
 from campaignkit.core.auth.tokens import hash_secret, new_secret
 from campaignkit.core.parsing import form_int
-from campaignkit.core.privacy.export import log_export
+from campaignkit.core.records import log_export
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")

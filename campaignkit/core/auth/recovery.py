@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from contextlib import suppress
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select, update
 
 from campaignkit.core.auth.accounts import (
@@ -33,7 +33,9 @@ from campaignkit.core.auth.tokens import RESET, VERIFY, TokenError, hash_secret,
 from campaignkit.core.auth.views import bp, start_session
 from campaignkit.core.emails import clean_email
 from campaignkit.core.mail import MailError, send_mail
+from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.session import db_session, write_session
+from campaignkit.core.state import current_instance
 
 #: The purpose a sign-up's consent record names.
 SIGNUP_PURPOSE = "account"
@@ -69,7 +71,7 @@ def _use_invite(invite_id: int) -> bool:
 
 def signup_consent() -> tuple[str, str]:
     """The exact words shown beside the sign-up box, and their version (``[privacy]``)."""
-    instance = current_app.extensions["campaignkit"].instance
+    instance = current_instance()
     settings = instance.config.privacy
     wording = settings.signup_consent.replace("{campaign}", instance.config.campaign.name)
     return wording, settings.signup_consent_version
@@ -120,6 +122,7 @@ def _tell_owner_of_taken_address(email: str) -> None:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @bp.route("/join/<token>", methods=["GET", "POST"])
+@rate_limited(lambda: auth_state().settings.signup_rate)
 def signup(token: str | None = None):
     """Make an account; through an invitation link it needs no organiser approval."""
     settings = auth_state().settings
@@ -186,6 +189,7 @@ def verify(token: str):
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@rate_limited(lambda: auth_state().settings.reset_rate)
 def reset_request():
     """Ask for a password reset link; the answer is the same whether or not the address is known."""
     if request.method == "GET":

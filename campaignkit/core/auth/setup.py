@@ -1,4 +1,4 @@
-"""Wiring accounts into the app: state, Flask-Login, blueprints (privacy pages too), rate limits."""
+"""Wiring accounts into the app: state, Flask-Login and blueprints."""
 
 from __future__ import annotations
 
@@ -16,12 +16,7 @@ from campaignkit.core.auth.passwords import make_hasher
 from campaignkit.core.auth.roles import EXTENSION, AuthState, collect_permissions
 from campaignkit.core.auth.throttle import make_throttle
 from campaignkit.core.db import Database
-from campaignkit.core.instance import Instance
-from campaignkit.core.privacy import views as privacy_views
-from campaignkit.core.security import limiter, namespace
-
-#: Endpoints whose POSTs are rate limited per address, and the setting holding the rate.
-LIMITED_FORMS = {"auth.signup": "signup_rate", "auth.reset_request": "reset_rate"}
+from campaignkit.core.instance import Instance, namespace
 
 
 def _no_store(response):  # noqa: ANN001, ANN202 - Flask response
@@ -44,12 +39,7 @@ def configure(app: Flask, instance: Instance, database: Database) -> None:
     login.user_loader(load_session_user)
     login.login_view = "auth.signin"
     app.jinja_env.globals["has_permission"] = has_permission
-    for blueprint in (views.bp, admin.bp, admin.api_bp, privacy_views.bp):
+    for blueprint in (views.bp, admin.bp, admin.api_bp):
         app.register_blueprint(blueprint)
-    for name in (views.bp.name, admin.bp.name, privacy_views.bp.name):
+    for name in (views.bp.name, admin.bp.name):
         app.after_request_funcs.setdefault(name, []).append(_no_store)
-    for endpoint, setting in LIMITED_FORMS.items():
-        rate = getattr(settings, setting)
-        app.view_functions[endpoint] = limiter(app).limit(rate, methods=["POST"])(
-            app.view_functions[endpoint]
-        )

@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from campaignkit.core.auth.access import signin_required
 from campaignkit.core.events.models import APPROVED, CarpoolOffer, CarpoolSeat, Event
-from campaignkit.core.events.settings import get_setting
+from campaignkit.core.events.settings import RSVP_RATE, get_setting
 from campaignkit.core.events.validation import clock_time, locate_postcode
 from campaignkit.core.geo import GeocodeError
 from campaignkit.core.inputs import max_length, one_line
 from campaignkit.core.parsing import ParseError, in_zone, parse_int
 from campaignkit.core.privacy.consent import record_consent
+from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("carpools", __name__, url_prefix="/events")
@@ -72,6 +73,7 @@ def claim_seat(offer_id: int, user, share_contact: bool, name: str = "") -> Carp
 
 
 @bp.route("/<int:event_id>/carpools/offer", methods=["GET", "POST"])
+@rate_limited(RSVP_RATE)
 @signin_required
 def offer(event_id: int):
     """Offer seats in your car to an event."""
@@ -120,6 +122,7 @@ def offer(event_id: int):
 
 
 @bp.post("/carpools/<int:offer_id>/claim")
+@rate_limited(RSVP_RATE)
 @signin_required
 def claim(offer_id: int):
     """Take a seat in a car."""

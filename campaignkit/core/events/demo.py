@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import current_app
+from campaignkit.core.state import current_instance
 
 SAMPLE_FILE = "demo_events.csv"
 UK_KIT_DATA = Path(__file__).resolve().parents[2] / "kits" / "uk" / "data"
@@ -43,7 +43,7 @@ CHATS = ("https://chat.whatsapp.com/", "https://t.me/+")
 
 def places() -> list[dict[str, str]]:
     """The sample places: the kit's file if it has one, else the UK kit's."""
-    kit_path = current_app.extensions["campaignkit"].instance.kit.data_dir / SAMPLE_FILE
+    kit_path = current_instance().kit.data_dir / SAMPLE_FILE
     path = kit_path if kit_path.is_file() else UK_KIT_DATA / SAMPLE_FILE
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

@@ -18,6 +18,8 @@ from campaignkit.core.events.models import APPROVED, GOING, Event
 from campaignkit.core.events.notify import tell_attendees
 from campaignkit.core.events.rsvp import rsvps_of
 from campaignkit.core.jobs import Progress, job
+from campaignkit.core.settings import public_url_context
+from campaignkit.core.state import current_database
 
 REMINDER_HOURS = 24
 
@@ -53,9 +55,8 @@ def register_event_jobs(huey: Huey) -> None:
     def send_event_reminders(progress: Progress) -> None:
         """Mail everyone going to an event that starts within a day."""
         app = huey.flask_app
-        public_url = app.extensions["campaignkit"].instance.config.server.public_url
-        with app.test_request_context(base_url=public_url):
-            due = due_for_reminder(app.extensions["campaignkit"].database)
+        with public_url_context(app):
+            due = due_for_reminder(current_database(app))
             for done, (event, addresses) in enumerate(due, 1):
                 tell_attendees(event, addresses, "Reminder", "See you soon at this event.")
                 progress.update(done, total=len(due), message=event.title)

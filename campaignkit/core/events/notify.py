@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 
 from campaignkit.core.auth.models import APPROVED as MEMBER_APPROVED
@@ -19,6 +19,7 @@ from campaignkit.core.events.models import Event, EventHost, Rsvp
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.registry import call_each
 from campaignkit.core.session import db_session
+from campaignkit.core.state import current_manager
 
 log = logging.getLogger(__name__)
 #: The changes ``campaignkit_event_changed`` is called with.
@@ -27,7 +28,7 @@ CHANGES = ("created", "approved", "rejected", "updated", "cancelled", "rsvp")
 
 def event_changed(event: Event, change: str, rsvp: Rsvp | None = None) -> None:
     """Call every plugin's ``campaignkit_event_changed``; a plugin that raises is logged."""
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     call_each(manager, "campaignkit_event_changed", event=event, change=change, rsvp=rsvp)
 
 

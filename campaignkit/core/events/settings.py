@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from campaignkit.core.events.models import EVENT_TYPES, EventSetting
+from campaignkit.core.state import current_instance
+
+#: How often one address may post RSVPs and carpool offers (guests could otherwise fill an
+#: event with made-up names); generous enough for a room sharing one address.
+RSVP_RATE = "60 per minute;600 per hour"
 
 DEFAULTS = {
     "liability_notice": (
@@ -44,11 +48,11 @@ def banned_words(session: Session) -> list[str]:
 
 def event_types() -> dict[str, str]:
     """Core's event types plus those the kit adds in ``[events] types`` (name = label)."""
-    kit = current_app.extensions["campaignkit"].instance.kit
+    kit = current_instance().kit
     return {**EVENT_TYPES, **kit.events.get("types", {})}
 
 
 def default_timezone() -> str:
     """The kit's election time zone, else Europe/London."""
-    kit = current_app.extensions["campaignkit"].instance.kit
+    kit = current_instance().kit
     return str((kit.election or {}).get("timezone") or "Europe/London")

@@ -1,11 +1,10 @@
-"""Wiring events and feature flags into the app: blueprints, template helpers and jobs."""
+"""Wiring events into the app: blueprints, template helpers and jobs."""
 
 from __future__ import annotations
 
 from flask import Flask
 from huey import Huey
 
-from campaignkit.core import flags_admin
 from campaignkit.core.events import (
     api,
     carpools,
@@ -16,13 +15,6 @@ from campaignkit.core.events import (
 )
 from campaignkit.core.events.jobs import register_event_jobs
 from campaignkit.core.events.settings import event_types
-from campaignkit.core.flags import flag_enabled
-from campaignkit.core.security import limiter
-
-#: How often one address may post RSVPs and carpool offers (guests could otherwise fill an
-#: event with made-up names); generous enough for a room sharing one address.
-RSVP_RATE = "60 per minute;600 per hour"
-LIMITED = ("events.rsvp", "carpools.offer", "carpools.claim")
 
 #: Permissions core declares for events and flags.
 EVENT_PERMISSIONS: dict[str, list[str]] = {
@@ -35,14 +27,8 @@ EVENT_PERMISSIONS: dict[str, list[str]] = {
 
 
 def configure(app: Flask, huey: Huey) -> None:
-    """Register the events pages, API and flags admin, the ``flag_enabled`` template
-    helper and the reminder jobs."""
-    for blueprint in (views.bp, host.bp, moderation.bp, carpools.bp, api.bp, flags_admin.bp):
+    """Register the events pages and API, the event-type template helper and the reminder jobs."""
+    for blueprint in (views.bp, host.bp, moderation.bp, carpools.bp, api.bp):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals["flag_enabled"] = flag_enabled
     app.jinja_env.globals["event_type_label"] = lambda key: event_types().get(key, key)
-    for endpoint in LIMITED:
-        app.view_functions[endpoint] = limiter(app).limit(RSVP_RATE, methods=["POST"])(
-            app.view_functions[endpoint]
-        )
     register_event_jobs(huey)

@@ -37,9 +37,10 @@ from campaignkit.core.events.rsvp import (
     withdraw,
 )
 from campaignkit.core.events.service import may_manage
-from campaignkit.core.events.settings import event_types, get_setting
+from campaignkit.core.events.settings import RSVP_RATE, event_types, get_setting
 from campaignkit.core.events.validation import chat_service
 from campaignkit.core.parsing import in_zone, query_int
+from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.session import db_session
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -157,6 +158,7 @@ def detail(event_id: int):
 
 
 @bp.post("/<int:event_id>/rsvp")
+@rate_limited(RSVP_RATE)
 def rsvp(event_id: int):
     """Say you will come: members by their account, guests with name, email and consent."""
     visible_event(event_id)

@@ -19,7 +19,6 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from campaignkit.core.privacy.models import ErasureRecord
 from campaignkit.core.privacy.subject import DataSubject, subject_for, subject_hash
 from campaignkit.core.registry import call_each
 from campaignkit.core.session import write_session
+from campaignkit.core.state import app_state, current_database, current_instance, current_manager
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ LEDGER_FILE = "privacy-erasures.jsonl"
 
 def erase_in(session: Session, subject: DataSubject) -> dict[str, int]:
     """Run every plugin's erasure (core last) in ``session``; rows changed per plugin."""
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     results = call_each(
         manager,
         "campaignkit_erase_personal_data",
@@ -78,7 +78,7 @@ def erase_person(email: str, requested_by: str, *, record: bool = True) -> dict[
 
 def ledger_path() -> Path:
     """Where the instance keeps the erasure log's copy outside the database."""
-    return Path(current_app.extensions["campaignkit"].instance.path) / LEDGER_FILE
+    return Path(current_instance().path) / LEDGER_FILE
 
 
 def _append_to_ledger(entry: ErasureRecord) -> None:
@@ -134,7 +134,7 @@ def _restore_log_entries(session: Session) -> set[str]:
 
 def _after_erasure(subject: DataSubject) -> None:
     """After the commit: Redis throttle keys, mail left in ``outbox/``, SQLite's write-ahead log."""
-    state = current_app.extensions["campaignkit"]
+    state = app_state()
     remove_from_outbox(state.instance.path, subject.email)
     try:
         auth_state().throttle.forget_account(subject.email)
@@ -180,7 +180,7 @@ def replay(progress: Progress = nullcontext) -> list[dict[str, int]]:
     through (``click.progressbar`` fits). Idempotent: a second run finds
     nobody. Returns the rows changed per plugin, one dict per person erased.
     """
-    with current_app.extensions["campaignkit"].database.write() as session:
+    with current_database().write() as session:
         logged = _restore_log_entries(session)
         emails = list(candidate_emails(session)) if logged else []
     erased = []

@@ -13,13 +13,13 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from campaignkit.core.privacy.models import ExportRecord
 from campaignkit.core.privacy.subject import DataSubject, subject_for, subject_hash
+from campaignkit.core.records import log_export
 from campaignkit.core.registry import call_each
 from campaignkit.core.session import db_session, write_session
+from campaignkit.core.state import app_state, current_manager
 
 README = """\
 Your personal data from {campaign}
@@ -33,18 +33,6 @@ Each .json file holds what one part of the site ({plugins}) stores about you.
 To have this data erased, use "Erase my account" on your account's data page,
 or ask the campaign's organisers.
 """
-
-
-def log_export(session: Session, who: int | None, what: str, rows: int) -> ExportRecord:
-    """Log an export of personal data in ``session`` (committed with it) and return the record.
-
-    ``who`` is the id of the account that made the export (None for the
-    command line); ``what`` says what it held, without naming anyone
-    (``"pledges CSV: day-off pledge"``); ``rows`` how many records it held.
-    """
-    record = ExportRecord(user_id=who, what=what[:300], rows=rows, at=datetime.now(UTC))
-    session.add(record)
-    return record
 
 
 def _plain(value: Any) -> Any:
@@ -63,7 +51,7 @@ def _count(data: Any) -> int:
 
 def collect(subject: DataSubject, session: Session) -> dict[str, Any]:
     """Every enabled plugin's data about the subject, by plugin name (core included)."""
-    manager = current_app.extensions["campaignkit"].manager
+    manager = current_manager()
     return dict(
         call_each(
             manager, "campaignkit_personal_data", isolate=False, subject=subject, session=session
@@ -73,7 +61,7 @@ def collect(subject: DataSubject, session: Session) -> dict[str, Any]:
 
 def build_zip(subject: DataSubject, data: dict[str, Any]) -> bytes:
     """The export as a zip: ``README.txt`` and one ``<plugin>.json`` per plugin."""
-    state = current_app.extensions["campaignkit"]
+    state = app_state()
     name = state.instance.config.campaign.name
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

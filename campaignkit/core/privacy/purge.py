@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
-
 from campaignkit.core.privacy.core_data import (
     anonymise_consents,
     consent_purposes,
@@ -24,6 +22,7 @@ from campaignkit.core.privacy.core_data import (
 )
 from campaignkit.core.privacy.erasure import erase_person
 from campaignkit.core.registry import PluginError
+from campaignkit.core.state import app_state, current_database, current_instance
 
 HOOK = "campaignkit_purge_personal_data"
 Progress = Callable[[list[str]], AbstractContextManager[Iterable[str]]]
@@ -35,13 +34,13 @@ class _DryRun(Exception):
 
 def retention_days(plugin: str) -> int:
     """A plugin's retention period in days (0: for ever)."""
-    instance = current_app.extensions["campaignkit"].instance
+    instance = current_instance()
     own = getattr(instance.plugin_settings.get(plugin), "retention_days", None)
     return int(own) if own is not None else instance.config.privacy.retention_days
 
 
 def _purge_plugin(impl, older_than: datetime, dry_run: bool) -> int:  # noqa: ANN001 - HookImpl
-    database = current_app.extensions["campaignkit"].database
+    database = current_database()
     count = 0
     try:
         with database.write() as session:
@@ -57,7 +56,7 @@ def _purge_plugin(impl, older_than: datetime, dry_run: bool) -> int:  # noqa: AN
 
 
 def _purge_consents(now: datetime, dry_run: bool) -> int:
-    database = current_app.extensions["campaignkit"].database
+    database = current_database()
     count = 0
     try:
         with database.write() as session:
@@ -82,7 +81,7 @@ def purge(
 
     ``progress(names)`` is a context manager giving the names to go through.
     """
-    state = current_app.extensions["campaignkit"]
+    state = app_state()
     now = now or datetime.now(UTC)
     impls = {impl.plugin_name: impl for impl in getattr(state.manager.hook, HOOK).get_hookimpls()}
     order = [name for name in reversed(list(impls))]  # enable order, core last

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.auth.models import User
-from campaignkit.core.privacy.consent import normalise_email
-
-
-@dataclass(frozen=True)
-class DataSubject:
-    """A person whose data is exported or erased.
-
-    ``email`` is normalised (trimmed, lower-case); ``user_id`` is their
-    account's id, or None when they have no account (someone who only signed
-    a pledge, say). Plugins find the person's rows by either.
-    """
-
-    email: str
-    user_id: int | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "email", normalise_email(self.email))
+from campaignkit.core.hooktypes import DataSubject
+from campaignkit.core.records import normalise_email
 
 
 def subject_for(session: Session, email: str) -> DataSubject:

@@ -28,6 +28,13 @@ bp = Blueprint("privacy", __name__)
 LOG_LENGTH = 200
 
 
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Pages about people's data are never kept in a cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _zip_response(archive: bytes, filename: str) -> Response:
     response = Response(archive, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

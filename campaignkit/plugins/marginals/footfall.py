@@ -15,16 +15,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
-
-from campaignkit.core import upcoming_events_by_seat, upcoming_events_in_seats
+from campaignkit.core import app_store, upcoming_events_by_seat, upcoming_events_in_seats
 
 WEEK = timedelta(days=7)
 #: How far ahead a seat's listed events reach.
 LISTED_AHEAD = 4 * WEEK
 #: How long one snapshot is used.
 SNAPSHOT_SECONDS = 20.0
-_KEY = "campaignkit.marginals.events"
+_KEY = "events"  # in the plugin's app_store
 _taking = threading.Lock()
 
 
@@ -48,16 +46,16 @@ def take_snapshot(now: datetime, seat_codes: list[str]) -> EventsSnapshot:
 
 def events_snapshot(now: datetime, seat_codes: list[str]) -> EventsSnapshot:
     """The process's current snapshot, taken afresh when it is older than SNAPSHOT_SECONDS."""
-    kept = current_app.extensions.get(_KEY)
+    kept = app_store("marginals").get(_KEY)
     if kept is not None and time.monotonic() - kept.taken < SNAPSHOT_SECONDS:
         return kept
     with _taking:  # one request takes it; the others waiting use that one
-        kept = current_app.extensions.get(_KEY)
+        kept = app_store("marginals").get(_KEY)
         if kept is None or time.monotonic() - kept.taken >= SNAPSHOT_SECONDS:
-            kept = current_app.extensions[_KEY] = take_snapshot(now, seat_codes)
+            kept = app_store("marginals")[_KEY] = take_snapshot(now, seat_codes)
     return kept
 
 
 def forget_snapshot() -> None:
     """Drop this process's snapshot (an event changed), so the next request reads afresh."""
-    current_app.extensions.pop(_KEY, None)
+    app_store("marginals").pop(_KEY, None)

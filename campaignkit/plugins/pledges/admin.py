@@ -16,7 +16,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -219,7 +218,7 @@ def mail_signers(pledge_id: int):
     if not subject or not body:
         flash("Give the email a subject and a message.", "error")
         return redirect(url_for(".dashboard", pledge_id=pledge.id), 303)
-    job_id = start_mailing(current_app.extensions["campaignkit"].huey, pledge.id, subject, body)
+    job_id = start_mailing(pledge.id, subject, body)
     return redirect(url_for("core.job_page", job_id=job_id), 303)
 
 

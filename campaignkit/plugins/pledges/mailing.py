@@ -7,19 +7,28 @@ and skipped.
 
 from __future__ import annotations
 
-import weakref
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from huey import Huey
 from sqlalchemy import select, update
 
-from campaignkit.core import MailError, Progress, job, send_mail, write_session
+from campaignkit.core import (
+    MailError,
+    Progress,
+    enqueue_job,
+    job,
+    plugin_settings,
+    public_url_context,
+    read_session,
+    send_mail,
+    write_session,
+)
 from campaignkit.plugins.pledges.models import Pledge, Signature
 from campaignkit.plugins.pledges.notify import UNSUBSCRIBE_SALT, make_token, read_token
 from campaignkit.plugins.pledges.stats import counted
 from campaignkit.plugins.pledges.views import bp
 
-_HANDLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: The mailing job's name, for ``enqueue_job``.
+MAIL_JOB = f"{__name__}.mail_signers"
 
 
 def register(huey: Huey) -> None:
@@ -28,11 +37,9 @@ def register(huey: Huey) -> None:
     @job(huey, title="Email pledge signers")
     def mail_signers(progress: Progress, pledge_id: int, subject: str, body: str) -> None:
         """Send the organisers' message to every signer who counts and has not unsubscribed."""
-        app = huey.flask_app
-        state = app.extensions["campaignkit"]
-        double = state.instance.plugin_settings["pledges"].double_opt_in
-        with app.test_request_context(base_url=state.instance.config.server.public_url):
-            with state.database.new_session() as session:
+        double = plugin_settings("pledges").double_opt_in
+        with public_url_context():
+            with read_session() as session:
                 pledge = session.get(Pledge, pledge_id)
                 query = select(Signature.id, Signature.email).where(
                     counted(pledge_id, double), Signature.unsubscribed.is_(False)
@@ -57,12 +64,10 @@ def register(huey: Huey) -> None:
                 len(signers), total=len(signers), message=f"{sent} sent, {failed} failed"
             )
 
-    _HANDLES[huey] = mail_signers
 
-
-def start_mailing(huey: Huey, pledge_id: int, subject: str, body: str) -> str:
+def start_mailing(pledge_id: int, subject: str, body: str) -> str:
     """Queue the mailing job; returns its id."""
-    return _HANDLES[huey].enqueue(pledge_id, subject, body)
+    return enqueue_job(MAIL_JOB, pledge_id, subject, body)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from campaignkit.core import (
     EmailInvalid,
     GeocodeError,
+    app_store,
     clean_email,
     geocode,
     insert_unless_exists,
@@ -109,7 +109,7 @@ def find_seat(postcode: str) -> tuple[str | None, str | None]:
 
 
 PLEDGES = Pledge.__table__
-QUEUE = "campaignkit.pledges.signing"  # the app's GroupCommit, in app.extensions
+QUEUE = "signing"  # the app's GroupCommit, in the plugin's app_store
 #: Every column of a pledge but its picture, by slug (read while signing).
 _PLEDGE_BY_SLUG = select(*(c for c in PLEDGES.c if c.name != "image")).where(
     PLEDGES.c.slug == bindparam("slug")
@@ -155,7 +155,7 @@ def sign(slug: str, form: Form, *, double_opt_in: bool) -> Signed:
     commit, see ``group_commit``) and this returns once it is committed.
     """
     request = _Request(slug, form, find_seat(form.postcode), double_opt_in)
-    queue = current_app.extensions.get(QUEUE) or current_app.extensions.setdefault(
+    queue = app_store("pledges").get(QUEUE) or app_store("pledges").setdefault(
         QUEUE, GroupCommit(_write_batch)
     )
     return queue.submit(request)

@@ -18,7 +18,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from campaignkit.core import current_user, db_session, has_permission, plugin_settings
+from campaignkit.core import current_user, db_session, has_permission, plugin_settings, rate_limited
 from campaignkit.plugins.pledges.models import DRAFT, Pledge, Signature
 from campaignkit.plugins.pledges.notify import (
     CONFIRM_SALT,
@@ -96,6 +96,7 @@ def page(slug: str):
 
 
 @bp.post("/<slug>/sign")
+@rate_limited(lambda: plugin_settings("pledges").sign_rate)
 def sign_pledge(slug: str):
     """Sign: checked, stored once per address, then confirmed by email (unless turned off).
 
@@ -158,16 +159,3 @@ def confirm_signature(token: str):
     else:
         flash("Thank you: your signature is confirmed and counted.", "success")
     return redirect(url_for(".page", slug=pledge.slug), 303)
-
-
-@bp.record_once
-def _limit_signing(state) -> None:  # noqa: ANN001 - BlueprintSetupState
-    """Rate-limit signing per address with the app's limiter (``sign_rate``)."""
-    app = state.app
-    limiter = app.extensions.get("campaignkit.limiter")
-    endpoint = "pledges.sign_pledge"
-    if limiter is not None and endpoint in app.view_functions:
-        rate = app.extensions["campaignkit"].instance.plugin_settings["pledges"].sign_rate
-        app.view_functions[endpoint] = limiter.limit(rate, methods=["POST"])(
-            app.view_functions[endpoint]
-        )

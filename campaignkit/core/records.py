@@ -1,0 +1,123 @@
+"""Consent records and the export log: what is written beside a person's data.
+
+Accounts, events, privacy and plugins all write these, so they sit beneath
+all of them. Call ``record_consent`` with the write session that stores the
+person's data, so the record and the data are committed together or not at
+all::
+
+    with write_session() as session:
+        session.add(signature)
+        record_consent(
+            session, email=form.email, purpose="pledges.updates",
+            wording=CONSENT_TEXT, version="2026-11", source="pledge:day-off",
+        )
+
+Every export of personal data is logged with ``log_export`` (who, what, when,
+how many rows), in the session that reads the data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from campaignkit.core.db import Model
+
+#: How consent was given.
+METHODS = ("checkbox", "double-opt-in", "invitation", "organiser", "command-line")
+
+
+class ConsentRecord(Model):
+    """One consent given (and perhaps later withdrawn) by one person for one purpose."""
+
+    __tablename__ = "ck_consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_email: Mapped[str] = mapped_column(String(320), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ck_users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(100))
+    wording: Mapped[str] = mapped_column(Text)
+    wording_version: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(40))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+def normalise_email(email: str) -> str:
+    """The form consent records and lookups use: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def record_consent(
+    session: Session,
+    *,
+    email: str,
+    purpose: str,
+    wording: str,
+    version: str,
+    source: str,
+    method: str = "checkbox",
+    user_id: int | None = None,
+) -> ConsentRecord:
+    """Add a consent record to ``session`` (committed with it) and return it.
+
+    ``wording`` is the exact text the person was shown beside the box they
+    ticked; ``version`` names that text's version; ``source`` the form or page.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
+    if not wording.strip() or not purpose.strip():
+        raise ValueError("a consent record needs the purpose and the exact wording shown")
+    record = ConsentRecord(
+        subject_email=normalise_email(email),
+        user_id=user_id,
+        purpose=purpose,
+        wording=wording,
+        wording_version=version,
+        source=source,
+        method=method,
+        given_at=datetime.now(UTC),
+    )
+    session.add(record)
+    return record
+
+
+def consents_of(session: Session, email: str) -> list[ConsentRecord]:
+    """Every consent record of one person, oldest first."""
+    query = (
+        select(ConsentRecord)
+        .where(ConsentRecord.subject_email == normalise_email(email))
+        .order_by(ConsentRecord.given_at, ConsentRecord.id)
+    )
+    return list(session.scalars(query))
+
+
+class ExportRecord(Model):
+    """One export of personal data: who made it, what it held, when, and how many rows."""
+
+    __tablename__ = "ck_exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ck_users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    what: Mapped[str] = mapped_column(String(300))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def log_export(session: Session, who: int | None, what: str, rows: int) -> ExportRecord:
+    """Log an export of personal data in ``session`` (committed with it) and return the record.
+
+    ``who`` is the id of the account that made the export (None for the
+    command line); ``what`` says what it held, without naming anyone
+    (``"pledges CSV: day-off pledge"``); ``rows`` how many records it held.
+    """
+    record = ExportRecord(user_id=who, what=what[:300], rows=rows, at=datetime.now(UTC))
+    session.add(record)
+    return record
