@@ -16,6 +16,7 @@ import pytest
 from pledges_helpers import sign_form
 from sqlalchemy.exc import DBAPIError
 
+from campaignkit.core import app_store
 from campaignkit.plugins.pledges.group_commit import GroupCommit
 from campaignkit.plugins.pledges.models import Pledge, Signature
 from campaignkit.plugins.pledges.signing import QUEUE, Form, _write_batch, sign
@@ -82,7 +83,7 @@ def test_poisoned_signatures_fail_alone_and_every_honest_one_is_stored(
         time.sleep(0.01)  # a slow commit, so the next batch gathers several signatures
         _write_batch(batch)
 
-    app.extensions[QUEUE] = GroupCommit(observed_write)
+    app_store("pledges", app)[QUEUE] = GroupCommit(observed_write)
     poisons = [None] + (["Evil\x00"] if backend == "postgresql" else [])
     start, honest_done = threading.Barrier(HONEST_THREADS + POISON_THREADS), threading.Event()
     answers: dict[str, object] = {}
