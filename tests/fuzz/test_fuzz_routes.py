@@ -18,7 +18,7 @@ from fuzz_site import event_form
 from campaignkit.testing import TEST_PASSWORD
 
 #: Hypothesis examples per route and backend, after the sweep of classic values.
-EXAMPLES = 25
+EXAMPLES = 20
 BASELINES: dict[str, dict[str, str]] = {
     "/events/<int:event_id>/rsvp": {
         "name": "Bea",
@@ -33,8 +33,9 @@ BASELINES: dict[str, dict[str, str]] = {
         "departs": "09:00",
     },  # fmt: skip
     "/events/carpools/<int:offer_id>/claim": {"name": "Bo", "share_contact": "yes"},
-    "/host/events/new": event_form(),
-    "/host/events/<int:event_id>/edit": event_form(title="Canvass, changed"),
+    # The zones furthest from UTC, so far dates overflow when the time zone is applied.
+    "/host/events/new": event_form(timezone="Pacific/Kiritimati"),
+    "/host/events/<int:event_id>/edit": event_form(title="Changed", timezone="Etc/GMT+12"),
     "/host/events/<int:event_id>/hosts": {"email": "supporter1@example.org"},
     "/organise/events/<int:event_id>/decide": {"decision": "approve", "note": "Fine"},
     "/pledges/<slug>/sign": {
