@@ -86,9 +86,10 @@ class RouteFuzzer:
         self.clients = {"anonymous": site.client(), "admin": site.signed_in("admin")}
         self.tokens: dict[str, str] = {}
         fresh = site.fresh_rows(self.clients["admin"], set(rule.arguments))
+        mailed = site.mailed_values(rule.endpoint) if rule.arguments else {}
         self.real = {
             name: list(dict.fromkeys([fresh[name]] if name in fresh else []))
-            + self._real_values(name)
+            + self._real_values(name, mailed)
             for name in rule.arguments
         }
         self.serial = itertools.count(1)
@@ -103,7 +104,9 @@ class RouteFuzzer:
 
     # ------------------------------------------------------------ requests
 
-    def _real_values(self, name: str) -> list[str]:
+    def _real_values(self, name: str, mailed: dict[str, list[str]]) -> list[str]:
+        if name in mailed:  # tokens from links in the mail sent so far
+            return mailed[name]
         if name in REAL_VALUES:
             return REAL_VALUES[name]
         stem = name.removesuffix("_id")

@@ -10,18 +10,22 @@ RSVPs, signs and offers a lift, an invitation and an API token are made.
 
 from __future__ import annotations
 
+import email
 import itertools
 import re
 import sys
 import types
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from fuzz_record import RecordingArgs
 from sqlalchemy import column, func, inspect, select, table
+from werkzeug.exceptions import HTTPException
 
 from campaignkit import hookimpl
 from campaignkit.core import GeocodeError, Place, SeatRef
@@ -39,6 +43,8 @@ from campaignkit.testing import (
 #: refusals on purpose (sign-in failures, throttles and lockouts, audit logs).
 LOGGED_TABLES = re.compile(r"alembic|migration|signin|throttle|lockout|limit|audit|_log")
 RECORDING = {"parameter_storage_class": RecordingArgs}
+LINK = re.compile(r"https?://\S+")
+MAILS_READ = 200
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 PLEDGE_SLUG = "save-the-library"
@@ -96,6 +102,7 @@ class Site:
     backend: str
     app: Flask
     tables: list[str]
+    folder: Path
     addresses: itertools.count = field(default_factory=lambda: itertools.count(1))
     emails: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -171,6 +178,23 @@ class Site:
             made["pledge_id"] = str(self.ids("pledges")[-1])
         return made
 
+    def mailed_values(self, endpoint: str) -> dict[str, list[str]]:
+        """Path values of the links to an endpoint in the mail sent so far (real tokens)."""
+        adapter = self.app.url_map.bind("localhost")
+        found: dict[str, list[str]] = {}
+        for mail in sorted((self.folder / "outbox").glob("*.eml"))[-MAILS_READ:]:
+            message = email.message_from_bytes(mail.read_bytes(), policy=default_policy)
+            for link in LINK.findall(message.get_body().get_content()):
+                for method in ("GET", "POST"):
+                    try:
+                        matched, values = adapter.match(urlsplit(link).path, method=method)
+                    except HTTPException:
+                        continue
+                    for name, value in values.items() if matched == endpoint else ():
+                        found.setdefault(name, []).append(str(value))
+                    break
+        return {name: list(dict.fromkeys(values))[-3:] for name, values in found.items()}
+
     def row_counts(self) -> tuple[int, ...]:
         """How many rows each watched table holds, in one query."""
         counts = [select(func.count()).select_from(table(n)).scalar_subquery() for n in self.tables]
@@ -202,7 +226,7 @@ def build_site(folder: Path, backend: str, database_url: str | None) -> Site:
     app.request_class = type("RecordingRequest", (app.request_class,), RECORDING)
     engine = app.extensions["campaignkit"].database.engine
     tables = sorted(t for t in inspect(engine).get_table_names() if not LOGGED_TABLES.search(t))
-    site = Site(backend, app, tables)
+    site = Site(backend, app, tables, instance)
     seed(site)
     return site
 
