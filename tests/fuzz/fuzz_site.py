@@ -210,15 +210,17 @@ class Site:
         return found[:3] + found[-2:]
 
 
-def build_site(folder: Path, backend: str, database_url: str | None) -> Site:
-    """Make, migrate and seed an instance on a backend."""
+def build_site(
+    folder: Path, backend: str, database_url: str | None, extra_plugins: tuple = ()
+) -> Site:
+    """Make, migrate and seed an instance on a backend (with extra plugin objects)."""
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
         plugins=["share", "marginals", "pledges"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(
-        instance, extra_plugins=[(GEOCODER.__name__, GEOCODER)], testing=True,
+        instance, extra_plugins=[(GEOCODER.__name__, GEOCODER), *extra_plugins], testing=True,
         environ=isolated_environ(),
     )  # fmt: skip
     migrate(app)
