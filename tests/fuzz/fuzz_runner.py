@@ -78,8 +78,12 @@ def signin_needed(response: Any) -> bool:
 class RouteFuzzer:
     """The fuzzer for one rule on one site."""
 
-    def __init__(self, site: Site, rule: Rule, baseline: dict[str, str], stats: Counter) -> None:
+    def __init__(
+        self, site: Site, rule: Rule, baseline: dict[str, str], stats: Counter,
+        refuses_with_200: bool = False,
+    ) -> None:  # fmt: skip
         self.site, self.rule, self.stats = site, rule, stats
+        self.refuses_with_200 = refuses_with_200  # a POST answered 200 re-shows the form
         self.name = f"{'/'.join(sorted(rule.methods - {'HEAD', 'OPTIONS'}))} {rule.rule}"
         self.methods = sorted(rule.methods & {"GET", "POST"})
         self.failures = Failures()
@@ -162,7 +166,11 @@ class RouteFuzzer:
             client, url, method, MultiDict(query), headers, kwargs
         )
         self.keys |= {k for k in READ if k != "csrf_token"}
-        refused = status >= 400 or self._error_flashes(client) > flashes_before
+        refused = (
+            status >= 400
+            or (method == "POST" and status == 200 and self.refuses_with_200)
+            or self._error_flashes(client) > flashes_before
+        )
         location = response.headers.get("Location", "") if response is not None else ""
         answered = outcome
         if method == "POST" and 300 <= status < 400 and location.startswith("/"):
