@@ -1,0 +1,112 @@
+"""Every route, fuzzed on SQLite and PostgreSQL: no 5xx, and a refused request stores nothing.
+
+Each route of ``app.url_map`` (pages, forms, the JSON API under ``/api``,
+feeds, files) is one test per backend; ``fuzz_runner`` says what is sent. A
+failure lists every distinct problem the route showed, each with the request
+that caused it (who sent it, method, path, query, form, CSRF token), so it can
+be replayed with the test client. ``BASELINES`` holds a valid form for routes
+whose form is not on a page of their own; other forms are read from the page
+the route shows.
+
+How each form says no, as the app answers today (the "refused" signal):
+
+- a status of 400 or more: every POST without a valid CSRF token (400); the event
+  forms, carpool offer, pledge signing, pledge create and edit, sign-up, password
+  reset and the organisers' privacy form re-render with 400; role, pledge-status
+  and API-token forms abort with 400; missing rows are 404, strangers 401/403;
+- a 303 with an "error" flash in the session: RSVP, carpool claim, co-host,
+  pledge mailing, seat target, events settings, feature flags, account password and
+  erasure;
+- a 200 that re-shows the form: sign-in (``REFUSED_AT_200``).
+
+Not signalled, so not checked: a robot caught by the pledge honeypot and a sign-up
+with a taken address get the same answer as a success (on purpose), and the
+invitation form clamps its numbers instead of refusing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fuzz_record import STATS
+from fuzz_runner import RouteFuzzer
+from fuzz_site import event_form
+
+from campaignkit.testing import TEST_PASSWORD
+
+#: Hypothesis examples per route and backend, after the sweep of classic values.
+EXAMPLES = 20
+BASELINES: dict[str, dict[str, str]] = {
+    "/events/<int:event_id>/rsvp": {
+        "name": "Bea",
+        "email": "bea-{n}@example.org",
+        "consent": "yes",
+    },
+    "/events/<int:event_id>/carpools/offer": {
+        "name": "Sam",
+        "seats": "3",
+        "liability": "yes",
+        "origin": "SW1A 1AA",
+        "departs": "09:00",
+    },  # fmt: skip
+    "/events/carpools/<int:offer_id>/claim": {"name": "Bo", "share_contact": "yes"},
+    # The zones furthest from UTC, so far dates overflow when the time zone is applied.
+    "/host/events/new": event_form(timezone="Pacific/Kiritimati"),
+    "/host/events/<int:event_id>/edit": event_form(title="Changed", timezone="Etc/GMT+12"),
+    "/host/events/<int:event_id>/hosts": {"email": "supporter1@example.org"},
+    "/organise/events/<int:event_id>/decide": {"decision": "approve", "note": "Fine"},
+    "/pledges/<slug>/sign": {
+        "name": "Bea Example",
+        "email": "bea-{n}@example.org",
+        "postcode": "SW1A 1AA",
+        "consent": "yes",
+        "show_name": "yes",
+    },  # fmt: skip
+    "/organise/pledges": {
+        "slug": "fuzz-{n}",
+        "title": "Fund the bus",
+        "text": "I will ride it.",
+        "goal": "50",
+        "threshold": "10",
+        "deadline": "2030-01-01",
+        "status": "open",
+    },  # fmt: skip
+    "/organise/pledges/<int:pledge_id>/status": {"status": "open"},
+    "/organise/pledges/<int:pledge_id>/mail": {"subject": "News", "body": "Thank you all."},
+    "/signup": {"email": "new-{n}@example.org", "password": "a long passphrase to fuzz with"},
+    "/signin": {"email": "admin1@example.org", "password": TEST_PASSWORD},
+    "/reset": {"email": "admin1@example.org"},
+    "/organise/members/<int(min=1, max=2147483647):user_id>/role": {"role": "volunteer"},
+    "/organise/members/<int(min=1, max=2147483647):user_id>/approval": {"decision": "approve"},
+    "/seats/<code>/target": {"priority": "high", "status": "active", "notes": "Go"},
+}
+
+
+#: Routes whose refusal is a 200 that re-shows the form.
+REFUSED_AT_200 = {"/signin"}
+
+
+def test_every_baseline_names_a_route(fuzz_site) -> None:  # noqa: ANN001
+    """A renamed route must take its baseline form along."""
+    rules = {rule.rule for rule in fuzz_site.app.url_map.iter_rules()}
+    named = set(BASELINES) | REFUSED_AT_200
+    assert named <= rules, f"no such routes: {named - rules}"
+
+
+def test_route_survives_fuzzing(fuzz_site, route: str) -> None:  # noqa: ANN001
+    """No 5xx, and nothing stored by a refused request, whatever is sent to the route."""
+    methods, rule_text = route.split(" ", 1)
+    (rule,) = [r for r in fuzz_site.app.url_map.iter_rules() if r.rule == rule_text and
+               "/".join(sorted(r.methods - {"HEAD", "OPTIONS"})) == methods]  # fmt: skip
+    fuzzer = RouteFuzzer(
+        fuzz_site, rule, BASELINES.get(rule.rule, {}), STATS[(route, fuzz_site.backend)],
+        refuses_with_200=rule.rule in REFUSED_AT_200,
+    )  # fmt: skip
+    try:
+        fuzzer.probe()
+        fuzzer.sweep()
+        fuzzer.explore(EXAMPLES)
+    finally:
+        fuzzer.close()
+    if fuzzer.failures.found:
+        count = len(fuzzer.failures.found)
+        pytest.fail(f"{count} problem(s):\n{fuzzer.failures.report()}", pytrace=False)
