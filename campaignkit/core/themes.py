@@ -204,12 +204,16 @@ class SearchPath:
     def find_static(self, filename: str) -> Path | None:
         """The first static folder holding ``filename``; None if none does or it is unsafe.
 
-        A name that would leave the folder (``..``, an absolute path) is never found.
+        A name that would leave the folder (``..``, an absolute path) is never found,
+        nor one the file system cannot even look up (a part longer than it allows).
         """
         for folder in self.static_dirs():
             joined = safe_join(str(folder), filename)
-            if joined is not None and Path(joined).is_file():
-                return folder
+            try:
+                if joined is not None and Path(joined).is_file():
+                    return folder
+            except OSError:
+                return None
         return None
 
 

@@ -45,7 +45,6 @@ from campaignkit.testing import (
 LOGGED_TABLES = re.compile(
     r"alembic|migration|signin|login|attempt|fail|throttle|lockout|limit|audit|_log"
 )
-RECORDING = {"parameter_storage_class": RecordingArgs}
 LINK = re.compile(r"https?://\S+")
 MAILS_READ = 200
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -230,7 +229,11 @@ def build_site(
     limiter = app.extensions.get("campaignkit.limiter")
     if limiter is not None:  # the fuzzer must reach the views, not the rate limits
         limiter.enabled = False
-    app.request_class = type("RecordingRequest", (app.request_class,), RECORDING)
+    # Note the keys a view reads, on top of the app's own (cleaning) storage class.
+    storage = type("Recording", (RecordingArgs, app.request_class.parameter_storage_class), {})
+    app.request_class = type(
+        "RecordingRequest", (app.request_class,), {"parameter_storage_class": storage}
+    )
     engine = app.extensions["campaignkit"].database.engine
     tables = sorted(t for t in inspect(engine).get_table_names() if not LOGGED_TABLES.search(t))
     site = Site(backend, app, tables, instance)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import require_permission
 from campaignkit.core.events.models import PENDING, Event
+from campaignkit.core.events.rsvp import RsvpError
 from campaignkit.core.events.service import moderate
 from campaignkit.core.events.settings import DEFAULTS, get_setting, set_setting
 from campaignkit.core.parsing import ParseError, parse_int
@@ -30,7 +31,10 @@ def queue():
 def decide(event_id: int):
     """Approve or reject one event; its hosts are told."""
     approve = request.form.get("decision") == "approve"
-    event = moderate(event_id, approve, request.form.get("note", ""))
+    try:
+        event = moderate(event_id, approve, request.form.get("note", ""))
+    except RsvpError:  # the event is gone
+        abort(404)
     flash(f"'{event.title}' {'approved' if approve else 'rejected'}.", "success")
     return redirect(url_for(".queue"), 303)
 

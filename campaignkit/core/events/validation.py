@@ -131,9 +131,11 @@ def clean_event(
     values["type"] = kind
     zone_name = str(data.get("timezone") or "Europe/London").strip()
     try:
+        if len(zone_name) > max_length(Event.timezone):
+            raise ValueError(zone_name)
         zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        check.problems["timezone"] = f"'{zone_name}' is not a time zone we know."
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name no file can have
+        check.problems["timezone"] = f"'{zone_name[:64]}' is not a time zone we know."
         zone = ZoneInfo("UTC")
     values["timezone"] = zone_name
     day = str(data.get("date") or "")
