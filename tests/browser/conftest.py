@@ -19,7 +19,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
-from campaignkit.testing import migrate
+from campaignkit.testing import edit_config, migrate
 
 CHROMIUM_ENV = "CAMPAIGNKIT_TEST_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -93,25 +93,68 @@ class _QuietHandler(WSGIRequestHandler):
         """Keep the test output free of access-log lines."""
 
 
-@pytest.fixture
-def serve() -> Iterator[Callable[[Flask], str]]:
-    """Serve apps over HTTP on free localhost ports; returns each base URL (no trailing /)."""
-    running: list[tuple[Any, threading.Thread]] = []
+class LiveServer:
+    """A threaded HTTP server on a free localhost port, listening before the app it serves is
+    made, so that app's ``public_url`` can be the server's own address."""
 
-    def start(app: Flask) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        thread = threading.Thread(
-            target=server.serve_forever, args=(0.05,), name="live-server", daemon=True
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+        self.server = make_server(
+            "127.0.0.1", 0, self._dispatch, threaded=True, request_handler=_QuietHandler
         )
-        thread.start()
-        running.append((server, thread))
-        return f"http://127.0.0.1:{server.server_port}"
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.05,), name="live-server", daemon=True
+        )
+        self.thread.start()
+
+    def _dispatch(self, environ: dict, start_response: Callable) -> Any:
+        return self.app(environ, start_response)
+
+    def stop(self) -> None:
+        """Stop serving and close the port."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_servers() -> Iterator[Callable[[], LiveServer]]:
+    """Start live servers on free localhost ports; each is stopped after the test."""
+    running: list[LiveServer] = []
+
+    def start() -> LiveServer:
+        running.append(LiveServer())
+        return running[-1]
 
     yield start
-    for server, thread in running:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    for server in running:
+        server.stop()
+
+
+@pytest.fixture
+def serve(live_servers: Callable[[], LiveServer]) -> Callable[[Flask], str]:
+    """Serve apps over HTTP on free localhost ports; returns each base URL (no trailing /)."""
+
+    def start(app: Flask) -> str:
+        server = live_servers()
+        server.app = app
+        return server.url
+
+    return start
+
+
+@pytest.fixture
+def live_server(live_servers: Callable[[], LiveServer]) -> LiveServer:
+    """The server the test instance's app is served by (see ``live_url``)."""
+    return live_servers()
+
+
+@pytest.fixture
+def ck_instance(ck_instance: Path, live_server: LiveServer) -> Path:
+    """The test instance, its public URL the address its live server listens on."""
+    edit_config(ck_instance, server={"public_url": live_server.url})
+    return ck_instance
 
 
 @pytest.fixture
@@ -121,14 +164,15 @@ def campaignkit_database_url() -> None:
 
 
 @pytest.fixture
-def live_url(app: Flask, serve: Callable[[Flask], str]) -> str:
+def live_url(app: Flask, live_server: LiveServer) -> str:
     """The base URL of the test instance's app (the UK kit, rose theme, unless overridden)."""
-    return serve(app)
+    live_server.app = app
+    return live_server.url
 
 
 @pytest.fixture
 def make_site(
-    tmp_path: Path, serve: Callable[[Flask], str]
+    tmp_path: Path, live_servers: Callable[[], LiveServer]
 ) -> Iterator[Callable[..., tuple[Flask, str]]]:
     """Make, migrate and serve another instance; returns (app, base URL)."""
     apps: list[Flask] = []
@@ -141,9 +185,11 @@ def make_site(
         folder = init_instance(
             tmp_path / f"site-{len(apps)}", kit=kit, theme=theme, name="Test campaign"
         )
-        app = migrate(create_app(folder, extra_plugins=extra_plugins, testing=True))
-        apps.append(app)
-        return app, serve(app)
+        server = live_servers()
+        edit_config(folder, server={"public_url": server.url})
+        server.app = migrate(create_app(folder, extra_plugins=extra_plugins, testing=True))
+        apps.append(server.app)
+        return server.app, server.url
 
     yield build
     for app in apps:
