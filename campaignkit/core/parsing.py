@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, request
@@ -81,18 +82,16 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     A missing or empty argument gives ``default``; anything else that is not
     ASCII digits in range ends the request with a 400 saying what to give.
     """
-    text = request.args.get(name, "")
-    if not text.strip():
-        return default
-    try:
-        return parse_int(text, low, high, f"'{name}'")
-    except ParseError as exc:
-        abort(400, description=str(exc))
+    return _request_int(request.args, name, default, low, high)
 
 
 def form_int(name: str, default: int, low: int, high: int) -> int:
     """The posted form field ``name`` as a whole number; as ``query_int``, a 400 if bad."""
-    text = request.form.get(name, "")
+    return _request_int(request.form, name, default, low, high)
+
+
+def _request_int(values: Any, name: str, default: int, low: int, high: int) -> int:
+    text = values.get(name, "")
     if not text.strip():
         return default
     try:

@@ -7,26 +7,19 @@ route and backend, how many requests were sent and how many answered 5xx.
 
 from __future__ import annotations
 
-import os
 import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fuzz_record import STATS
 from fuzz_site import Site, build_site
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from pg_databases import BACKENDS, fresh_database
 
 from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
 from campaignkit.testing import isolated_environ
 
-POSTGRES_ENV = "CAMPAIGNKIT_TEST_POSTGRES_URL"
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -51,11 +44,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("route", names, ids=names)
 
 
-def _admin_url() -> str:
-    url = make_url(os.environ[POSTGRES_ENV])
-    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def fuzz_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -67,34 +55,10 @@ def fuzz_site(
         yield site
         site.app.extensions["campaignkit"].database.dispose()
         return
-    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-    name = f"ck_fuzz_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(_admin_url()).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_database("ck_fuzz") as url:
         site = build_site(folder, "postgresql", url)
         yield site
         site.app.extensions["campaignkit"].database.dispose()
-    finally:
-        _drop(admin, name)
-        admin.dispose()
-
-
-def _drop(admin, name: str) -> None:  # noqa: ANN001 - an Engine
-    """Drop the fuzz database (FORCE first; a plain DROP, retried, where the role may not)."""
-    for attempt in range(20):
-        try:
-            with admin.connect() as connection:
-                try:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                except ProgrammingError:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            return
-        except OperationalError:
-            if attempt == 19:
-                raise
-            time.sleep(0.25)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN001, ARG001
