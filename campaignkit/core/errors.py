@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +21,17 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     if _wants_json():
         return jsonify(error=error.name, message=error.description, status=status), status
+    if isinstance(error, SecurityError):  # a Host not in allowed_hosts: no page links to build
+        return _plain(error, status)
     try:
         return render_template("error.html", error=error, status=status), status
     except Exception:  # noqa: BLE001 - a broken template must not hide the original error
         log.exception("error page failed to render")
-        return f"{status} {error.name}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
+        return _plain(error, status)
+
+
+def _plain(error: HTTPException, status: int) -> tuple[str, int, dict[str, str]]:
+    return f"{status} {error.name}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def handle_unexpected(error: Exception):

@@ -171,7 +171,7 @@ def test_url_building_inside_and_outside_a_request(app):  # noqa: ANN001
 @pytest.mark.parametrize(
     "server_settings", [{"allowed_hosts": ["campaign.example.org"]}], ids=["allowed_hosts"]
 )
-def test_unknown_hosts_get_400_when_allowed_hosts_is_set(app, mailbox, make_user):  # noqa: ANN001
+def test_unknown_hosts_get_400_when_allowed_hosts_is_set(app, mailbox, make_user, caplog):  # noqa: ANN001
     make_user("member@example.org")
     app.config["WTF_CSRF_ENABLED"] = False  # only the host check stands in the way
     client = app.test_client()
@@ -183,6 +183,7 @@ def test_unknown_hosts_get_400_when_allowed_hosts_is_set(app, mailbox, make_user
         assert client.post("/reset", data=data, headers=headers).status_code == 400
     assert client.get("/", headers={"Host": "campaign.example.org:443"}).status_code == 200
     assert mailbox.to("member@example.org") == []
+    assert "error page failed" not in caplog.text  # a plain 400, not a page that cannot link
 
 
 @pytest.mark.parametrize(
