@@ -85,9 +85,10 @@ def campaignkit_settings_schema() -> type[BaseModel]:
 
 @hookspec
 def campaignkit_migrations_dir() -> Path:
-    """Return the folder of this plugin's Alembic revisions.
+    """Return the folder of this plugin's Alembic revisions, if not ``migrations/`` in its package.
 
-    Called by ``campaignkit db upgrade`` and ``campaignkit check``. The plugin's
+    Called by ``campaignkit db upgrade`` and ``campaignkit check``; a plugin
+    packaged the usual way needs no implementation. The plugin's
     first revision carries ``branch_labels = ("<plugin name>",)`` and
     ``depends_on = "core"`` so each plugin upgrades on its own branch.
     """

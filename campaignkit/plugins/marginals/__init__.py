@@ -15,8 +15,6 @@ Settings (``[plugins.marginals]``, defaults from the kit's ``[settings.marginals
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -55,12 +53,6 @@ class MarginalsSettings(BaseModel):
 def campaignkit_settings_schema():
     """The plugin's settings: party and thresholds."""
     return MarginalsSettings
-
-
-@hookimpl
-def campaignkit_migrations_dir():
-    """The plugin's Alembic revisions."""
-    return Path(__file__).resolve().parent / "migrations"
 
 
 @hookimpl

@@ -12,8 +12,6 @@ by email is on by default. Settings (``[plugins.pledges]``)::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
@@ -55,12 +53,6 @@ def campaignkit_needs():
 def campaignkit_settings_schema():
     """The plugin's settings."""
     return PledgesSettings
-
-
-@hookimpl
-def campaignkit_migrations_dir():
-    """The plugin's Alembic revisions."""
-    return Path(__file__).resolve().parent / "migrations"
 
 
 @hookimpl
