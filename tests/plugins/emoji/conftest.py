@@ -1,0 +1,61 @@
+"""Emoji tests: an instance with the emoji plugin, mail to a real SMTP server, helpers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from campaignkit.testing import edit_config
+
+PLUGINS = ["share", "marginals", "emoji"]
+
+
+@pytest.fixture
+def campaignkit_plugins() -> list[str]:
+    """Share buttons and the emoji plugin."""
+    return PLUGINS
+
+
+@pytest.fixture
+def emoji_settings() -> dict:
+    """Extra ``[plugins.emoji]`` settings for this test's instance."""
+    return {}
+
+
+@pytest.fixture
+def ck_instance(ck_instance: Path, ck_smtp_server, emoji_settings: dict) -> Path:  # noqa: ANN001
+    """The test instance, sending mail to the test SMTP server."""
+    edit_config(
+        ck_instance,
+        mail={"host": "127.0.0.1", "port": ck_smtp_server.port, "starttls": False},
+        **{"plugins.emoji": emoji_settings},
+    )
+    return ck_instance
+
+
+def png(size: tuple[int, int] = (64, 64), colour=(200, 30, 40, 255)) -> bytes:
+    """A small PNG."""
+    out = io.BytesIO()
+    Image.new("RGBA", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def rows(app) -> Callable[..., Any]:  # noqa: ANN001
+    """``rows(Model, **filters)``: the stored rows of a model (image bytes loaded)."""
+
+    def read(model: Any, **filters: Any) -> list[Any]:
+        with app.extensions["campaignkit"].database.new_session() as session:
+            found = list(session.scalars(select(model).filter_by(**filters)))
+            for row in found:
+                getattr(row, "image", None)
+                session.expunge(row)
+            return found
+
+    return read
