@@ -20,7 +20,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
-from campaignkit.plugins.emoji import hookspecs, personal_data
+from campaignkit.core import NavItem, has_permission
+from campaignkit.plugins.emoji import admin, hookspecs, personal_data, views
 
 
 class EmojiSettings(BaseModel):
@@ -49,6 +50,23 @@ def campaignkit_settings_schema():
 def campaignkit_migrations_dir():
     """The plugin's Alembic revisions."""
     return Path(__file__).resolve().parent / "migrations"
+
+
+@hookimpl
+def campaignkit_blueprints():
+    """The public pack pages and the organiser pages."""
+    return [views.bp, admin.bp]
+
+
+@hookimpl
+def campaignkit_nav_items(user):
+    """An "Emoji" link for everyone, and the organiser pages for those who run them."""
+    items = [NavItem("Emoji", "/emoji", order=60)]
+    if has_permission(user, "emoji.manage"):
+        items.append(NavItem("Emoji packs", "/organise/emoji", order=860))
+    if has_permission(user, "emoji.review"):
+        items.append(NavItem("Emoji review", "/organise/emoji/review", order=870))
+    return items
 
 
 @hookimpl

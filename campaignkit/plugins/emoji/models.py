@@ -80,6 +80,8 @@ class Art(Model):
     review_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: The account that submitted it (None: added from the command line, or erased).
     submitter_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Where review decisions are mailed (None once erased, or for command-line art).
+    submitter_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     credit_name: Mapped[str] = mapped_column(String(80), nullable=False)
     #: The re-encoded image (never the uploaded bytes); "PNG" or "WEBP".
     image: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)

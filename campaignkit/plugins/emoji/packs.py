@@ -91,7 +91,7 @@ def credit_value(credit: str | None) -> str:
 
 
 def _store_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str, status: str,
-               submitter_id: int | None, max_bytes: int) -> tuple[Pack, Art]:  # fmt: skip
+               submitter: tuple[int, str] | None, max_bytes: int) -> tuple[Pack, Art]:  # fmt: skip
     image = clean_image(data, max_bytes)
     try:
         with write_session() as session:
@@ -101,7 +101,9 @@ def _store_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str, s
             stamp = now()
             art = Art(
                 pack_id=pack.id, name=name, emojis=emojis, status=status, review_reason="",
-                submitter_id=submitter_id, credit_name=credit, image=image.data,
+                submitter_id=submitter[0] if submitter else None,
+                submitter_email=submitter[1] if submitter else None, credit_name=credit,
+                image=image.data,
                 format=image.format, width=image.width, height=image.height,
                 frames=image.frames, animated=image.animated, created_at=stamp, updated_at=stamp,
             )  # fmt: skip
@@ -114,10 +116,11 @@ def _store_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str, s
         raise PackError(f"The pack already has art called '{name}': choose another name.") from None
 
 
-def submit_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str, submitter_id: int,
-               max_bytes: int) -> Art:  # fmt: skip
-    """A volunteer's submission, waiting for review; raises IntakeError or PackError."""
-    return _store_art(pack_id, name, emojis, data, credit_value(credit), PENDING, submitter_id,
+def submit_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str,
+               submitter: tuple[int, str], max_bytes: int) -> Art:  # fmt: skip
+    """A volunteer's submission (``submitter``: their account id and address), waiting for
+    review; raises IntakeError or PackError."""
+    return _store_art(pack_id, name, emojis, data, credit_value(credit), PENDING, submitter,
                       max_bytes)[1]  # fmt: skip
 
 

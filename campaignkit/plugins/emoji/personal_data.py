@@ -7,20 +7,24 @@ name off it: the art stays, credited to "a volunteer", unless the setting
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from campaignkit.core import plugin_settings
 from campaignkit.plugins.emoji.models import ANONYMOUS_CREDIT, APPROVED, Art, Pack
 
 
+def submitted_by(subject):  # noqa: ANN001, ANN201 - a DataSubject; a SQL condition
+    """The condition for art the subject submitted: by their account, or by their address."""
+    mine = Art.submitter_email == subject.email
+    return or_(mine, Art.submitter_id == subject.user_id) if subject.user_id is not None else mine
+
+
 def export(subject, session) -> dict | None:  # noqa: ANN001
-    """Every piece of artwork the subject's account submitted (without the image bytes)."""
-    if subject.user_id is None:
-        return None
+    """Every piece of artwork the subject submitted (without the image bytes)."""
     rows = session.execute(
         select(Art, Pack.slug)
         .join(Pack, Pack.id == Art.pack_id)
-        .where(Art.submitter_id == subject.user_id)
+        .where(submitted_by(subject))
         .order_by(Art.id)
     )
     return {
@@ -45,9 +49,7 @@ def export(subject, session) -> dict | None:  # noqa: ANN001
 
 def erase(subject, session) -> int:  # noqa: ANN001
     """Credit the subject's art to "a volunteer" (or withdraw it); returns how many rows."""
-    if subject.user_id is None:
-        return 0
-    rows = list(session.scalars(select(Art).where(Art.submitter_id == subject.user_id)))
+    rows = list(session.scalars(select(Art).where(submitted_by(subject))))
     withdraw = plugin_settings("emoji").erase_withdraws_art
     for art in rows:
         if art.status == APPROVED:
@@ -55,5 +57,6 @@ def erase(subject, session) -> int:  # noqa: ANN001
         if withdraw:
             session.delete(art)
         else:
-            art.credit_name, art.submitter_id, art.review_reason = ANONYMOUS_CREDIT, None, ""
+            art.credit_name, art.submitter_id = ANONYMOUS_CREDIT, None
+            art.submitter_email, art.review_reason = None, ""
     return len(rows)

@@ -52,10 +52,39 @@ def rows(app) -> Callable[..., Any]:  # noqa: ANN001
 
     def read(model: Any, **filters: Any) -> list[Any]:
         with app.extensions["campaignkit"].database.new_session() as session:
-            found = list(session.scalars(select(model).filter_by(**filters)))
+            found = list(session.scalars(select(model).filter_by(**filters).order_by(model.id)))
             for row in found:
                 getattr(row, "image", None)
                 session.expunge(row)
             return found
 
     return read
+
+
+def upload(
+    client,
+    csrf_token,
+    slug="roses",
+    name="red_rose",
+    emojis="🌹",
+    data=None,
+    credit="Sam R",
+    filename="rose.png",
+):  # noqa: ANN001, ANN201
+    """Post the submit form as ``client`` (a small PNG unless ``data`` is given)."""
+    form = {
+        "name": name, "emojis": emojis, "credit": credit, "csrf_token": csrf_token(client),
+        "image": (io.BytesIO(png() if data is None else data), filename),
+    }  # fmt: skip
+    return client.post(f"/emoji/{slug}/submit", data=form, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def organiser(app, make_user, login, csrf_token):  # noqa: ANN001, ANN201
+    """A client signed in as an organiser who has created the 'roses' pack."""
+    client = app.test_client()
+    login(client, make_user("org@example.org", role="organiser"))
+    form = {"slug": "roses", "title": "Red roses", "licence": "", "description": "Roses!",
+            "csrf_token": csrf_token(client)}  # fmt: skip
+    assert client.post("/organise/emoji", data=form).status_code == 303
+    return client

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("review_reason", sa.Text(), nullable=False),
         sa.Column("submitter_id", sa.Integer(), nullable=True),
+        sa.Column("submitter_email", sa.String(320), nullable=True),
         sa.Column("credit_name", sa.String(80), nullable=False),
         sa.Column("image", sa.LargeBinary(), nullable=False),
         sa.Column("format", sa.String(8), nullable=False),

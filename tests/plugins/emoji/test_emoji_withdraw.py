@@ -1,0 +1,24 @@
+"""With ``erase_withdraws_art`` on, erasing a submitter withdraws their art."""
+
+from __future__ import annotations
+
+import pytest
+from test_emoji_privacy import submit_and_approve
+
+from campaignkit.core.privacy.erasure import erase_person
+from campaignkit.plugins.emoji.models import APPROVED, Art
+
+
+@pytest.fixture
+def emoji_settings() -> dict:  # noqa: D103 - overrides the conftest fixture
+    return {"erase_withdraws_art": True}
+
+
+def test_erasure_withdraws_the_art_when_the_setting_says_so(backend, app, organiser, make_user,
+                                                            login, csrf_token, rows):  # noqa: ANN001 # fmt: skip
+    submit_and_approve(app, organiser, make_user, login, csrf_token)
+    assert [a.status for a in rows(Art)][0] == APPROVED
+    with app.test_request_context():
+        assert erase_person("vol@example.org", "cli")["emoji"] == 2
+    assert rows(Art) == []
+    assert ":red_rose:" not in app.test_client().get("/emoji/roses").get_data(as_text=True)
