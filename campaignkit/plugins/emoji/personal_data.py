@@ -20,31 +20,30 @@ def submitted_by(subject):  # noqa: ANN001, ANN201 - a DataSubject; a SQL condit
 
 
 def export(subject, session) -> dict | None:  # noqa: ANN001
-    """Every piece of artwork the subject submitted (without the image bytes)."""
+    """Every piece of artwork the subject submitted (without the image bytes); None if none."""
     rows = session.execute(
         select(Art, Pack.slug)
         .join(Pack, Pack.id == Art.pack_id)
         .where(submitted_by(subject))
         .order_by(Art.id)
     )
-    return {
-        "artwork": [
-            {
-                "pack": slug,
-                "name": art.name,
-                "emojis": art.emojis,
-                "credit_name": art.credit_name,
-                "status": art.status,
-                "review_reason": art.review_reason,
-                "format": art.format,
-                "width": art.width,
-                "height": art.height,
-                "submitted_at": art.created_at,
-                "updated_at": art.updated_at,
-            }  # fmt: skip
-            for art, slug in rows
-        ]
-    }
+    artwork = [
+        {
+            "pack": slug,
+            "name": art.name,
+            "emojis": art.emojis,
+            "credit_name": art.credit_name,
+            "status": art.status,
+            "review_reason": art.review_reason,
+            "format": art.format,
+            "width": art.width,
+            "height": art.height,
+            "submitted_at": art.created_at,
+            "updated_at": art.updated_at,
+        }
+        for art, slug in rows
+    ]
+    return {"artwork": artwork} if artwork else None
 
 
 def erase(subject, session) -> int:  # noqa: ANN001

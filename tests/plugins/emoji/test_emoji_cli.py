@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import png
+from test_emoji_intake import animated_gif
 
-from campaignkit.plugins.emoji.models import APPROVED, Art, Pack
+from campaignkit.plugins.emoji.models import APPROVED, Art, Pack, approved_art
 
 
 def test_create_pack_then_add_files_through_the_intake_checks(backend, cli, rows, tmp_path: Path):
@@ -53,3 +54,19 @@ def test_add_refuses_bad_names_emoji_packs_and_taken_names(backend, cli, rows, t
     assert result.exit_code == 1 and "already uses the address" in result.output
     result = cli("emoji", "create-pack", "--slug", "Bad Slug", "--title", "Again")
     assert result.exit_code == 2 and "lower-case letters" in result.output
+
+
+def test_approved_art_gives_exports_the_approved_pieces_by_name(backend, app, cli, tmp_path):  # noqa: ANN001
+    cli("emoji", "create-pack", "--slug", "roses", "--title", "Roses")
+    still, moving = tmp_path / "zebra.png", tmp_path / "apple.gif"
+    still.write_bytes(png((300, 100)))
+    moving.write_bytes(animated_gif(4, (32, 32)))
+    assert cli("emoji", "add", "roses", str(still), str(moving), "--emoji", "🦓🍎").exit_code == 0
+    with app.extensions["campaignkit"].database.new_session() as session:
+        pack_id = session.query(Pack.id).scalar()
+        records = approved_art(session, pack_id)
+    assert [(r.name, r.emojis, r.animated, r.format) for r in records] == [
+        ("apple", "🦓🍎", True, "WEBP"), ("zebra", "🦓🍎", False, "PNG"),
+    ]  # fmt: skip
+    assert (records[1].width, records[1].height) == (300, 100)
+    assert records[0].image[8:12] == b"WEBP" and records[1].image.startswith(b"\x89PNG")
