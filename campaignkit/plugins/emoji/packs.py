@@ -92,28 +92,47 @@ def credit_value(credit: str | None) -> str:
 
 def _store_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str, status: str,
                submitter: tuple[int, str] | None, max_bytes: int) -> tuple[Pack, Art]:  # fmt: skip
+    """Check the image and store the piece; a submitter's own piece sent back for changes
+    (or rejected) under the same name is replaced and waits for review again."""
     image = clean_image(data, max_bytes)
+    fields = dict(
+        emojis=emojis, status=status, review_reason="", credit_name=credit, image=image.data,
+        format=image.format, width=image.width, height=image.height, frames=image.frames,
+        animated=image.animated, updated_at=now(),
+    )  # fmt: skip
     try:
         with write_session() as session:
             pack = session.get(Pack, pack_id, with_for_update=True)
             if pack is None:
                 raise PackError("There is no such pack.")
-            stamp = now()
-            art = Art(
-                pack_id=pack.id, name=name, emojis=emojis, status=status, review_reason="",
-                submitter_id=submitter[0] if submitter else None,
-                submitter_email=submitter[1] if submitter else None, credit_name=credit,
-                image=image.data,
-                format=image.format, width=image.width, height=image.height,
-                frames=image.frames, animated=image.animated, created_at=stamp, updated_at=stamp,
-            )  # fmt: skip
-            session.add(art)
+            art = _resubmitted(session, pack.id, name, submitter)
+            if art is None:
+                art = Art(
+                    pack_id=pack.id, name=name, created_at=fields["updated_at"],
+                    submitter_id=submitter[0] if submitter else None,
+                    submitter_email=submitter[1] if submitter else None,
+                )  # fmt: skip
+                session.add(art)
+            for key, value in fields.items():
+                setattr(art, key, value)
             if status == APPROVED:
                 pack.touch()
             session.flush()
             return pack, art
     except IntegrityError:
         raise PackError(f"The pack already has art called '{name}': choose another name.") from None
+
+
+def _resubmitted(session, pack_id: int, name: str, submitter: tuple[int, str] | None):  # noqa: ANN001, ANN202
+    """The submitter's own piece of this name that was sent back or rejected, or None."""
+    if submitter is None:
+        return None
+    return session.scalars(
+        select(Art).where(
+            Art.pack_id == pack_id, Art.name == name, Art.submitter_id == submitter[0],
+            Art.status.in_((CHANGES, REJECTED)),
+        ).with_for_update()
+    ).first()  # fmt: skip
 
 
 def submit_art(pack_id: int, name: str, emojis: str, data: bytes, credit: str,
@@ -156,9 +175,10 @@ def review(art_id: int, decision: str, reason: str = "") -> tuple[Pack, Art]:
         if art is None:
             raise PackError("That artwork no longer exists.")
         pack = session.get(Pack, art.pack_id, with_for_update=True)
+        newly_approved = decision == APPROVED and art.status != APPROVED
         if APPROVED in (art.status, decision) and art.status != decision:
             pack.touch()  # approved art changes either way
         art.status, art.review_reason, art.updated_at = decision, reason, now()
-    if decision == APPROVED:
+    if newly_approved:
         call_plugins("campaignkit_emoji_approved", pack=pack, art=art)
     return pack, art

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import upload
+from conftest import png, upload
 
 from campaignkit import hookimpl
 from campaignkit.plugins.emoji.models import APPROVED, CHANGES, PENDING, REJECTED, Art, Pack
@@ -49,6 +49,9 @@ def test_submit_review_approve_and_show(backend, make_app, organiser, make_user,
     assert decided.status_code == 303
     assert rows(Art)[0].status == APPROVED and rows(Pack)[0].version == 2
     assert recorder.calls == [("roses", "red_rose", b"\x89PNG")]
+    form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
+    organiser.post(f"/organise/emoji/review/{art.id}", data=form)  # approving twice
+    assert len(recorder.calls) == 1 and rows(Pack)[0].version == 2
 
     page = public.get("/emoji/roses").get_data(as_text=True)
     assert ":red_rose:" in page and "by Sam R" in page and "vol@example.org" not in page
@@ -82,6 +85,17 @@ def test_reject_or_ask_for_changes_mails_the_reason(backend, app, organiser, mak
     assert rows(Art)[0].status == status and rows(Pack)[0].version == 1
     (mail,) = mailbox.to("vol@example.org")
     assert subject in mail["Subject"] and "The petals are cut off." in mail.get_content()
+
+    other = app.test_client()
+    login(other, make_user("other@example.org", role="volunteer"))
+    taken = upload(other, csrf_token, credit="Someone else")
+    assert taken.status_code == 400 and "already has art called" in taken.get_data(as_text=True)
+    again = upload(volunteer, csrf_token, data=png((80, 80)), emojis="🌹✨")
+    assert again.status_code == 303  # the volunteer's own piece, sent again under its name
+    (art,) = rows(Art)
+    assert (art.id, art.status, art.emojis, art.width) == (art_id, PENDING, "🌹✨", 80)
+    assert art.review_reason == ""
+    assert ":red_rose:" in organiser.get("/organise/emoji/review").get_data(as_text=True)
 
 
 def test_bad_submissions_store_nothing_and_say_why(backend, app, organiser, make_user, login,
