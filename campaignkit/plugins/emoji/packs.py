@@ -33,10 +33,16 @@ class PackError(ValueError):
     """A pack or review request that cannot be done, with a message saying why."""
 
 
+#: Addresses the plugin's own pages use under /emoji/.
+RESERVED_SLUGS = {"static", "art"}
+
+
 def slug_error(slug: str) -> str | None:
     """What is wrong with a pack address, or None."""
     if not SLUG.match(slug or ""):
         return "Use lower-case letters, digits and hyphens for the address, e.g. 'red-roses'."
+    if slug in RESERVED_SLUGS:
+        return f"The address '{slug}' is used by the emoji pages: choose another."
     return None
 
 

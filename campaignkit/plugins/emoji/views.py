@@ -21,7 +21,9 @@ from campaignkit.plugins.emoji.intake import IntakeError, clean_emojis, clean_na
 from campaignkit.plugins.emoji.models import APPROVED, Art, Pack
 from campaignkit.plugins.emoji.packs import PackError, submit_art
 
-bp = Blueprint("emoji", __name__, url_prefix="/emoji")
+bp = Blueprint(
+    "emoji", __name__, url_prefix="/emoji", static_folder="static", static_url_path="/static"
+)
 EXTENSIONS = {"PNG": "png", "WEBP": "webp"}
 
 

@@ -54,6 +54,8 @@ def test_add_refuses_bad_names_emoji_packs_and_taken_names(backend, cli, rows, t
     assert result.exit_code == 1 and "already uses the address" in result.output
     result = cli("emoji", "create-pack", "--slug", "Bad Slug", "--title", "Again")
     assert result.exit_code == 2 and "lower-case letters" in result.output
+    result = cli("emoji", "create-pack", "--slug", "static", "--title", "Again")
+    assert result.exit_code == 2 and "used by the emoji pages" in result.output
 
 
 def test_approved_art_gives_exports_the_approved_pieces_by_name(backend, app, cli, tmp_path):  # noqa: ANN001

@@ -60,7 +60,9 @@ def test_submit_review_approve_and_show(backend, make_app, organiser, make_user,
     assert served.status_code == 200 and served.mimetype == "image/png"
     assert served.data == art.image and served.headers["X-Content-Type-Options"] == "nosniff"
     assert public.get(f"/emoji/art/{art.id}.webp").status_code == 404
-    assert "Emoji" in public.get("/").get_data(as_text=True)
+    assert 'href="/emoji"' in public.get("/").get_data(as_text=True)  # the nav item
+    assert "/emoji/static/emoji/emoji.css" in page
+    assert "emoji-gallery" in public.get("/emoji/static/emoji/emoji.css").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("decision", "status", "subject"), [
