@@ -92,7 +92,7 @@ def queue():
 def review_image(art_id: int):
     """A submission's re-encoded image, for reviewers whatever its state."""
     art = db_session().get(Art, art_id)
-    return serve(art, art is not None)
+    return serve(art, art is not None, cache="private, no-store")
 
 
 @bp.post("/review/<int:art_id>")

@@ -68,13 +68,13 @@ def pack(slug: str):
     )  # fmt: skip
 
 
-def serve(art: Art | None, allowed: bool) -> Response:
+def serve(art: Art | None, allowed: bool, cache: str = "public, max-age=3600") -> Response:
     """A piece's stored image with its own type, or a 404."""
     if art is None or not allowed:
         abort(404, description="There is no such picture.")
     return Response(
         art.image, mimetype=art.content_type,
-        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
     )  # fmt: skip
 
 

@@ -41,7 +41,10 @@ def test_submit_review_approve_and_show(backend, make_app, organiser, make_user,
 
     queue = organiser.get("/organise/emoji/review").get_data(as_text=True)
     assert ":red_rose:" in queue and "Sam R" in queue
-    assert organiser.get(f"/organise/emoji/review/{art.id}/image").mimetype == "image/png"
+    pending = organiser.get(f"/organise/emoji/review/{art.id}/image")
+    assert (
+        pending.mimetype == "image/png" and pending.headers["Cache-Control"] == "private, no-store"
+    )
     decided = organiser.post(
         f"/organise/emoji/review/{art.id}",
         data={"decision": "approve", "csrf_token": csrf_token(organiser)},
