@@ -21,7 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
-from campaignkit.plugins.emoji import admin, hookspecs, personal_data, views
+from campaignkit.plugins.emoji import (  # noqa: F401 - sharing adds its route to views.bp
+    admin,
+    hookspecs,
+    personal_data,
+    sharing,
+    views,
+)
 
 
 class EmojiSettings(BaseModel):

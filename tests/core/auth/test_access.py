@@ -73,10 +73,12 @@ PUBLIC_ENDPOINTS = {
     "pledges.embed",
     "pledges.image",
     # Emoji packs are public: the list, a pack's gallery (display-name credits only), the
-    # images of approved art (others 404 inside the view) and the gallery's stylesheet.
+    # images of approved art (others 404 inside the view), the share image of approved art and
+    # the gallery's stylesheet.
     "emoji.packs",
     "emoji.pack",
     "emoji.image",
+    "emoji.og_image",
     "emoji.static",
 }
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from conftest import png, upload
+from PIL import Image
 
 from campaignkit import hookimpl
 from campaignkit.plugins.emoji.models import APPROVED, CHANGES, PENDING, REJECTED, Art, Pack
@@ -65,6 +68,12 @@ def test_submit_review_approve_and_show(backend, make_app, organiser, make_user,
     assert public.get(f"/emoji/art/{art.id}.webp").status_code == 404
     assert 'href="/emoji"' in public.get("/").get_data(as_text=True)  # the nav item
     assert "/emoji/static/emoji/emoji.css" in page
+    assert '/emoji/roses/og.png">' in page
+    og = public.get("/emoji/roses/og.png")
+    assert og.status_code == 200 and og.mimetype == "image/png"
+    with Image.open(io.BytesIO(og.data)) as drawn:
+        assert drawn.size == (1200, 630)
+        assert drawn.convert("RGB").getpixel((200, 240)) == (200, 30, 40)  # the first cell
     assert "emoji-gallery" in public.get("/emoji/static/emoji/emoji.css").get_data(as_text=True)
 
 
