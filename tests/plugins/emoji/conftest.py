@@ -1,16 +1,16 @@
-"""Emoji tests: an instance with the emoji plugin, mail to a real SMTP server, helpers."""
+"""Emoji tests: an instance with the emoji plugin, mail to a real SMTP server, fixtures."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from emoji_helpers import upload
 from sqlalchemy import select
 
+from campaignkit.plugins.emoji.models import Art
 from campaignkit.testing import edit_config
 
 PLUGINS = ["share", "marginals", "emoji"]
@@ -39,13 +39,6 @@ def ck_instance(ck_instance: Path, ck_smtp_server, emoji_settings: dict) -> Path
     return ck_instance
 
 
-def png(size: tuple[int, int] = (64, 64), colour=(200, 30, 40, 255)) -> bytes:
-    """A small PNG."""
-    out = io.BytesIO()
-    Image.new("RGBA", size, colour).save(out, "PNG")
-    return out.getvalue()
-
-
 @pytest.fixture
 def rows(app) -> Callable[..., Any]:  # noqa: ANN001
     """``rows(Model, **filters)``: the stored rows of a model (image bytes loaded)."""
@@ -61,24 +54,6 @@ def rows(app) -> Callable[..., Any]:  # noqa: ANN001
     return read
 
 
-def upload(
-    client,
-    csrf_token,
-    slug="roses",
-    name="red_rose",
-    emojis="🌹",
-    data=None,
-    credit="Sam R",
-    filename="rose.png",
-):  # noqa: ANN001, ANN201
-    """Post the submit form as ``client`` (a small PNG unless ``data`` is given)."""
-    form = {
-        "name": name, "emojis": emojis, "credit": credit, "csrf_token": csrf_token(client),
-        "image": (io.BytesIO(png() if data is None else data), filename),
-    }  # fmt: skip
-    return client.post(f"/emoji/{slug}/submit", data=form, content_type="multipart/form-data")
-
-
 @pytest.fixture
 def organiser(app, make_user, login, csrf_token):  # noqa: ANN001, ANN201
     """A client signed in as an organiser who has created the 'roses' pack."""
@@ -88,3 +63,16 @@ def organiser(app, make_user, login, csrf_token):  # noqa: ANN001, ANN201
             "csrf_token": csrf_token(client)}  # fmt: skip
     assert client.post("/organise/emoji", data=form).status_code == 303
     return client
+
+
+@pytest.fixture
+def approved_by_volunteer(app, organiser, make_user, login, csrf_token, rows):  # noqa: ANN001, ANN201
+    """vol@example.org has sent 'red_rose' (approved) and 'pending_one' (pending) to 'roses'."""
+    volunteer = app.test_client()
+    login(volunteer, make_user("vol@example.org", role="volunteer"))
+    upload(volunteer, csrf_token, credit="Sam R")
+    upload(volunteer, csrf_token, name="pending_one", credit="Sam R")
+    first = rows(Art, name="red_rose")[0].id
+    form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
+    assert organiser.post(f"/organise/emoji/review/{first}", data=form).status_code == 303
+    return volunteer

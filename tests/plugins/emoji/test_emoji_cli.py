@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import png
-from test_emoji_intake import animated_gif
+from emoji_helpers import animated_gif, png
 
 from campaignkit.plugins.emoji.models import APPROVED, Art, Pack, approved_art
 

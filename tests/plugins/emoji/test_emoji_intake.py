@@ -8,6 +8,7 @@ import zipfile
 import zlib
 
 import pytest
+from emoji_helpers import animated_gif
 from PIL import Image
 
 from campaignkit.plugins.emoji.intake import (
@@ -25,13 +26,6 @@ def picture(fmt: str = "PNG", size=(64, 48), mode: str = "RGBA", **save) -> byte
     Image.new(mode, size, (200, 30, 40, 128) if mode == "RGBA" else (200, 30, 40)).save(
         out, fmt, **save
     )
-    return out.getvalue()
-
-
-def animated_gif(frames: int, size=(1, 1)) -> bytes:
-    images = [Image.new("RGB", size, (255 * (i % 2), 0, 0)) for i in range(frames)]
-    out = io.BytesIO()
-    images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=40, loop=0)
     return out.getvalue()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import png, upload
+from emoji_helpers import png, upload
 from PIL import Image
 
 from campaignkit import hookimpl

@@ -6,30 +6,12 @@ import io
 import json
 import zipfile
 
-from conftest import upload
-
 from campaignkit.core.privacy.erasure import erase_person
 from campaignkit.core.privacy.export import export_person
 from campaignkit.plugins.emoji.models import Art, Pack
 
 
-def submit_and_approve(app, organiser, make_user, login, csrf_token):  # noqa: ANN001, ANN201
-    volunteer = app.test_client()
-    login(volunteer, make_user("vol@example.org", role="volunteer"))
-    upload(volunteer, csrf_token, credit="Sam R")
-    upload(volunteer, csrf_token, name="pending_one", credit="Sam R")
-    with app.app_context():
-        from sqlalchemy import select
-
-        with app.extensions["campaignkit"].database.new_session() as session:
-            first = session.scalars(select(Art).order_by(Art.id)).first().id
-    form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
-    assert organiser.post(f"/organise/emoji/review/{first}", data=form).status_code == 303
-
-
-def test_export_then_erase_credits_a_volunteer(backend, app, organiser, make_user, login,
-                                               csrf_token, rows):  # noqa: ANN001 # fmt: skip
-    submit_and_approve(app, organiser, make_user, login, csrf_token)
+def test_export_then_erase_credits_a_volunteer(backend, app, approved_by_volunteer, rows):  # noqa: ANN001
     with app.test_request_context():
         _subject, archive = export_person("vol@example.org", None, "test")
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:

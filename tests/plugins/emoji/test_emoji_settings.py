@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import upload
+from emoji_helpers import upload
 
 from campaignkit.plugins.emoji.models import Art
 

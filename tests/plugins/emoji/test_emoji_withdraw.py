@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from test_emoji_privacy import submit_and_approve
 
 from campaignkit.core.privacy.erasure import erase_person
 from campaignkit.plugins.emoji.models import APPROVED, Art
@@ -14,10 +13,9 @@ def emoji_settings() -> dict:  # noqa: D103 - overrides the conftest fixture
     return {"erase_withdraws_art": True}
 
 
-def test_erasure_withdraws_the_art_when_the_setting_says_so(backend, app, organiser, make_user,
-                                                            login, csrf_token, rows):  # noqa: ANN001 # fmt: skip
-    submit_and_approve(app, organiser, make_user, login, csrf_token)
-    assert [a.status for a in rows(Art)][0] == APPROVED
+def test_erasure_withdraws_the_art_when_the_setting_says_so(backend, app, approved_by_volunteer,
+                                                            rows):  # noqa: ANN001 # fmt: skip
+    assert rows(Art)[0].status == APPROVED
     with app.test_request_context():
         assert erase_person("vol@example.org", "cli")["emoji"] == 2
     assert rows(Art) == []
