@@ -123,6 +123,8 @@ def _fresh(frame: Image.Image) -> Image.Image:
 
 
 def _still(image: Image.Image) -> CleanImage:
+    if image.format == "JPEG":  # decode a big photo at reduced size: far less work
+        image.draft(image.mode, (MAX_SIDE, MAX_SIDE))
     image.load()
     picture = _fresh(ImageOps.exif_transpose(image))
     out = io.BytesIO()
