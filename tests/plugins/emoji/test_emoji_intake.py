@@ -115,4 +115,3 @@ def test_good_names_and_emoji_are_taken():
 def test_anything_but_one_to_three_emoji_is_refused(text: str):
     with pytest.raises(IntakeError, match="one to three emoji"):
         clean_emojis(text)
-
