@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
-from campaignkit.core import call_plugins, one_line, write_session
+from campaignkit.core import call_plugins, clean_text, one_line, write_session
 from campaignkit.plugins.emoji.intake import clean_image
 from campaignkit.plugins.emoji.models import (
     APPROVED,
@@ -53,7 +53,7 @@ def pack_values(title: str, licence: str, description: str, credits: str = "") -
         raise PackError(f"Give the pack a title of up to {MAX_TITLE} characters.")
     if len(licence) > MAX_LICENCE:
         raise PackError(f"The licence may have up to {MAX_LICENCE} characters.")
-    description, credits = (description or "").strip(), (credits or "").strip()
+    description, credits = clean_text(description or "").strip(), clean_text(credits or "").strip()
     if len(description) > MAX_TEXT or len(credits) > MAX_TEXT:
         raise PackError(f"The description and credits may have up to {MAX_TEXT} characters.")
     return dict(title=title, licence=licence, description=description, credits=credits)
@@ -171,7 +171,7 @@ def review(art_id: int, decision: str, reason: str = "") -> tuple[Pack, Art]:
     """
     if decision not in (APPROVED, REJECTED, CHANGES):
         raise PackError("Choose approve, reject or ask for changes.")
-    reason = (reason or "").strip()[:MAX_TEXT]
+    reason = clean_text(reason or "").strip()[:MAX_TEXT]
     if decision != APPROVED and not reason:
         raise PackError("Say why, so the volunteer knows what to do.")
     with write_session() as session:

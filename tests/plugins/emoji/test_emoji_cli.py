@@ -35,8 +35,9 @@ def test_create_pack_then_add_files_through_the_intake_checks(backend, cli, rows
 
 
 def test_add_refuses_bad_names_emoji_packs_and_taken_names(backend, cli, rows, tmp_path: Path):
-    cli("emoji", "create-pack", "--slug", "roses", "--title", "Roses", "--licence", "CC0")
-    assert rows(Pack)[0].licence == "CC0"
+    cli("emoji", "create-pack", "--slug", "roses", "--title", "Roses", "--licence", "CC0",
+        "--description", "Red\x00 roses\r\n")  # fmt: skip
+    assert (rows(Pack)[0].licence, rows(Pack)[0].description) == ("CC0", "Red roses")
     file = tmp_path / "a.png"
     file.write_bytes(png())
     result = cli("emoji", "add", "roses", str(file), "--name", "has space")
