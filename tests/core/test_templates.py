@@ -146,6 +146,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "share",
         "marginals",
         "pledges",
+        "emoji",
         "tpl_one",
         "tpl_two",
         "core",

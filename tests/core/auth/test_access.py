@@ -72,6 +72,14 @@ PUBLIC_ENDPOINTS = {
     "pledges.og_image",
     "pledges.embed",
     "pledges.image",
+    # Emoji packs are public: the list, a pack's gallery (display-name credits only), the
+    # images of approved art (others 404 inside the view), the share image of approved art and
+    # the gallery's stylesheet.
+    "emoji.packs",
+    "emoji.pack",
+    "emoji.image",
+    "emoji.og_image",
+    "emoji.static",
 }
 
 demo = Blueprint("demo", __name__)
