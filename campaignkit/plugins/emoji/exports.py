@@ -124,7 +124,8 @@ def _fit_square(image: Image.Image, side: int) -> Image.Image:
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     canvas = Image.new("RGBA", (side, side), (0, 0, 0, 0))
     canvas.paste(
-        image.resize(size, Image.Resampling.LANCZOS), ((side - size[0]) // 2, (side - size[1]) // 2)
+        image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0),
+        ((side - size[0]) // 2, (side - size[1]) // 2),
     )
     return canvas
 
@@ -135,7 +136,7 @@ def _fit_longest_side(image: Image.Image, side: int) -> Image.Image:
         size = (side, max(1, min(side, round(image.height * side / image.width))))
     else:
         size = (max(1, min(side, round(image.width * side / image.height))), side)
-    return image.resize(size, Image.Resampling.LANCZOS)
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 # ---- encoding within a byte limit --------------------------------------------------------
@@ -157,7 +158,7 @@ def _save(images: list[Image.Image], durations: list[int], fmt: str, setting: in
     if setting and fmt in ("PNG", "GIF"):
         images = [image.quantize(setting, method=Image.Quantize.FASTOCTREE) for image in images]
     animated = len(images) > 1
-    options: dict = {"quality": setting, "method": 4} if fmt == "WEBP" else {"optimize": True}
+    options: dict = {"quality": setting, "method": 2} if fmt == "WEBP" else {"compress_level": 6}
     if animated:  # per-frame optimising costs seconds on big animations and saves little
         options = {"quality": setting, "method": 0} if fmt == "WEBP" else {"compress_level": 3}
         options |= {"save_all": True, "append_images": images[1:], "duration": durations, "loop": 0}

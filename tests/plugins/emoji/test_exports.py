@@ -157,6 +157,13 @@ def _check_whatsapp(files: dict[str, bytes]) -> list[dict]:
             moving = _frames(image) > 1
             assert moving == pack["animated_sticker_pack"]
             assert len(data) <= (500_000 if moving else 100_000), (sticker, len(data))
+            if moving:  # WhatsApp: frames of at least 8 ms, at most 10 s in all
+                durations = []
+                for number in range(image.n_frames):
+                    image.seek(number)
+                    image.load()  # the WebP reader sets the duration on load
+                    durations.append(image.info["duration"])
+                assert min(durations) >= 8 and sum(durations) <= 10_000
             assert 1 <= len(sticker["emojis"]) <= 3
     return packs
 
@@ -168,10 +175,14 @@ def test_whatsapp(arts):
     assert kinds == [(3, True), (6, False)]  # WhatsApp packs are all animated or all still
 
 
-def test_whatsapp_makes_too_few_animations_still(arts):
+def test_whatsapp_makes_too_few_animations_still():
     """Two animations cannot fill a pack of their own, so every sticker is still."""
-    packs = _check_whatsapp(_zip_files(build_export("whatsapp", PACK, arts[:-1])))
-    assert [(len(p["stickers"]), p["animated_sticker_pack"]) for p in packs] == [(8, False)]
+    still = _encode([Image.new("RGB", (40, 30), "blue")], "PNG")
+    moving = _encode([Image.new("RGB", (32, 32), c) for c in ("red", "blue", "green")], "GIF")
+    arts = [ArtImage(f"s{i}", "🙂", still, False) for i in range(4)]
+    arts += [ArtImage(f"m{i}", "🌀", moving, True) for i in range(2)]
+    packs = _check_whatsapp(_zip_files(build_export("whatsapp", PACK, arts)))
+    assert [(len(p["stickers"]), p["animated_sticker_pack"]) for p in packs] == [(6, False)]
 
 
 def test_whatsapp_splits_big_packs_and_keeps_animation():
@@ -212,6 +223,7 @@ def test_signal(arts):
         assert len(data) <= 300_000
         assert len(split_emojis(entry["emoji"])) == 1
     assert manifest["cover"] in files
+    assert _frames(_open(files["blink.png"])) == 3  # small animations stay animated (APNG)
 
 
 def test_mastodon(arts):
