@@ -236,14 +236,13 @@ def _render(
     max_ms: int | None = None,
 ) -> tuple[bytes, str]:
     frames = _decode(art, animate)
-    if max_ms is not None:  # keep only the frames that start within max_ms
-        elapsed, keep = 0, 0
-        for keep, duration in enumerate(frames.durations, start=1):  # noqa: B007
-            elapsed += duration
-            if elapsed >= max_ms:
-                break
+    if max_ms is not None:  # keep the frames that end within max_ms (at least the first)
+        keep, elapsed = 1, frames.durations[0]
+        while keep < len(frames.durations) and elapsed + frames.durations[keep] <= max_ms:
+            elapsed += frames.durations[keep]
+            keep += 1
         frames.images, frames.durations = frames.images[:keep], frames.durations[:keep]
-        frames.durations[-1] -= max(0, sum(frames.durations) - max_ms)
+        frames.durations[0] = min(frames.durations[0], max_ms)
     resize = (
         (lambda image: _fit_square(image, side))
         if square
@@ -378,7 +377,8 @@ def _whatsapp(pack: PackInfo, arts: list[ArtImage], progress: Progress | None) -
         )
     files, packs = [], []
     for number, (indexes, animated) in enumerate(groups, start=1):
-        identifier = f"{pack.slug}_{number}" if len(groups) > 1 else pack.slug
+        stem = re.sub(r"[^\w.-]+", "_", pack.slug).strip("._") or "pack"
+        identifier = f"{stem}_{number}" if len(groups) > 1 else stem
         title = f"{pack.title} {number}" if len(groups) > 1 else pack.title
         tray = _render(
             arts[indexes[0]],

@@ -188,7 +188,8 @@ def test_whatsapp_makes_too_few_animations_still():
 def test_whatsapp_splits_big_packs_and_keeps_animation():
     """More than 30 stickers become numbered packs; three or more animations keep moving."""
     tiny = _encode([Image.new("RGB", (40, 30), "blue")], "PNG")
-    moving = _encode([Image.new("RGB", (32, 32), c) for c in ("red", "blue", "green")], "GIF")
+    colours = ("red", "blue", "green")  # 12 s in all: WhatsApp allows 10
+    moving = _encode([Image.new("RGB", (32, 32), c) for c in colours], "GIF", duration=4000)
     arts = [ArtImage(f"s{i}", "🙂", tiny, False) for i in range(31)]
     arts += [ArtImage(f"m{i}", "🌀", moving, True) for i in range(3)]
     done = []
