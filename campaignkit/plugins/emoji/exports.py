@@ -194,7 +194,13 @@ def _encode_within(
         # usually cost less), then from the bytes per frame of a whole encode.
         one_frame: dict[tuple[int, int], int] = {}
         per_frame: dict[tuple[int, int], float] = {}
-        for step, smoothing, setting in _animated_ladder(animated_fmt):
+        ladder = list(_animated_ladder(animated_fmt))
+        step, smoothing, setting = ladder[-1]  # if even the smallest cannot fit, go still
+        probe = _smooth(frames.images[0], smoothing)
+        one_frame[smoothing, setting] = len(_save([probe], [0], animated_fmt, setting))
+        if one_frame[smoothing, setting] * len(frames.images[::step]) > limit * 2:
+            ladder = []
+        for step, smoothing, setting in ladder:
             key, count = (smoothing, setting), len(frames.images[::step])
             if key not in one_frame:
                 probe = _smooth(frames.images[0], smoothing)
