@@ -338,15 +338,18 @@ def _telegram(pack: PackInfo, arts: list[ArtImage], progress: Progress | None) -
     return _zip([("HOW_TO_ADD.txt", _readme("telegram", pack).encode()), *files])
 
 
-def _whatsapp_groups(arts: list[ArtImage]) -> list[tuple[list[int], bool]]:
-    """Indexes of the art in each pack (3-30, all animated or all still) and whether animated."""
+def _whatsapp_groups(arts: list[ArtImage], stills: set[int]) -> list[tuple[list[int], bool]]:
+    """Indexes of the art in each pack (3-30, all animated or all still) and whether animated.
+
+    stills: indexes of animated art that must be still (its animation fits no setting).
+    """
     if len(arts) < WHATSAPP_PACK_MIN:
         raise ExportError(
             f"WhatsApp needs at least {WHATSAPP_PACK_MIN} stickers in a pack; "
             f"this pack has {len(arts)}."
         )
-    moving = [i for i, art in enumerate(arts) if art.animated]
-    still = [i for i, art in enumerate(arts) if not art.animated]
+    moving = [i for i, art in enumerate(arts) if art.animated and i not in stills]
+    still = [i for i, art in enumerate(arts) if i not in moving]
     kinds = [(moving, True), (still, False)]
     if len(moving) < WHATSAPP_PACK_MIN or 0 < len(still) < WHATSAPP_PACK_MIN:
         kinds = [(list(range(len(arts))), False)]  # too few of one kind: all still
@@ -365,22 +368,31 @@ def _whatsapp_groups(arts: list[ArtImage]) -> list[tuple[list[int], bool]]:
 
 
 def _whatsapp(pack: PackInfo, arts: list[ArtImage], progress: Progress | None) -> bytes:
-    groups = _whatsapp_groups(arts)
-    rendered: dict[int, bytes] = {}
-    animated_of = {i: animated for indexes, animated in groups for i in indexes}
-    names = _shortcodes(arts)
-    for index, art, name in _each(arts, progress):
-        animate = animated_of[index]
-        rendered[index], _ext = _render(
-            art,
-            name,
-            side=512,
-            square=True,
-            fmts=("WEBP", "WEBP"),
-            limit=500_000 if animate else 100_000,
-            animate=animate,
-            max_ms=WHATSAPP_MAX_ANIMATION_MS,
-        )
+    names, stills = _shortcodes(arts), set()
+    while True:  # an animated pack must hold only animations: regroup any that went still
+        groups = _whatsapp_groups(arts, stills)
+        animated_of = {i: animated for indexes, animated in groups for i in indexes}
+        rendered: dict[int, bytes] = {}
+        for index, art, name in _each(arts, progress):
+            animate = animated_of[index]
+            rendered[index], _ext = _render(
+                art,
+                name,
+                side=512,
+                square=True,
+                fmts=("WEBP", "WEBP"),
+                limit=500_000 if animate else 100_000,
+                animate=animate,
+                max_ms=WHATSAPP_MAX_ANIMATION_MS,
+            )
+        went_still = {
+            index
+            for index, data in rendered.items()
+            if animated_of[index] and getattr(Image.open(io.BytesIO(data)), "n_frames", 1) == 1
+        }
+        if not went_still:
+            break
+        stills |= went_still
     files, packs = [], []
     for number, (indexes, animated) in enumerate(groups, start=1):
         stem = re.sub(r"[^\w.-]+", "_", pack.slug).strip("._") or "pack"

@@ -21,6 +21,7 @@ from campaignkit.plugins.emoji.exports import (
     ArtImage,
     ExportError,
     PackInfo,
+    _whatsapp_groups,
     build_export,
     export_filename,
     split_emojis,
@@ -202,6 +203,17 @@ def test_whatsapp_splits_big_packs_and_keeps_animation():
         ("tidy-streets_3", 15),
     ]
     assert done[0] == (0, 34) and done[-1] == (34, 34)
+
+
+def test_whatsapp_regroups_animations_that_had_to_go_still():
+    """An animation that fits no animated setting leaves its animated pack for a still one."""
+    moving = _encode([Image.new("RGB", (8, 8), c) for c in ("red", "blue")], "GIF")
+    still = _encode([Image.new("RGB", (8, 8))], "PNG")
+    arts = [ArtImage(f"m{i}", "🌀", moving, True) for i in range(4)]
+    arts += [ArtImage(f"s{i}", "🙂", still, False) for i in range(3)]
+    assert _whatsapp_groups(arts, set()) == [([0, 1, 2, 3], True), ([4, 5, 6], False)]
+    assert _whatsapp_groups(arts, {0}) == [([1, 2, 3], True), ([0, 4, 5, 6], False)]
+    assert _whatsapp_groups(arts, {0, 1}) == [([0, 1, 2, 3, 4, 5, 6], False)]
 
 
 def test_whatsapp_refuses_fewer_than_three():
