@@ -20,7 +20,9 @@ from campaignkit.plugins.emoji.exports import (
     PLATFORMS,
     ArtImage,
     ExportError,
+    Frames,
     PackInfo,
+    _encode_within,
     _whatsapp_groups,
     build_export,
     export_filename,
@@ -115,6 +117,8 @@ def test_slack(arts):
     files = _zip_files(build_export("slack", PACK, arts))
     _check_emoji_zip(files, arts, 128_000)
     assert {"big_star.png", "x_.png", "wide_banner.png", "noisy.png", "noisy_2.png"} <= set(files)
+    wide = _open(files["wide_banner.png"]).convert("RGBA")  # fitted, not stretched
+    assert wide.getpixel((64, 10))[3] == 0 and wide.getpixel((64, 64)) == (255, 0, 0, 255)
 
 
 def test_discord(arts):
@@ -236,6 +240,8 @@ def test_signal(arts):
         assert len(data) <= 300_000
         assert len(split_emojis(entry["emoji"])) == 1
     assert manifest["cover"] in files
+    clear = _open(files["see_through.png"]).convert("RGBA")  # transparency kept
+    assert clear.getpixel((5, 5))[3] == 0 and clear.getpixel((256, 256))[3] == 255
     assert _frames(_open(files["blink.png"])) == 3  # small animations stay animated (APNG)
 
 
@@ -252,6 +258,13 @@ def test_mastodon(arts):
             assert member.isfile() and re.fullmatch(r"[a-zA-Z0-9_]{2,}", stem)
             assert ext in ("png", "gif") and _open(body).format == ext.upper()
             assert len(body) <= 256_000
+
+
+def test_art_that_fits_no_encoding_is_a_clear_error():
+    """When even the smallest encoding is over the limit, the error names the art and limit."""
+    frames = Frames([_noise(64, 64, 3)], [100])
+    with pytest.raises(ExportError, match="noisy_one: no encoding fits in 100 bytes"):
+        _encode_within(frames, ("PNG", "PNG"), 100, "noisy_one")
 
 
 def test_unknown_platform_and_empty_pack(arts):
