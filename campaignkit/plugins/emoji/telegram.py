@@ -150,7 +150,8 @@ def publish_sticker_set(
     name = sticker_set_name(pack.slug, bot_username)
     api = _BotApi(token.strip(), base_url, max_retries)
     try:
-        existing = len(api.call("getStickerSet", {"name": name})["stickers"])
+        found = api.call("getStickerSet", {"name": name})
+        existing = len(found.get("stickers") or []) if isinstance(found, dict) else 0
     except TelegramError as error:
         if "STICKERSET_INVALID" not in str(error):
             raise
