@@ -252,6 +252,7 @@ def test_mastodon(arts):
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         members = archive.getmembers()
         assert len(members) == len(arts)
+        assert sum(member.name.endswith(".gif") for member in members) == 3  # still animated
         for member in members:
             body = archive.extractfile(member).read()
             stem, ext = member.name.rsplit(".", 1)
@@ -265,6 +266,16 @@ def test_art_that_fits_no_encoding_is_a_clear_error():
     frames = Frames([_noise(64, 64, 3)], [100])
     with pytest.raises(ExportError, match="noisy_one: no encoding fits in 100 bytes"):
         _encode_within(frames, ("PNG", "PNG"), 100, "noisy_one")
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_progress_is_reported_for_every_artwork(platform):
+    """progress(done, total) runs before the first artwork and after each one."""
+    tiny = _encode([Image.new("RGB", (20, 20), "teal")], "PNG")
+    arts = [ArtImage(f"t{i}", "🙂", tiny, False) for i in range(3)]
+    calls = []
+    build_export(platform, PACK, arts, lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
 def test_unknown_platform_and_empty_pack(arts):
