@@ -108,13 +108,16 @@ def _shortcodes(arts: list[ArtImage]) -> list[str]:
 
 
 def _decode(art: ArtImage, keep_animation: bool) -> Frames:
-    with Image.open(io.BytesIO(art.data)) as source:
-        images, durations = [], []
-        for frame in ImageSequence.Iterator(source):
-            images.append(frame.convert("RGBA"))
-            durations.append(max(int(frame.info.get("duration") or 100), MIN_FRAME_MS))
-            if not (keep_animation and art.animated):
-                break
+    try:
+        with Image.open(io.BytesIO(art.data)) as source:
+            images, durations = [], []
+            for frame in ImageSequence.Iterator(source):
+                images.append(frame.convert("RGBA"))
+                durations.append(max(int(frame.info.get("duration") or 100), MIN_FRAME_MS))
+                if not (keep_animation and art.animated):
+                    break
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ExportError(f"{art.name}: the stored image cannot be read ({error}).") from None
     return Frames(images, durations)
 
 

@@ -284,4 +284,6 @@ def test_unknown_platform_and_empty_pack(arts):
         build_export("myspace", PACK, arts[:1])
     with pytest.raises(ExportError, match="no approved art"):
         build_export("slack", PACK, [])
+    with pytest.raises(ExportError, match="broken: the stored image cannot be read"):
+        build_export("discord", PACK, [ArtImage("broken", "🙂", b"not an image", False)])
     assert set(PLATFORMS) == {"slack", "discord", "telegram", "whatsapp", "signal", "mastodon"}
