@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     Response,
     abort,
     jsonify,
     render_template,
+    request,
     send_from_directory,
 )
 from sqlalchemy import text
@@ -18,6 +21,8 @@ from campaignkit.core.state import app_state
 from campaignkit.core.themes import theme_variables
 
 bp = Blueprint("core", __name__)
+#: A job page's ``back`` link: a plain same-site path (letters, digits, ``/_.~-``), an anchor.
+LOCAL_BACK = re.compile(r"/(?![/.])[A-Za-z0-9/_.~-]{0,300}(#[A-Za-z0-9_-]{1,80})?")
 
 STATIC_MAX_AGE_S = 3600
 
@@ -58,13 +63,21 @@ def static(filename: str):
     return send_from_directory(folder, filename, max_age=STATIC_MAX_AGE_S)
 
 
+def _local_back() -> str | None:
+    back = request.args.get("back", "")
+    return back if LOCAL_BACK.fullmatch(back) and "//" not in back else None
+
+
 @bp.get("/jobs/<job_id>")
 def job_page(job_id: str):
-    """A job's progress; the page refreshes itself until the job has finished."""
+    """A job's progress; the page refreshes itself until the job has finished.
+
+    ``?back=/a/path`` (a same-site path only) adds a link back to where the job was started.
+    """
     record = db_session().get(JobRecord, job_id)
     if record is None:
         abort(404)
-    return render_template("core/job.html", job=record)
+    return render_template("core/job.html", job=record, back=_local_back())
 
 
 @bp.get("/jobs/<job_id>.json")

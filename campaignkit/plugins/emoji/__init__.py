@@ -11,6 +11,8 @@ Settings (``[plugins.emoji]``)::
     submit_rate = "10 per hour;50 per day"   # submissions per address
     erase_withdraws_art = false       # erasure withdraws a person's art instead of
                                       # crediting it to "a volunteer"
+    telegram_bot_username = ""        # for `campaignkit emoji telegram-publish`
+    telegram_owner_user_id = 0        # (bot token: CAMPAIGNKIT_TELEGRAM_BOT_TOKEN)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.emoji import (  # noqa: F401 - sharing adds its route to views.bp
     admin,
+    downloads,
     hookspecs,
     personal_data,
     sharing,
@@ -38,6 +41,10 @@ class EmojiSettings(BaseModel):
     max_upload_mb: int = Field(default=5, ge=1, le=50)
     submit_rate: str = "10 per hour;50 per day"
     erase_withdraws_art: bool = False
+    #: The bot that owns published Telegram sticker sets (its token is in the environment).
+    telegram_bot_username: str = ""
+    #: The Telegram user id that owns the sets the bot creates.
+    telegram_owner_user_id: int | None = None
 
 
 @hookimpl
@@ -62,6 +69,12 @@ def campaignkit_migrations_dir():
 def campaignkit_blueprints():
     """The public pack pages and the organiser pages."""
     return [views.bp, admin.bp]
+
+
+@hookimpl
+def campaignkit_jobs(huey):
+    """The job that builds a pack's download for one chat app."""
+    downloads.register(huey)
 
 
 @hookimpl

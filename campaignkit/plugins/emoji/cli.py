@@ -1,4 +1,5 @@
-"""The ``campaignkit emoji`` commands: ``create-pack`` and ``add``."""
+"""The ``campaignkit emoji`` commands: ``create-pack`` and ``add`` (``export`` and
+``telegram-publish`` are in ``publish``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from campaignkit.core import instance_app, plugin_settings
 from campaignkit.plugins.emoji.intake import IntakeError, clean_emojis, clean_name
 from campaignkit.plugins.emoji.models import DEFAULT_LICENCE
 from campaignkit.plugins.emoji.packs import PackError, add_approved_art, create_pack, slug_error
+from campaignkit.plugins.emoji.publish import export_command, telegram_publish_command
 
 DEFAULT_EMOJI = "🎉"
 
@@ -24,7 +26,11 @@ def check_slug(_ctx, _param, value: str) -> str:  # noqa: ANN001 - click callbac
 
 @click.group("emoji")
 def emoji() -> None:
-    """Emoji and sticker packs: create packs and add artwork."""
+    """Emoji and sticker packs: create packs, add artwork, export and publish them."""
+
+
+emoji.add_command(export_command)
+emoji.add_command(telegram_publish_command)
 
 
 @emoji.command("create-pack")
