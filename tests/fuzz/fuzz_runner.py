@@ -42,7 +42,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
-REAL_VALUES = {"slug": [PLEDGE_SLUG, DRAFT_SLUG], "code": [SEAT_CODE], "filename": ["base.css"]}
+REAL_VALUES = {
+    "slug": [PLEDGE_SLUG, DRAFT_SLUG], "code": [SEAT_CODE], "filename": ["base.css"],
+    "platform": ["whatsapp", "slack"], "ext": ["png", "webp"],
+}  # fmt: skip
 #: Keys every route is offered besides the ones it reads.
 COMMON_KEYS = ("page", "limit", "per_page", "next", "q", "from", "to", "id", "csrf_token")
 MAX_SWEPT_KEYS = 16
@@ -114,7 +117,11 @@ class RouteFuzzer:
         if name in REAL_VALUES:
             return REAL_VALUES[name]
         stem = name.removesuffix("_id")
-        tables = [t for t in self.site.tables if t.endswith(f"{stem}s")]
+        tables = [t for t in self.site.tables if t.endswith(f"{stem}s")] or [
+            t
+            for t in self.site.tables
+            if t.endswith(f"_{stem}")  # emoji_art
+        ]
         return [str(i) for i in dict.fromkeys(self.site.ids(tables[0]))] if tables else []
 
     def path(self, values: dict[str, str]) -> str:

@@ -6,12 +6,15 @@ districts, so nothing depends on the shared UK data) and rate limits off (the
 fuzzer must reach the views, not the limiter). Sign-in throttling still applies;
 each client comes from an address of its own. Seeding goes through the forms
 themselves: an organiser publishes an event and opens a pledge, a supporter
-RSVPs, signs and offers a lift, an invitation and an API token are made.
+RSVPs, signs and offers a lift, an invitation and an API token are made; an
+emoji pack (at the pledge's slug, so ``<slug>`` values reach both) gets one
+approved picture.
 """
 
 from __future__ import annotations
 
 import email
+import io
 import itertools
 import re
 import sys
@@ -25,6 +28,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from fuzz_record import RecordingArgs
+from PIL import Image
 from sqlalchemy import column, func, inspect, select, table
 from werkzeug.exceptions import HTTPException
 
@@ -218,7 +222,7 @@ def build_site(
     """Make, migrate and seed an instance on a backend (with extra plugin objects)."""
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
-        plugins=["share", "marginals", "pledges"],
+        plugins=["share", "marginals", "pledges", "emoji"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(
@@ -261,6 +265,9 @@ def seed(site: Site) -> None:
     _post(site, organiser, "/organise/pledges", {**pledge, "slug": DRAFT_SLUG, "status": "draft"})
     _post(site, organiser, "/organise/invites", {"note": "For the branch", "max_uses": "5"})
     _post(site, organiser, "/organise/tokens", {"name": "Map", "scopes": "events.host"})
+    emoji_pack = {"slug": PLEDGE_SLUG, "title": "Library emoji", "licence": "", "description": ""}
+    _post(site, organiser, "/organise/emoji", emoji_pack)
+    seed_emoji_art(site)
     (event_id, *_) = site.ids("ck_events")
     supporter = site.signed_in("supporter")
     _post(site, supporter, f"/events/{event_id}/rsvp", {})
@@ -271,4 +278,15 @@ def seed(site: Site) -> None:
     _post(site, guest, f"/events/{event_id}/rsvp", guest_rsvp)
     signer = {"name": "Ann Example", "email": "ann@example.org", "postcode": "SW1A 1AA"}
     _post(site, guest, f"/pledges/{PLEDGE_SLUG}/sign", {**signer, "consent": "yes"})
-    assert all(site.ids(t) for t in ("ck_events", "pledges", "ck_carpool_offers", "ck_invites"))
+    seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art")
+    assert all(site.ids(t) for t in seeded)
+
+
+def seed_emoji_art(site: Site) -> None:
+    """One approved picture in the emoji pack, added as ``campaignkit emoji add`` adds it."""
+    from campaignkit.plugins.emoji.packs import add_approved_art
+
+    picture = io.BytesIO()
+    Image.new("RGBA", (64, 64), (200, 30, 40, 255)).save(picture, "PNG")
+    with site.app.test_request_context():
+        add_approved_art(PLEDGE_SLUG, "book", "📚", picture.getvalue(), None, 5_000_000)
