@@ -74,12 +74,16 @@ def cache_path(slug: str, platform: str, version: int) -> Path:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the whole file or none of it."""
+    """Write ``data`` to ``path`` so that readers see the whole file or none of it.
+
+    The file is readable by everyone (exports are public), as a plain write would leave it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, 0o644)  # noqa: S103 - a public download, like any other file
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
