@@ -20,14 +20,13 @@ from campaignkit.plugins.emoji.exports import (
     PLATFORMS,
     ArtImage,
     ExportError,
-    Frames,
     PackInfo,
-    _encode_within,
     _whatsapp_groups,
     build_export,
     export_filename,
     split_emojis,
 )
+from campaignkit.plugins.emoji.imaging import Frames, _encode_within
 
 PACK = PackInfo("tidy-streets", "Tidy Streets", "Northtown Greens", "CC BY-SA 4.0", "Ann, Bo")
 NAME = re.compile(r"[a-z0-9_]{2,32}")
