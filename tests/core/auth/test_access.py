@@ -73,13 +73,15 @@ PUBLIC_ENDPOINTS = {
     "pledges.embed",
     "pledges.image",
     # Emoji packs are public: the list, a pack's gallery (display-name credits only), the
-    # images of approved art (others 404 inside the view), the share image of approved art and
-    # the gallery's stylesheet.
+    # images of approved art (others 404 inside the view), the share image of approved art,
+    # the gallery's stylesheet, and each chat app's download (built on request, rate-limited).
     "emoji.packs",
     "emoji.pack",
     "emoji.image",
     "emoji.og_image",
     "emoji.static",
+    "emoji.download",
+    "emoji.prepare_download",
 }
 
 demo = Blueprint("demo", __name__)
