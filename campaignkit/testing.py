@@ -18,8 +18,8 @@ describes each one.
 - mail: ``ck_smtp_server`` (a real aiosmtpd server for the run) and
   ``ck_mailbox`` (what it received, emptied per test).
 
-Helpers: ``edit_config``, ``free_port``, ``cli_runner``, ``migrate`` and
-``FAST_HASHING``. Override these to shape the instance:
+Helpers: ``edit_config``, ``free_port``, ``cli_runner``, ``migrate``,
+``CSRF_FIELD`` and ``FAST_HASHING``. Override these to shape the instance:
 
 - ``campaignkit_kit``: the kit name (default ``"uk"``)
 - ``campaignkit_plugins``: the enabled plugins (default: the kit's list)
@@ -174,7 +174,8 @@ def cli_runner(instance_dir: Path) -> Callable[..., Result]:
 
 #: The password ``ck_make_user`` gives accounts unless told otherwise.
 TEST_PASSWORD = "correct horse battery staple"  # noqa: S105 - for test accounts only
-_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: The CSRF token in a page's form: ``CSRF_FIELD.search(html)[1]``.
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -208,7 +209,7 @@ def ck_csrf_token() -> Callable[..., str]:
 
     def token(client: Any) -> str:
         page = client.get("/signout").get_data(as_text=True)
-        found = _CSRF_FIELD.search(page)
+        found = CSRF_FIELD.search(page)
         assert found, "no CSRF token on /signout"
         return found.group(1)
 

@@ -26,10 +26,9 @@ from campaignkit import hookimpl
 from campaignkit.cli import main
 from campaignkit.core import Place, public_url_for
 from campaignkit.core.config import ConfigError
-from campaignkit.testing import FAST_HASHING, INSTANCE_VARIABLES, edit_config
+from campaignkit.testing import CSRF_FIELD, FAST_HASHING, INSTANCE_VARIABLES, edit_config
 
 PUBLIC = "https://campaign.example.org/riverside"
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 #: A forged Host straight to the app, and one passed on by a trusted proxy.
 FORGED = {
     "Host header": {"Host": "evil.example"},

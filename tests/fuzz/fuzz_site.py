@@ -37,6 +37,7 @@ from campaignkit.core import GeocodeError, Place, SeatRef
 from campaignkit.core.app import create_app
 from campaignkit.core.init_instance import init_instance
 from campaignkit.testing import (
+    CSRF_FIELD,
     FAST_HASHING,
     TEST_PASSWORD,
     edit_config,
@@ -51,7 +52,6 @@ LOGGED_TABLES = re.compile(
 )
 LINK = re.compile(r"https?://\S+")
 MAILS_READ = 200
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 PLEDGE_SLUG = "save-the-library"
 DRAFT_SLUG = "draft-pledge"

@@ -9,7 +9,6 @@ attacker's own source, so the back-off for that account and source applies.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -22,12 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from campaignkit.testing import TEST_PASSWORD
+from campaignkit.testing import CSRF_FIELD, TEST_PASSWORD
 
 pytestmark = pytest.mark.slow
 
 REDIS_ENV = "CAMPAIGNKIT_TEST_REDIS_URL"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -78,7 +76,7 @@ class Browser:
     def sign_in(self, base: str, email: str, password: str) -> tuple[int, str]:
         """Fetch the form from ``base`` for a CSRF token, then post it there."""
         _, form = self.open(f"{base}/signin")
-        token = CSRF.search(form).group(1)
+        token = CSRF_FIELD.search(form).group(1)
         data = {"email": email, "password": password, "csrf_token": token}
         return self.open(f"{base}/signin", data)
 
@@ -149,6 +147,6 @@ def test_a_rate_limit_holds_across_two_server_processes_without_redis(
         for attempt in range(6):
             base = f"http://127.0.0.1:{ports[attempt % 2]}"
             _, form = visitor.open(f"{base}/reset")
-            data = {"email": "nobody@example.org", "csrf_token": CSRF.search(form).group(1)}
+            data = {"email": "nobody@example.org", "csrf_token": CSRF_FIELD.search(form).group(1)}
             statuses.append(visitor.open(f"{base}/reset", data)[0])
     assert statuses == [302, 302, 302, 429, 429, 429]  # three in all, not three per process

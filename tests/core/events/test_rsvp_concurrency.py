@@ -7,7 +7,6 @@ session cookie and CSRF token), waits at a barrier, then all post at once.
 from __future__ import annotations
 
 import http.cookiejar
-import re
 import threading
 import urllib.parse
 import urllib.request
@@ -16,9 +15,9 @@ from sqlalchemy import func, select
 
 from campaignkit.core.events.models import GOING, WAITLIST, Event, Rsvp
 from campaignkit.core.privacy.consent import ConsentRecord
+from campaignkit.testing import CSRF_FIELD
 
 PEOPLE, PLACES = 50, 10
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _guest(base: str, event_id: int, number: int, barrier: threading.Barrier, codes: list) -> None:
@@ -26,7 +25,7 @@ def _guest(base: str, event_id: int, number: int, barrier: threading.Barrier, co
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     page = opener.open(f"{base}/events/{event_id}", timeout=30).read().decode()
-    token = CSRF.search(page).group(1)
+    token = CSRF_FIELD.search(page).group(1)
     data = urllib.parse.urlencode(
         {
             "csrf_token": token,

@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from campaignkit.testing import CSRF_FIELD
+
 CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def start_server(instance: Path, log: Path, workers: int = 2) -> tuple[subprocess.Popen, str]:

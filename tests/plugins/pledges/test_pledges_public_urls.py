@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from pledges_helpers import sign_form
 
-from campaignkit.testing import edit_config
+from campaignkit.testing import CSRF_FIELD, edit_config
 
 PUBLIC = "https://campaign.example.org/riverside"
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORGED = {
     "Host header": {"Host": "evil.example"},
     "X-Forwarded-Host": {"X-Forwarded-Host": "evil.example", "X-Forwarded-For": "203.0.113.9"},
