@@ -82,6 +82,12 @@ PUBLIC_ENDPOINTS = {
     "emoji.static",
     "emoji.download",
     "emoji.prepare_download",
+    # Blocklists are public about themselves: the lists, each list's purpose, rules and counts
+    # (a private list's handles show to signed-in members only, inside the view), and the
+    # appeal form for a listed person, who needs no account (rate-limited, CSRF, consent).
+    "blocklists.lists",
+    "blocklists.page",
+    "blocklists.appeal",
 }
 
 demo = Blueprint("demo", __name__)

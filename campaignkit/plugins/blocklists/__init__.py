@@ -1,0 +1,106 @@
+"""Blocklists: shared lists of abusive accounts on X, Mastodon and Bluesky, fair to the listed.
+
+Maintainers (``blocklists.maintain``: organisers) create lists, add accounts
+by their stable id with a reason and evidence, approve, reject and remove them,
+and import files; every change is in each list's audit log. Each list has a
+public page with its purpose, rules, counts per reason and an appeal form.
+Applying lists to supporters' own accounts comes with the platform adapters
+(``platforms``). Settings (``[plugins.blocklists]``)::
+
+    require_second_approval = false   # a new entry waits for a second maintainer
+    appeal_rate = "5 per hour;20 per day"   # appeals per address
+    retention_days = 730              # purge removed entries, decided appeals after (unset:
+                                      # [privacy] retention_days)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from campaignkit import hookimpl
+from campaignkit.core import NavItem, has_permission
+from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
+    admin,
+    appeals,
+    jobs,
+    personal_data,
+    views,
+)
+
+
+class BlocklistsSettings(BaseModel):
+    """``[plugins.blocklists]`` settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    require_second_approval: bool = False
+    appeal_rate: str = "5 per hour;20 per day"
+    retention_days: int | None = Field(default=None, ge=0, le=36_500)
+
+
+@hookimpl
+def campaignkit_settings_schema():
+    """The plugin's settings."""
+    return BlocklistsSettings
+
+
+@hookimpl
+def campaignkit_migrations_dir():
+    """The plugin's Alembic revisions."""
+    return Path(__file__).resolve().parent / "migrations"
+
+
+@hookimpl
+def campaignkit_blueprints():
+    """The public list pages and the maintainers' pages."""
+    return [views.bp, admin.bp]
+
+
+@hookimpl
+def campaignkit_jobs(huey):
+    """The job that imports a file into a list."""
+    jobs.register(huey)
+
+
+@hookimpl
+def campaignkit_nav_items(user):
+    """A "Blocklists" link for everyone, and the maintainers' pages for those who keep them."""
+    items = [NavItem("Blocklists", "/blocklists", order=70)]
+    if has_permission(user, "blocklists.maintain"):
+        items.append(NavItem("Blocklist entries", "/organise/blocklists", order=880))
+        items.append(NavItem("Blocklist appeals", "/organise/blocklists/appeals", order=890))
+    return items
+
+
+@hookimpl
+def campaignkit_commands(cli):
+    """``campaignkit blocklists ...``."""
+    from campaignkit.plugins.blocklists.cli import blocklists
+
+    cli.add_command(blocklists)
+
+
+@hookimpl
+def campaignkit_permissions():
+    """Who keeps the lists: adds, approves and removes entries and decides appeals."""
+    return {"blocklists.maintain": ["organiser"]}
+
+
+@hookimpl
+def campaignkit_personal_data(subject, session):
+    """A person's appeals, and the entries they added as a maintainer."""
+    return personal_data.export(subject, session)
+
+
+@hookimpl
+def campaignkit_erase_personal_data(subject, session):
+    """Delete a person's appeals; take their account off what they did as a maintainer."""
+    return personal_data.erase(subject, session)
+
+
+@hookimpl
+def campaignkit_purge_personal_data(older_than, session):
+    """Delete entries removed, and appeals decided, before ``older_than``."""
+    return personal_data.purge(older_than, session)

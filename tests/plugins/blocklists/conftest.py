@@ -1,0 +1,76 @@
+"""Blocklists tests: an instance with the plugin, mail to a real SMTP server, helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from campaignkit.testing import edit_config
+
+
+@pytest.fixture
+def campaignkit_plugins() -> list[str]:
+    """Blocklists on its own (share for the page furniture)."""
+    return ["share", "blocklists"]
+
+
+@pytest.fixture
+def blocklists_settings() -> dict:
+    """Extra ``[plugins.blocklists]`` settings for this test's instance."""
+    return {}
+
+
+@pytest.fixture
+def ck_instance(ck_instance: Path, smtp_server, blocklists_settings: dict) -> Path:  # noqa: ANN001
+    """The test instance, sending mail to the test SMTP server."""
+    edit_config(
+        ck_instance,
+        mail={"host": "127.0.0.1", "port": smtp_server.port, "starttls": False},
+        **{"plugins.blocklists": blocklists_settings},
+    )
+    return ck_instance
+
+
+@pytest.fixture
+def add_list(app) -> Callable[..., Any]:  # noqa: ANN001
+    """``add_list(slug="trolls", **fields)``: store a list; returns it (detached)."""
+    from campaignkit.plugins.blocklists.models import BlockList, now
+
+    def add(slug: str = "trolls", **fields: Any) -> Any:
+        values = {"title": "Known trolls", "purpose": "Accounts that abuse our volunteers.",
+                  "rules": "Two reports with evidence.", "private": False}  # fmt: skip
+        values.update(fields)
+        with app.extensions["campaignkit"].database.write() as session:
+            found = BlockList(slug=slug, created_at=now(), **values)
+            session.add(found)
+            session.flush()
+            session.expunge(found)
+        return found
+
+    return add
+
+
+@pytest.fixture
+def rows(app) -> Callable[..., Any]:  # noqa: ANN001
+    """``rows(Model, **filters)``: the stored rows of a model, in id order."""
+
+    def read(model: Any, **filters: Any) -> list[Any]:
+        with app.extensions["campaignkit"].database.new_session() as session:
+            found = list(session.scalars(select(model).filter_by(**filters).order_by(model.id)))
+            for row in found:
+                session.expunge(row)
+            return found
+
+    return read
+
+
+@pytest.fixture
+def maintainer(client, make_user, login):  # noqa: ANN001, ANN201
+    """The test client, signed in as an organiser (a maintainer); returns the user."""
+    user = make_user("keeper@example.org", role="organiser")
+    login(client, user)
+    return user
