@@ -348,13 +348,30 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
     result = run("--instance", str(folder), "plugins", "disable", "share")
     assert result.exit_code == 0, result.output
     assert "Disabled 'share'" in result.output
-    assert read_toml(path)["campaign"]["plugins"] == ["marginals", "pledges", "emoji"]
-    assert load_instance(folder, environ={}).enabled == ["marginals", "pledges", "emoji"]
+    assert read_toml(path)["campaign"]["plugins"] == ["marginals", "pledges", "emoji", "blocklists"]
+    assert load_instance(folder, environ={}).enabled == [
+        "marginals",
+        "pledges",
+        "emoji",
+        "blocklists",
+    ]
 
     result = run("--instance", str(folder), "plugins", "enable", "share")
     assert result.exit_code == 0, result.output
-    assert read_toml(path)["campaign"]["plugins"] == ["marginals", "pledges", "emoji", "share"]
-    assert load_instance(folder, environ={}).enabled == ["marginals", "pledges", "emoji", "share"]
+    assert read_toml(path)["campaign"]["plugins"] == [
+        "marginals",
+        "pledges",
+        "emoji",
+        "blocklists",
+        "share",
+    ]
+    assert load_instance(folder, environ={}).enabled == [
+        "marginals",
+        "pledges",
+        "emoji",
+        "blocklists",
+        "share",
+    ]
     text = path.read_text("utf-8")
     assert all(comment in text for comment in comments)
     assert (path.stat().st_mode & 0o777) == 0o600  # the secret key stays private

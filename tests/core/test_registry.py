@@ -117,7 +117,13 @@ def test_entry_point_plugins_are_installed_but_not_imported_until_enabled(entry_
     assert found["slot_alpha"].version == "1.0"
     assert found["slot_alpha"].distribution == "ck-test-plugins"
     # broken_import is installed but not enabled: the instance still starts
-    assert load_instance(folder, environ={}).enabled == ["share", "marginals", "pledges", "emoji"]
+    assert load_instance(folder, environ={}).enabled == [
+        "share",
+        "marginals",
+        "pledges",
+        "emoji",
+        "blocklists",
+    ]
 
 
 # ---------------------------------------------------------------- enable order
