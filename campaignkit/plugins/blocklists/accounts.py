@@ -7,9 +7,8 @@ that says what to fix, so the pages, the import and the CLI say the same thing.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from campaignkit.core import clean_text, one_line
+from campaignkit.core import clean_text
 from campaignkit.plugins.blocklists.models import PLATFORMS, REASONS
 
 #: The longest evidence note kept.
@@ -35,7 +34,11 @@ HANDLE_HINTS = {
     "mastodon": "a Mastodon handle names its server, like @name@mastodon.social",
     "bluesky": "a Bluesky handle is a domain, like name.bsky.social",
 }
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]")
+#: An https link with a host name (an IP or name, an optional port) and no spaces.
+_HTTPS_LINK = re.compile(
+    rf"https://(?:{_DOMAIN}|[0-9.]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?(?:[/?#]\S*)?", re.I
+)
 
 
 class EntryError(ValueError):
@@ -86,11 +89,10 @@ def clean_evidence(value: str | None) -> str:
     evidence = clean_text(value or "").strip()
     if len(evidence) > MAX_EVIDENCE:
         raise EntryError(f"The evidence is too long: keep it under {MAX_EVIDENCE} characters.")
-    if _SCHEME.match(evidence) or evidence.startswith("//"):
-        evidence = one_line(evidence)
-        parts = urlsplit(evidence)
-        if parts.scheme.lower() != "https" or not parts.hostname or " " in evidence:
-            raise EntryError("An evidence link must start with https:// and name a site.")
+    if (_SCHEME.match(evidence) or evidence.startswith("//")) and not _HTTPS_LINK.fullmatch(
+        evidence
+    ):
+        raise EntryError("An evidence link must start with https:// and name a site.")
     return evidence
 
 

@@ -140,7 +140,8 @@ def check_file(path: Path, default_platform: str, progress: Callable[[int], None
         listed = "; ".join(errors[:MAX_LISTED_ERRORS])
         more = len(errors) - MAX_LISTED_ERRORS
         tail = f" (and {more} more bad lines)" if more > 0 else ""
-        raise ImportRefused(f"Nothing was imported: {len(errors)} bad lines. {listed}{tail}.")
+        count = f"{len(errors)} bad line{'s' if len(errors) > 1 else ''}"
+        raise ImportRefused(f"Nothing was imported: {count}. {listed}{tail}")
     return rows
 
 
