@@ -81,7 +81,7 @@ def matching_entry(session, list_id: int, platform: str, account: str) -> int | 
     """The id of the list's entry (not removed) with this handle or account id, if any."""
     query = select(Entry.id).where(
         Entry.list_id == list_id, Entry.platform == platform, Entry.status != REMOVED,
-        (func.lower(Entry.handle) == account.lower()) | (Entry.account_id == account),
+        (func.lower(Entry.handle) == account.lower()) | (Entry.account_id == account.lstrip("@")),
     )  # fmt: skip
     return session.scalars(query.limit(1)).first()
 
