@@ -117,7 +117,8 @@ class RouteFuzzer:
         if name in REAL_VALUES:
             return REAL_VALUES[name]
         stem = name.removesuffix("_id")
-        tables = [t for t in self.site.tables if t.endswith(f"{stem}s")] or [
+        plural = f"{stem[:-1]}ies" if stem.endswith("y") else f"{stem}s"  # blocklists_entries
+        tables = [t for t in self.site.tables if t.endswith(plural)] or [
             t
             for t in self.site.tables
             if t.endswith(f"_{stem}")  # emoji_art

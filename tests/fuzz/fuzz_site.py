@@ -7,8 +7,8 @@ fuzzer must reach the views, not the limiter). Sign-in throttling still applies;
 each client comes from an address of its own. Seeding goes through the forms
 themselves: an organiser publishes an event and opens a pledge, a supporter
 RSVPs, signs and offers a lift, an invitation and an API token are made; an
-emoji pack (at the pledge's slug, so ``<slug>`` values reach both) gets one
-approved picture.
+emoji pack and a blocklist (at the pledge's slug, so ``<slug>`` values reach all
+three) get one approved picture and one live entry, and a guest appeals.
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 PLEDGE_SLUG = "save-the-library"
 DRAFT_SLUG = "draft-pledge"
 SEAT_CODE = "E14001063"  # Aldershot, from the kit's seats
+BLOCKLIST_ENTRY = {"platform": "x", "account_id": "783214", "handle": "@troll", "reason": "abuse",
+                   "evidence": "https://example.org/post/1"}  # fmt: skip
+BLOCKLIST_APPEAL = {"platform": "x", "handle": "@troll", "message": "Not me.",
+                    "email": "listed@example.org", "consent": "yes"}  # fmt: skip
 
 # ---------------------------------------------------------------- a geocoder of three districts
 
@@ -182,7 +186,23 @@ class Site:
                 {**pledge, "slug": made["slug"], "status": "open"},
             )
             made["pledge_id"] = str(self.ids("pledges")[-1])
+        if wanted & {"entry_id", "appeal_id"}:
+            made.update(self.fresh_blocklist_rows(organiser))
         return made
+
+    def fresh_blocklist_rows(self, organiser: Any) -> dict[str, str]:
+        """A new live entry on the seeded blocklist, and a new open appeal about it."""
+        number = next(self.emails)
+        (list_id, *_) = self.ids("blocklists")
+        entry = {**BLOCKLIST_ENTRY, "account_id": str(9_000_000 + number), "handle": ""}
+        _post(self, organiser, f"/organise/blocklists/{list_id}/entries", entry)
+        appeal = {**BLOCKLIST_APPEAL, "handle": entry["account_id"]}
+        _post(self, self.client(), f"/blocklists/{PLEDGE_SLUG}/appeal", appeal)
+        return {
+            "list_id": str(list_id),
+            "entry_id": str(self.ids("blocklists_entries")[-1]),
+            "appeal_id": str(self.ids("blocklists_appeals")[-1]),
+        }
 
     def mailed_values(self, endpoint: str) -> dict[str, list[str]]:
         """Path values of the links to an endpoint in the mail sent so far (real tokens)."""
@@ -222,7 +242,7 @@ def build_site(
     """Make, migrate and seed an instance on a backend (with extra plugin objects)."""
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
-        plugins=["share", "marginals", "pledges", "emoji"],
+        plugins=["share", "marginals", "pledges", "emoji", "blocklists"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(
@@ -268,6 +288,10 @@ def seed(site: Site) -> None:
     emoji_pack = {"slug": PLEDGE_SLUG, "title": "Library emoji", "licence": "", "description": ""}
     _post(site, organiser, "/organise/emoji", emoji_pack)
     seed_emoji_art(site)
+    blocklist = {"slug": PLEDGE_SLUG, "title": "Library trolls", "purpose": "", "rules": ""}
+    _post(site, organiser, "/organise/blocklists", blocklist)
+    (list_id, *_) = site.ids("blocklists")
+    _post(site, organiser, f"/organise/blocklists/{list_id}/entries", BLOCKLIST_ENTRY)
     (event_id, *_) = site.ids("ck_events")
     supporter = site.signed_in("supporter")
     _post(site, supporter, f"/events/{event_id}/rsvp", {})
@@ -278,7 +302,9 @@ def seed(site: Site) -> None:
     _post(site, guest, f"/events/{event_id}/rsvp", guest_rsvp)
     signer = {"name": "Ann Example", "email": "ann@example.org", "postcode": "SW1A 1AA"}
     _post(site, guest, f"/pledges/{PLEDGE_SLUG}/sign", {**signer, "consent": "yes"})
-    seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art")
+    _post(site, guest, f"/blocklists/{PLEDGE_SLUG}/appeal", BLOCKLIST_APPEAL)
+    seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art",
+              "blocklists_entries", "blocklists_appeals")  # fmt: skip
     assert all(site.ids(t) for t in seeded)
 
 

@@ -12,11 +12,12 @@ How each form says no, as the app answers today (the "refused" signal):
 
 - a status of 400 or more: every POST without a valid CSRF token (400); the event
   forms, carpool offer, pledge signing, pledge create and edit, sign-up, password
-  reset and the organisers' privacy form re-render with 400; role, pledge-status
+  reset, the organisers' privacy form and the blocklist forms (list, entry, import,
+  appeal) re-render with 400; role, pledge-status
   and API-token forms abort with 400; missing rows are 404, strangers 401/403;
 - a 303 with an "error" flash in the session: RSVP, carpool claim, co-host,
   pledge mailing, seat target, events settings, feature flags, account password and
-  erasure;
+  erasure, blocklist entry actions and appeal decisions;
 - a 200 that re-shows the form: sign-in (``REFUSED_AT_200``).
 
 Not signalled, so not checked: a robot caught by the pledge honeypot and a sign-up
@@ -78,6 +79,24 @@ BASELINES: dict[str, dict[str, str]] = {
     "/organise/members/<int(min=1, max=2147483647):user_id>/role": {"role": "volunteer"},
     "/organise/members/<int(min=1, max=2147483647):user_id>/approval": {"decision": "approve"},
     "/seats/<code>/target": {"priority": "high", "status": "active", "notes": "Go"},
+    "/organise/blocklists": {"slug": "fuzz-{n}", "title": "Trolls", "purpose": "", "rules": ""},
+    "/organise/blocklists/<int:list_id>/entries": {
+        "platform": "x",
+        "account_id": "1{n}",
+        "handle": "@fuzz_{n}",
+        "reason": "spam",
+        "evidence": "https://example.org/{n}",
+    },  # fmt: skip
+    "/organise/blocklists/<int:list_id>/entries/<int:entry_id>": {"action": "remove"},
+    "/organise/blocklists/<int:list_id>/import": {"platform": "x"},
+    "/organise/blocklists/appeals/<int:appeal_id>": {"decision": "uphold", "note": "Kept."},
+    "/blocklists/<slug>/appeal": {
+        "platform": "x",
+        "handle": "@fuzz_{n}",
+        "message": "Not me.",
+        "email": "listed-{n}@example.org",
+        "consent": "yes",
+    },  # fmt: skip
 }
 
 
