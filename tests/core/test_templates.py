@@ -147,6 +147,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "marginals",
         "pledges",
         "emoji",
+        "blocklists",
         "tpl_one",
         "tpl_two",
         "core",
