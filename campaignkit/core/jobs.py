@@ -201,7 +201,11 @@ class JobHandle:
 
 
 def job(huey: Huey, title: str | None = None, **task_options: Any) -> Callable[..., JobHandle]:
-    """Declare a background job; the function gets a ``Progress`` as first argument."""
+    """Declare a background job; the function gets a ``Progress`` as first argument.
+
+    A job that returns a string finishes with it as its message (what it did, in
+    a sentence); any other return value finishes it with "Done".
+    """
 
     def decorate(function: Callable[..., Any]) -> JobHandle:
         name = f"{function.__module__}.{function.__name__}"
@@ -213,11 +217,11 @@ def job(huey: Huey, title: str | None = None, **task_options: Any) -> Callable[.
                 progress = Progress(app, job_id)
                 progress.start()
                 try:
-                    function(progress, *args, **kwargs)
+                    result = function(progress, *args, **kwargs)
                 except Exception as exc:
                     progress.fail(f"{type(exc).__name__}: {exc}")
                     raise
-                progress.finish()
+                progress.finish(result if isinstance(result, str) else "Done")
 
         handle = JobHandle(
             huey, run, name, title or function.__name__.replace("_", " ").capitalize()
