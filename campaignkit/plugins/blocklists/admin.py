@@ -30,7 +30,7 @@ from campaignkit.plugins.blocklists.accounts import (
     clean_platform,
     clean_reason,
 )
-from campaignkit.plugins.blocklists.entries import add_entry, audit, change_status
+from campaignkit.plugins.blocklists.entries import DONE, add_entry, audit, change_status
 from campaignkit.plugins.blocklists.jobs import start_import
 from campaignkit.plugins.blocklists.models import (
     PLATFORM_NAMES,
@@ -211,7 +211,7 @@ def decide(list_id: int, entry_id: int):
     except EntryError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".entries", list_id=list_id), 303)
-    flash(f"Entry {action}d.", "success")
+    flash(f"Entry {DONE[action]}.", "success")
     return redirect(url_for(".entries", list_id=list_id), 303)
 
 

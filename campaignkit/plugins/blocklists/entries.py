@@ -18,12 +18,15 @@ from campaignkit.plugins.blocklists.models import (
     PENDING,
     PLATFORM_NAMES,
     REMOVED,
+    STATUS_NAMES,
     AuditEvent,
     BlockList,
     Entry,
     now,
 )
 
+#: Each action in the past tense, for messages.
+DONE = {"approve": "approved", "reject": "rejected", "remove": "removed"}
 #: What each organiser action may change: action -> (states it applies to, state it leaves).
 ACTIONS = {
     "approve": ((PENDING,), LIVE),
@@ -111,7 +114,9 @@ def change_status(
         raise EntryError("Choose approve, reject or remove.")
     allowed, new_status = ACTIONS[action]
     if entry.status not in allowed:
-        raise EntryError(f"This entry is {entry.status}: it cannot be {action}d now.")
+        raise EntryError(
+            f"This entry is {STATUS_NAMES[entry.status]}: it cannot be {DONE[action]}."
+        )
     if action == "approve" and require_second and entry.added_by == actor_id:
         raise EntryError("A different maintainer must approve an entry you added.")
     entry.status, entry.changed_at = new_status, now()

@@ -26,7 +26,7 @@ def register(huey: Huey) -> None:
     @job(huey, title="Import a blocklist file")
     def import_blocklist_file(  # noqa: PLR0913 - the job's arguments, all plain values
         progress: Progress, slug: str, path: str, platform: str, actor_id: int, name: str
-    ) -> None:
+    ) -> str:
         """Import one uploaded file into a list, with progress; the file is removed after."""
 
         def report(done: int, total: int | None, message: str) -> None:
@@ -40,7 +40,7 @@ def register(huey: Huey) -> None:
             )  # fmt: skip
         finally:
             Path(path).unlink(missing_ok=True)
-        progress.update(result.rows, total=result.rows, message=result.summary())
+        return result.summary()
 
 
 def start_import(slug: str, upload: FileStorage, platform: str, actor_id: int) -> str:

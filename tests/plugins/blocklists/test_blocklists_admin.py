@@ -93,6 +93,14 @@ def test_rejecting_a_pending_entry(client, maintainer, csrf_token, add_list, row
     assert client.post(f"{url}/entries/{entry.id}", data=reject).status_code == 303
     assert rows(Entry)[0].status == "removed"
     assert [e.action for e in rows(AuditEvent)] == ["add", "reject"]
+    remove = {"action": "remove", "csrf_token": csrf_token(client)}
+    again = client.post(f"{url}/entries/{entry.id}", data=remove, follow_redirects=True)
+    assert "This entry is removed: it cannot be removed." in again.get_data(as_text=True)
+    unknown = {"action": "destroy", "csrf_token": csrf_token(client)}
+    odd = client.post(f"{url}/entries/{entry.id}", data=unknown, follow_redirects=True)
+    assert "Choose approve, reject or remove." in odd.get_data(as_text=True)
+    assert client.post(f"{url}/entries/999", data=remove).status_code == 404
+    assert len(rows(AuditEvent)) == 2
 
 
 def test_non_maintainers_get_403_on_every_organiser_page(

@@ -124,7 +124,8 @@ def test_an_upload_runs_as_a_job_with_progress(
             "file": (io.BytesIO(GOOD_CSV.encode()), "trolls.csv")}  # fmt: skip
     started = client.post(url + "/import", data=data, content_type="multipart/form-data")
     assert started.status_code == 303 and started.location.startswith("/jobs/")
-    assert "Finished" in client.get(started.location).get_data(as_text=True)
+    page = client.get(started.location).get_data(as_text=True)
+    assert "Finished" in page and "3 added, 1 waiting for handle lookup" in page
     assert len(rows(Entry)) == 4
     assert not list((Path(app.instance_path) / "blocklists-imports").iterdir())
 
