@@ -13,6 +13,8 @@ from campaignkit.plugins.blocklists.models import PLATFORMS, REASONS
 
 #: The longest evidence note kept.
 MAX_EVIDENCE = 2000
+#: The longest account id or handle kept (the columns' size).
+MAX_ACCOUNT = 300
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 ACCOUNT_IDS = {
     "x": re.compile(r"[1-9][0-9]{0,19}"),
@@ -60,7 +62,7 @@ def clean_account_id(platform: str, value: str | None) -> str:
         account_id = account_id.lower()
     if platform == "mastodon":
         account_id = account_id.lstrip("@").lower()
-    if not ACCOUNT_IDS[platform].fullmatch(account_id):
+    if len(account_id) > MAX_ACCOUNT or not ACCOUNT_IDS[platform].fullmatch(account_id):
         raise EntryError(f"{account_id[:60]!r} is not an account id: {ID_HINTS[platform]}.")
     return account_id
 
@@ -68,7 +70,7 @@ def clean_account_id(platform: str, value: str | None) -> str:
 def clean_handle(platform: str, value: str | None) -> str:
     """A handle as shown: ``@name`` (X), ``@name@server`` (Mastodon), ``name.domain`` (Bluesky)."""
     handle = (value or "").strip()
-    if not HANDLES[platform].fullmatch(handle):
+    if len(handle) > MAX_ACCOUNT or not HANDLES[platform].fullmatch(handle):
         raise EntryError(f"{handle[:60]!r} is not a handle: {HANDLE_HINTS[platform]}.")
     handle = handle.lstrip("@")
     if platform == "bluesky":

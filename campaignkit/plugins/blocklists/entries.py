@@ -85,7 +85,7 @@ def add_entry(
     if values.get("account_id"):
         match = Entry.account_id == values["account_id"]
     else:
-        match = (Entry.account_id.is_(None)) & (Entry.handle == values["handle"])
+        match = Entry.account_id.is_(None) & (func.lower(Entry.handle) == values["handle"].lower())
     existing = session.scalars(
         select(Entry).where(
             Entry.list_id == block_list.id, Entry.platform == values["platform"], match

@@ -151,14 +151,15 @@ def _store_batch(list_id: int, batch: list[dict], status: str, actor_id: int | N
     common = {"list_id": list_id, "added_by": actor_id, "added_at": stamp, "changed_at": stamp}
     with write_session() as session:
         by_id = {(e["platform"], e["account_id"]): e for e in batch if e["account_id"]}
-        by_handle = {(e["platform"], e["handle"]): e for e in batch if not e["account_id"]}
+        by_handle = {(e["platform"], e["handle"].lower()): e for e in batch if not e["account_id"]}
         if by_handle:
+            lowered = func.lower(Entry.handle)
             known = session.execute(
-                select(Entry.platform, Entry.handle).where(
+                select(Entry.platform, lowered).where(
                     Entry.list_id == list_id,
                     Entry.account_id.is_(None),
-                    Entry.handle.in_([h for _, h in by_handle]),
-                )  # fmt: skip
+                    lowered.in_([h for _, h in by_handle]),
+                )
             )
             for key in known:
                 by_handle.pop(tuple(key), None)

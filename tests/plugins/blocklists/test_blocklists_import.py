@@ -17,6 +17,7 @@ x,,1002,spam,
 mastodon,@nasty@bad.example,,threats,Said it on the 3rd
 bluesky,,did:plc:abcdefghijklmnopqrstuvwx,impersonation,
 x,@troll_one,1001,abuse,a duplicate row: skipped
+mastodon,@Nasty@bad.example,,threats,the same handle in other letters: skipped
 """
 
 
@@ -31,7 +32,7 @@ def run_import(app, slug: str, text: str, tmp_path: Path, **options):  # noqa: A
 def test_a_csv_of_handles_and_ids(app, add_list, rows, tmp_path):  # noqa: ANN001
     add_list()
     report = run_import(app, "trolls", GOOD_CSV, tmp_path)
-    assert (report.rows, report.added, report.waiting, report.skipped) == (5, 3, 1, 1)
+    assert (report.rows, report.added, report.waiting, report.skipped) == (6, 3, 1, 2)
     stored = {(e.platform, e.account_id, e.handle, e.status, e.reason) for e in rows(Entry)}
     assert stored == {
         ("x", "1001", "@troll_one", "live", "abuse"),
@@ -42,7 +43,7 @@ def test_a_csv_of_handles_and_ids(app, add_list, rows, tmp_path):  # noqa: ANN00
     (logged,) = rows(AuditEvent)
     assert logged.action == "import" and "1 waiting for handle lookup" in logged.detail
     again = run_import(app, "trolls", GOOD_CSV, tmp_path)  # a second run adds nothing
-    assert (again.added, again.waiting, again.skipped) == (0, 0, 5)
+    assert (again.added, again.waiting, again.skipped) == (0, 0, 6)
     assert len(rows(Entry)) == 4
 
 
@@ -69,6 +70,7 @@ def test_rows_without_a_platform_take_the_chosen_one(app, add_list, rows, tmp_pa
         ("id,evidence\n1,http://example.org/x\n", "line 2: An evidence link must start"),
         ("id,reason\n1,rude\n", "line 2: Unknown reason 'rude'"),
         ("id\n1\n1,2\n", "line 3: more cells"),
+        ("platform,handle\nmastodon,@a@" + "b" * 60 + ".example" * 40 + "\n", "not a handle"),
         ("name,email\nAnn,ann@example.org\n", "the first line must name the columns"),
         ("12345\n@someone\n", "line 2"),
         ("", "no rows"),
