@@ -125,3 +125,21 @@ def test_non_maintainers_get_403_on_every_organiser_page(
         assert client.post(path, data={"csrf_token": token}).status_code == 403, path
     stranger = app.test_client()
     assert stranger.get("/organise/blocklists").status_code in (302, 401)
+
+
+def test_editing_a_list(app, client, maintainer, csrf_token, add_list, rows):  # noqa: ANN001
+    block_list = add_list()
+    url = f"/organise/blocklists/{block_list.id}/edit"
+    assert "Two reports with evidence." in client.get(url).get_data(as_text=True)
+    form = {"title": "Trolls", "purpose": "New purpose.", "rules": "New rules.",
+            "private": "yes", "csrf_token": csrf_token(client)}  # fmt: skip
+    assert client.post(url, data=form).status_code == 303
+    (stored,) = rows(BlockList)
+    assert (stored.title, stored.purpose, stored.private, stored.slug) == (
+        "Trolls", "New purpose.", True, "trolls",
+    )  # fmt: skip
+    blank = client.post(url, data={**form, "title": " ", "csrf_token": csrf_token(client)})
+    assert blank.status_code == 400 and "title" in blank.get_data(as_text=True)
+    assert rows(BlockList)[0].title == "Trolls"
+    assert [e.action for e in rows(AuditEvent)] == ["edit"]
+    assert client.get("/organise/blocklists/999/edit").status_code == 404
