@@ -45,15 +45,24 @@ LIMITS = {
 
 
 class Clock:
-    """X's clock: Unix time that runs `speed` times faster than real time from its start."""
+    """X's clock: Unix time that runs `speed` times faster than real time from its start.
+
+    A 15-minute window lasts 900 / speed real seconds; `advance` jumps ahead at once.
+    """
 
     def __init__(self, speed: float = 1.0) -> None:
         self.speed = speed
         self._unix_start, self._start = time.time(), time.monotonic()
+        self._skipped = 0.0
 
     def time(self) -> float:
         """The fake's Unix time now (what ``x-rate-limit-reset`` is measured in)."""
-        return self._unix_start + (time.monotonic() - self._start) * self.speed
+        elapsed = (time.monotonic() - self._start) * self.speed
+        return self._unix_start + elapsed + self._skipped
+
+    def advance(self, seconds: float) -> None:
+        """Jump the clock forward without waiting."""
+        self._skipped += seconds
 
     def sleep(self, seconds: float) -> None:
         """Wait this many of the fake's seconds."""
@@ -232,6 +241,7 @@ class FakeX:
 def _handler(fake: FakeX) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as X does; every answer has a length
+        disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms stalls
 
         def _serve(self) -> None:
             split = urllib.parse.urlsplit(self.path)
