@@ -147,6 +147,7 @@ class FakeX:
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
         self.windows: dict[tuple[str, str, str], list] = {}  # key -> [reset_at, used]
+        self.closed_windows: dict[tuple[str, str, str], list[int]] = {}  # key -> calls in each
         self.lock = threading.Lock()
         self.url = ""
         self.me = self.add_user("supporter", followers_count=120)
@@ -188,6 +189,12 @@ class FakeX:
         """The calls made with this method whose path contains path_part."""
         return [c for c in self.calls if c.method == method and path_part in c.path]
 
+    def window_usage(self, user: User, method: str, endpoint: str) -> list[int]:
+        """Calls answered in each window so far for one user and endpoint (e.g. "muting")."""
+        key = (user.id, method, endpoint)
+        current = [self.windows[key][1]] if key in self.windows else []
+        return self.closed_windows.get(key, []) + current
+
     # ---- serving one request ----
 
     def answer(self, method: str, path: str, params: dict, token: str | None):
@@ -220,9 +227,12 @@ class FakeX:
         endpoint, handler, args = found
         limit = LIMITS[(method, endpoint)]
         now = self.clock.time()
-        window = self.windows.get((user.id, method, endpoint))
+        key = (user.id, method, endpoint)
+        window = self.windows.get(key)
         if window is None or now >= window[0]:
-            window = self.windows[(user.id, method, endpoint)] = [math.ceil(now + WINDOW), 0]
+            if window is not None:
+                self.closed_windows.setdefault(key, []).append(window[1])
+            window = self.windows[key] = [math.ceil(now + WINDOW), 0]
         headers = {"x-rate-limit-limit": limit, "x-rate-limit-reset": window[0]}
         if window[1] >= limit:
             headers["x-rate-limit-remaining"] = 0

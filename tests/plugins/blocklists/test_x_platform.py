@@ -141,6 +141,7 @@ def test_a_compressed_clock_reopens_the_window_in_real_time():
         assert platform.muted_ids() == set()
         assert time.monotonic() - started < 1.5
         assert platform.last_rate_limit.remaining == 14
+        assert fake.window_usage(fake.me, "GET", "muting") == [15, 1]
 
 
 def test_a_revoked_token_means_connect_again(fake):
@@ -220,6 +221,9 @@ def test_blocking_is_offered_only_when_allowed(fake):
     assert platform.rate_limits["POST /1.1/blocks/create.json"].remaining == 49
     platform.undo(BLOCK, troll.id)
     assert fake.me.blocking == []
+    fake.fail_next(path="/blocks/", timeout=True)
+    with pytest.raises(Unavailable):
+        platform.apply(BLOCK, troll.id)
     troll.suspended = True
     with pytest.raises(TargetGone):
         platform.apply(BLOCK, troll.id)
