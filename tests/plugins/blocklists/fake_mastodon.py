@@ -82,8 +82,13 @@ class FakeMastodon:
         created_at: datetime | None = None,
         followers_count: int = 100,
         suspended: bool = False,
+        known: bool = True,
     ) -> str:
-        """Add a local account (domain None) or a known remote one; return its id."""
+        """Add a local account (domain None) or a remote one; return its id.
+
+        A remote account that is not `known` has never reached this server: lookup does not
+        find it, and a search with resolve=true fetches it (as WebFinger would).
+        """
         account_id = str(self.new_id())
         self.accounts[account_id] = {
             "username": username,
@@ -91,6 +96,7 @@ class FakeMastodon:
             "created_at": created_at or datetime(2020, 1, 1, tzinfo=UTC),
             "followers_count": followers_count,
             "suspended": suspended,
+            "known": known,
         }
         return account_id
 
@@ -108,12 +114,12 @@ class FakeMastodon:
         if not self.has(self.blocks, source, target):
             self.blocks[self.new_id()] = (source, target)
 
-    def mention(self, author: str, mentioned: str) -> str:
-        """Author mentions the account: a `mention` notification; return its id."""
+    def notify(self, author: str, owner: str, kind: str = "mention") -> str:
+        """A notification for owner caused by author (`mention`, `favourite`...); its id."""
         notification_id = self.new_id()
         self.notifications[notification_id] = {
-            "owner": mentioned,
-            "type": "mention",
+            "owner": owner,
+            "type": kind,
             "from": author,
             "created_at": datetime.now(UTC),
         }
@@ -178,6 +184,7 @@ class FakeMastodon:
 def _handler(fake: FakeMastodon) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # answer at once on kept-alive connections
 
         def answer(self) -> None:
             split = urllib.parse.urlsplit(self.path)

@@ -295,19 +295,27 @@ def verify_credentials(request: Request):
 
 
 def lookup(request: Request):
+    fake = request.fake
     wanted = (request.param("acct") or "").removeprefix("@").lower()
-    wanted = wanted.removesuffix(f"@{request.fake.domain}")
-    for account_id in request.fake.accounts:
-        if request.fake.acct(account_id).lower() == wanted:
-            return account_json(request.fake, account_id), {}
+    wanted = wanted.removesuffix(f"@{fake.domain}")
+    for account_id, account in fake.accounts.items():
+        if account["known"] and fake.acct(account_id).lower() == wanted:
+            return account_json(fake, account_id), {}
     raise ApiError(404, "Record not found")
 
 
 def search(request: Request):
+    fake = request.fake
     request.user("read:accounts")
     query = (request.param("q") or "").removeprefix("@").lower()
-    found = [i for i in request.fake.accounts if query in request.fake.acct(i).lower()]
-    return [account_json(request.fake, i) for i in found[: request.limit()]], {}
+    resolve = request.param("resolve") in ("1", "true")
+    found = []
+    for account_id, account in fake.accounts.items():
+        exact = fake.acct(account_id).lower() == query
+        if (account["known"] and query in fake.acct(account_id).lower()) or (resolve and exact):
+            account["known"] = True
+            found.append(account_id)
+    return [account_json(fake, i) for i in found[: request.limit()]], {}
 
 
 def show(request: Request, account_id: str):
