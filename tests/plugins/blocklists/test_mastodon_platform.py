@@ -74,6 +74,9 @@ def test_app_registration_and_oauth_code_exchange(fake, alice):
     assert (me.account_id, me.handle) == (alice, "@alice@127.0.0.1")
     with pytest.raises(AuthExpired):  # a code works once
         exchange_code(fake.url, client_id, client_secret, REDIRECT, code, allow_http=True)
+    fake.fail_next(2, 502)  # the server discovery and the token exchange both fail
+    with pytest.raises(Unavailable):
+        exchange_code(fake.url, client_id, client_secret, REDIRECT, "any", allow_http=True)
 
 
 def test_oauth_refuses_http_endpoints_unless_allowed(fake):

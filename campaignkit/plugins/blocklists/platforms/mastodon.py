@@ -115,17 +115,23 @@ def exchange_code(
     scopes: list[str] = SCOPES,
     allow_http: bool = False,
 ) -> str:
-    """Trade the code the server sent back for the supporter's access token."""
+    """Trade the code the server sent back for the supporter's access token.
+
+    Mastodon.py reports every failure of the exchange as a bad argument; the failure it
+    wraps tells a refused code (connect again) from a server that did not answer (retry).
+    """
     api = _client(api_base_url, client_id=client_id, client_secret=client_secret)
-    with _translated(None):
-        try:
-            return api.log_in(
-                code=code, redirect_uri=redirect_uri, scopes=scopes, allow_http=allow_http
-            )
-        except MastodonIllegalArgumentError as error:
-            raise AuthExpired(
-                f"{_host(api_base_url)} did not accept the sign-in; please connect again"
-            ) from error
+    host = _host(api_base_url)
+    try:
+        return api.log_in(
+            code=code, redirect_uri=redirect_uri, scopes=scopes, allow_http=allow_http
+        )
+    except MastodonIllegalArgumentError as error:
+        if isinstance(error.__context__, MastodonServerError | MastodonNetworkError):
+            raise Unavailable(f"{host} did not answer; try connecting again later") from error
+        raise AuthExpired(f"{host} did not accept the sign-in; please connect again") from error
+    except MastodonAPIError as error:  # the token came back with fewer scopes than asked
+        raise AuthExpired(f"{host} did not grant every permission the lists need") from error
 
 
 class MastodonPlatform:
