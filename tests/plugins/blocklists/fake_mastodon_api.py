@@ -296,6 +296,8 @@ def verify_credentials(request: Request):
 
 def lookup(request: Request):
     fake = request.fake
+    if request.token:  # public, but a token given must hold the scope
+        request.user("read:accounts")
     wanted = (request.param("acct") or "").removeprefix("@").lower()
     wanted = wanted.removesuffix(f"@{fake.domain}")
     for account_id, account in fake.accounts.items():
@@ -329,7 +331,8 @@ def following(request: Request, account_id: str):
 
 
 def mutes(request: Request):
-    return _accounts_page(request, request.fake.mutes, request.user("read:mutes"))
+    accounts, headers = _accounts_page(request, request.fake.mutes, request.user("read:mutes"))
+    return [account | {"mute_expires_at": None} for account in accounts], headers
 
 
 def blocks(request: Request):
