@@ -255,7 +255,7 @@ def authorize(request: Request):
     }
     query = {"code": code} | ({"state": request.param("state")} if request.param("state") else {})
     location = f"{request.param('redirect_uri')}?{urllib.parse.urlencode(query)}"
-    raise ApiError(302, "redirect", {"Location": location})
+    raise ApiError(302, "You are being redirected.", {"Location": location})
 
 
 def token(request: Request):
