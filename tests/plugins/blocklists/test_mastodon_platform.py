@@ -122,6 +122,8 @@ def test_an_action_the_connection_does_not_allow_makes_no_call(fake, alice):
     troll = fake.add_account("troll", "other.example")
     with pytest.raises(PlatformError, match="block is not allowed"):
         platform.apply(BLOCK, troll)
+    with pytest.raises(PlatformError, match="not allowed"):
+        platform.undo("frobnicate", troll)
     assert fake.calls == []
 
 
@@ -134,14 +136,17 @@ def test_handles_resolve_to_ids_and_missing_ones_are_left_out(fake, alice, platf
         [
             "bob",
             "@carol@other.example",
+            "https://other.example/@carol",
             "@dave@far.example",
             "@nobody@x.example",
             "@gone@other.example",
+            "@too@many@ats",
         ]
     )
     assert {handle: account.account_id for handle, account in found.items()} == {
         "bob": bob,
         "@carol@other.example": remote,
+        "https://other.example/@carol": remote,
         "@dave@far.example": unseen,
     }
     carol = found["@carol@other.example"]

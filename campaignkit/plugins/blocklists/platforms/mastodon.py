@@ -174,25 +174,27 @@ class MastodonPlatform:
 
     def apply(self, action: str, account_id: str) -> None:
         """Mute or block one account; Mastodon answers 200 when it is already done."""
-        method = {MUTE: self.api.account_mute, BLOCK: self.api.account_block}[action]
         self._check(action)
+        method = {MUTE: self.api.account_mute, BLOCK: self.api.account_block}[action]
         self._call(method, account_id, target=account_id)
 
     def undo(self, action: str, account_id: str) -> None:
         """Unmute or unblock one account; Mastodon answers 200 when there was nothing to undo."""
-        method = {MUTE: self.api.account_unmute, BLOCK: self.api.account_unblock}[action]
         self._check(action)
+        method = {MUTE: self.api.account_unmute, BLOCK: self.api.account_unblock}[action]
         self._call(method, account_id, target=account_id)
 
     def lookup_handles(self, handles: list[str]) -> dict[str, RemoteAccount]:
-        """Resolve `@name@server` or local `name` handles, leaving out unknown or suspended ones.
+        """Resolve handles, leaving out unknown or suspended accounts.
 
-        A remote handle this server has not seen yet is fetched by a resolving search.
+        A handle is `@name@server`, a local `name`, or a profile address
+        (`https://server/@name`). A remote handle this server has not seen yet is fetched
+        by a resolving search.
         """
         found: dict[str, RemoteAccount] = {}
         for handle in handles:
-            acct = handle.strip().removeprefix("@")
-            if not acct or acct.count("@") > 1:
+            acct = _acct_of(handle)
+            if acct is None:
                 continue
             try:
                 account = self._call(self.api.account_lookup, acct, target=acct)
@@ -323,6 +325,19 @@ def _newer(current: str | None, candidate: str) -> str:
     if current.isdigit() and candidate.isdigit():
         return candidate if int(candidate) > int(current) else current
     return max(current, candidate)
+
+
+def _acct_of(handle: str) -> str | None:
+    """`name` or `name@server` from a handle or profile address; None if it is neither."""
+    handle = handle.strip()
+    if handle.startswith(("https://", "http://")):
+        split = urllib.parse.urlsplit(handle)
+        name = split.path.strip("/")
+        if not name.startswith("@") or "/" in name or not split.hostname:
+            return None
+        handle = f"{name}@{split.hostname}"
+    acct = handle.removeprefix("@")
+    return acct if acct and acct.count("@") <= 1 and " " not in acct else None
 
 
 def _same_acct(found: str, wanted: str) -> bool:
