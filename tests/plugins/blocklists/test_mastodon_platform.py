@@ -166,7 +166,7 @@ def test_rate_limit_headers_are_kept_and_a_429_says_when_to_retry():
         assert platform.last_rate_limit.limit == 3
         assert platform.last_rate_limit.remaining == 2
         window_end = math.ceil(time.time())
-        assert reset_header(fake) == pytest.approx(window_end)
+        assert reset_header(fake) == pytest.approx(window_end, abs=1e-3)
         platform.muted_ids()
         platform.blocked_ids()
         assert platform.last_rate_limit.remaining == 0
@@ -219,8 +219,10 @@ def test_server_errors_and_timeouts_are_unavailable(fake, alice):
     fake.hang_next(1, seconds=0.6)
     with pytest.raises(Unavailable):
         platform.apply(MUTE, troll)
-    time.sleep(0.4)
     # The server may finish what timed out, which is why retrying must be harmless.
+    deadline = time.monotonic() + 3
+    while not fake.mutes and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert list(fake.mutes.values()) == [(alice, troll)]
     platform.apply(MUTE, troll)
     assert platform.muted_ids() == {troll}
