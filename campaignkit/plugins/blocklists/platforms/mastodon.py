@@ -297,16 +297,16 @@ def _translated(target: str | None, api: Mastodon | None = None) -> Iterator[Non
             raise PlatformError("the Mastodon server does not offer this call") from error
         raise TargetGone(f"Mastodon account {target} does not exist") from error
     except (MastodonServerError, MastodonNetworkError) as error:
-        raise Unavailable(f"the Mastodon server did not answer properly: {error}") from error
+        raise Unavailable("the Mastodon server did not answer; trying again later") from error
     except MastodonAPIError as error:
         status = error.args[1] if len(error.args) > 1 else None
         if status == 410 and target is not None:
             raise TargetGone(f"Mastodon account {target} is suspended or gone") from error
         if status in (403, 422):
             raise AuthExpired("the Mastodon token lacks a needed permission") from error
-        raise PlatformError(f"Mastodon refused the call: {error}") from error
-    except MastodonError as error:
-        raise PlatformError(f"Mastodon call failed: {error}") from error
+        raise PlatformError(f"the Mastodon server refused the call (HTTP {status})") from error
+    except MastodonError as error:  # a bad argument, or an OAuth address that is not https
+        raise PlatformError(f"the Mastodon call could not be made: {error}") from error
 
 
 def _retry_at(api: Mastodon | None) -> float:
