@@ -139,7 +139,7 @@ def test_a_compressed_clock_reopens_the_window_in_real_time():
         started = time.monotonic()
         fake.clock.sleep_until(raised.value.retry_at)
         assert platform.muted_ids() == set()
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 3.0  # one 1 s window, not X's 15 minutes
         assert platform.last_rate_limit.remaining == 14
         assert fake.window_usage(fake.me, "GET", "muting") == [15, 1]
 
