@@ -5,7 +5,7 @@ One row per pack, set and art name: the sticker's ``file_unique_id`` (stable; re
 were sent. ``pending`` names a call that was sent but whose outcome is not yet recorded
 ("add" or "replace"); ``pending_call`` holds what it sent (hashes, size, first emoji) and the
 stickers the set held just before it: if the run stopped there, the next one finds the
-sticker that call made instead of adding it again.
+sticker that call made instead of adding it again (``reconcile``).
 Every change is committed at once, so an interrupted sync leaves a record that is true.
 """
 
@@ -118,3 +118,55 @@ class PackLedger:
             if art_name is not None:
                 query = query.where(PublishedSticker.art_name == art_name)
             session.execute(query)
+
+
+def plain_emoji(emoji: str | None) -> str:
+    """An emoji without variation selectors (Telegram may drop them)."""
+    return (emoji or "").replace("\ufe0f", "")
+
+
+def stickers_by_id(sticker_set: dict | None) -> dict[str, dict]:
+    """A StickerSet's stickers by file_unique_id (none for no set)."""
+    stickers = (sticker_set or {}).get("stickers") or []
+    return {s["file_unique_id"]: s for s in stickers if isinstance(s, dict)}
+
+
+def _made_by(sticker: dict, call: dict) -> bool:
+    """Whether a sticker looks like the one a pending call sent (size and first emoji)."""
+    size = (sticker.get("width"), sticker.get("height"))
+    emoji = plain_emoji(sticker.get("emoji"))
+    return size == (call["width"], call["height"]) and emoji == call["first_emoji"]
+
+
+def reconcile(ledger: PackLedger, sticker_set: dict) -> dict[str, Record]:
+    """Bring the records in line with the set: settle pending calls, drop vanished stickers.
+
+    A pending call whose sticker is in the set (new since the call, not anyone else's, the
+    right size and emoji) is recorded as done; one whose sticker is not is forgotten, so the
+    art is sent again. A recorded sticker that is no longer in the set is forgotten too.
+    """
+    present = stickers_by_id(sticker_set)
+    records = ledger.load()
+    ours = {r.file_unique_id for r in records.values() if r.file_unique_id}
+    free = [uid for uid in present if uid not in ours]
+    settled: dict[str, Record] = {}
+    for name, record in records.items():
+        call = record.pending_call
+        if record.pending and call is not None:
+            if record.pending == "replace" and record.file_unique_id in present:
+                settled[name] = record  # the replacement never happened: it is sent again
+                continue
+            found = next(
+                (u for u in free if u not in call["before"] and _made_by(present[u], call)), None
+            )
+            if found is None:
+                ledger.forget(name)
+                continue
+            free.remove(found)
+            record = Record(name, found, call["image"], call["emoji"])
+            ledger.save(record)
+        if record.file_unique_id is None or record.file_unique_id not in present:
+            ledger.forget(name)
+            continue
+        settled[name] = record
+    return settled

@@ -27,7 +27,13 @@ from campaignkit.plugins.emoji.telegram import (
     input_sticker,
     sticker_emoji_list,
 )
-from campaignkit.plugins.emoji.telegram_records import PackLedger, Record
+from campaignkit.plugins.emoji.telegram_records import (
+    PackLedger,
+    Record,
+    plain_emoji,
+    reconcile,
+    stickers_by_id,
+)
 
 INITIAL_STICKERS = 50  # createNewStickerSet takes 1-50; the rest go one by one
 _UNCHANGED = "STICKERSET_NOT_MODIFIED"  # Telegram's answer when a setting is already so
@@ -83,24 +89,14 @@ def _wanted(art: ArtImage) -> _Wanted:
     return _Wanted(art, data, emoji_list, hashlib.sha256(data).hexdigest(), emoji_hash, size)
 
 
-def _plain(emoji: str | None) -> str:
-    """An emoji without variation selectors (Telegram may drop them)."""
-    return (emoji or "").replace("\ufe0f", "")
-
-
 def _call_detail(wanted: _Wanted, sticker_set: dict | None) -> dict:
     """What a pending call sends, and the stickers the set holds just before it."""
     return {
         "image": wanted.image_sha256, "emoji": wanted.emoji_sha256,
         "width": wanted.size[0], "height": wanted.size[1],
-        "first_emoji": _plain(wanted.emoji_list[0]),
-        "before": sorted(_stickers_by_id(sticker_set)),
+        "first_emoji": plain_emoji(wanted.emoji_list[0]),
+        "before": sorted(stickers_by_id(sticker_set)),
     }  # fmt: skip
-
-
-def _stickers_by_id(sticker_set: dict | None) -> dict[str, dict]:
-    stickers = (sticker_set or {}).get("stickers") or []
-    return {s["file_unique_id"]: s for s in stickers if isinstance(s, dict)}
 
 
 def read_set(api: BotApi, name: str) -> dict | None:
@@ -114,48 +110,6 @@ def read_set(api: BotApi, name: str) -> dict | None:
     if not isinstance(found, dict) or not isinstance(found.get("stickers"), list):
         raise TelegramError("getStickerSet: Telegram sent an unexpected answer.")
     return found
-
-
-def _made_by(sticker: dict, call: dict) -> bool:
-    """Whether a sticker looks like the one a pending call sent (size and first emoji)."""
-    return (sticker.get("width"), sticker.get("height")) == (
-        call["width"],
-        call["height"],
-    ) and _plain(sticker.get("emoji")) == call["first_emoji"]
-
-
-def reconcile(ledger: PackLedger, sticker_set: dict) -> dict[str, Record]:
-    """Bring the records in line with the set: settle pending calls, drop vanished stickers.
-
-    A pending call whose sticker is in the set (new since the call, not anyone else's, the
-    right size and emoji) is recorded as done; one whose sticker is not is forgotten, so the
-    art is sent again. A recorded sticker that is no longer in the set is forgotten too.
-    """
-    present = _stickers_by_id(sticker_set)
-    records = ledger.load()
-    ours = {r.file_unique_id for r in records.values() if r.file_unique_id}
-    free = [uid for uid in present if uid not in ours]
-    settled: dict[str, Record] = {}
-    for name, record in records.items():
-        call = record.pending_call
-        if record.pending and call is not None:
-            if record.pending == "replace" and record.file_unique_id in present:
-                settled[name] = record  # the replacement never happened: it is sent again
-                continue
-            found = next(
-                (u for u in free if u not in call["before"] and _made_by(present[u], call)), None
-            )
-            if found is not None:
-                free.remove(found)
-                record = Record(name, found, call["image"], call["emoji"])
-            else:
-                record = Record(name, None, "", "")
-            ledger.save(record)
-        if record.file_unique_id is None or record.file_unique_id not in present:
-            ledger.forget(name)
-            continue
-        settled[name] = record
-    return settled
 
 
 @dataclass
@@ -175,9 +129,29 @@ class _Sync:
             raise TelegramError(f"The sticker set {self.name} has disappeared; run again.")
         self.records = reconcile(self.ledger, self.sticker_set)
 
+    def adopt_earlier(self, wanted: dict[str, _Wanted]) -> None:
+        """Record the stickers an earlier version published, before records were kept.
+
+        Only for a set with nothing recorded: a sticker of an approved piece's size and first
+        emoji is taken as that piece's, with no picture hash, so it is replaced in place once
+        rather than added again beside itself.
+        """
+        free = list(stickers_by_id(self.sticker_set).values())
+        for want in wanted.values():
+            first = plain_emoji(want.emoji_list[0])
+            found = next(
+                (s for s in free if (s.get("width"), s.get("height")) == want.size
+                 and plain_emoji(s.get("emoji")) == first),
+                None,
+            )  # fmt: skip
+            if found is not None:
+                free.remove(found)
+                self.ledger.save(Record(want.art.name, found["file_unique_id"], "", ""))
+        self.records = self.ledger.load()
+
     def file_id(self, record: Record) -> str:
         """The file_id Telegram gave the recorded sticker in the latest read of the set."""
-        return _stickers_by_id(self.sticker_set)[record.file_unique_id]["file_id"]
+        return stickers_by_id(self.sticker_set)[record.file_unique_id]["file_id"]
 
     def create(self, title: str, first: list[_Wanted]) -> None:
         """Make the set with its first stickers."""
@@ -278,6 +252,8 @@ def sync_sticker_set(
         sync.create(title, list(wanted.values())[:INITIAL_STICKERS])
     else:
         sync.records = reconcile(ledger, sync.sticker_set)
+        if not sync.records:
+            sync.adopt_earlier(wanted)
         if sync.sticker_set.get("title") != title:
             sync.call_unless_unchanged("setStickerSetTitle", {"name": name, "title": title})
             report.title_changed = True
@@ -297,7 +273,7 @@ def sync_sticker_set(
         else:
             report.unchanged.append(art_name)
     ours = {r.file_unique_id for r in sync.records.values()}
-    report.not_ours = len(set(_stickers_by_id(sync.sticker_set)) - ours)
+    report.not_ours = len(set(stickers_by_id(sync.sticker_set)) - ours)
     return report
 
 

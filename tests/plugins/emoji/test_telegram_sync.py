@@ -270,3 +270,21 @@ def test_the_migration_matches_the_model_and_downgrades(backend, app):  # noqa: 
     assert "emoji_telegram_stickers" not in inspect(engine).get_table_names()
     command.upgrade(config, "emoji@head")
     assert "emoji_telegram_stickers" in inspect(engine).get_table_names()
+
+
+def test_a_set_published_before_records_were_kept_is_not_doubled(
+    backend, app, pack, publish, fake, rows
+):  # noqa: ANN001
+    pack("one", "two", "three")
+    publish()
+    with app.app_context(), write_session() as session:
+        session.execute(PublishedSticker.__table__.delete())  # as an earlier version left it
+    ids = [s["file_unique_id"] for s in _stickers(fake)]
+    publish()
+    assert fake.changes() == ["replaceStickerInSet"] * 3  # each once, in place; nothing added
+    assert len(_stickers(fake)) == 3 and len(_records(rows)) == 3
+    # the pictures were the same, so Telegram kept each sticker (and its id) as it was
+    assert ids == [s["file_unique_id"] for s in _stickers(fake)]
+    assert [r.file_unique_id for r in rows(PublishedSticker)] == ids
+    publish()
+    assert fake.changes() == []
