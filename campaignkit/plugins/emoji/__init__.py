@@ -9,6 +9,7 @@ Settings (``[plugins.emoji]``)::
 
     max_upload_mb = 5                 # largest artwork file taken
     submit_rate = "10 per hour;50 per day"   # submissions per address
+    download_rate = "20 per hour;100 per day"  # download builds started per address
     erase_withdraws_art = false       # erasure withdraws a person's art instead of
                                       # crediting it to "a volunteer"
     telegram_bot_username = ""        # for `campaignkit emoji telegram-publish`
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
@@ -40,11 +41,24 @@ class EmojiSettings(BaseModel):
 
     max_upload_mb: int = Field(default=5, ge=1, le=50)
     submit_rate: str = "10 per hour;50 per day"
+    #: How often one address may ask for a pack's download to be built (POST only).
+    download_rate: str = "20 per hour;100 per day"
     erase_withdraws_art: bool = False
     #: The bot that owns published Telegram sticker sets (its token is in the environment).
     telegram_bot_username: str = ""
     #: The Telegram user id that owns the sets the bot creates.
     telegram_owner_user_id: int | None = None
+
+    @field_validator("submit_rate", "download_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a rate such as '10 per hour'") from None
+        return value
 
 
 @hookimpl
