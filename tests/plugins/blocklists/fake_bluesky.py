@@ -126,15 +126,15 @@ class FakeBluesky(XrpcMethods):
         """Make did mute subject, as if done in the app."""
         self.mutes.setdefault(did, {}).setdefault(subject, self.tid())
 
-    def mention(self, author: str, subject: str, text: str = "hello") -> dict:
-        """Add a notification to subject: author mentioned them in a post."""
-        record = {"$type": "app.bsky.feed.post", "text": text, "createdAt": self.now()}
+    def mention(self, author: str, subject: str, reason: str = "mention") -> dict:
+        """Add a notification to subject: author mentioned (or replied to...) them in a post."""
+        record = {"$type": "app.bsky.feed.post", "text": "hello", "createdAt": self.now()}
         uri, cid = self.put_record(author, "app.bsky.feed.post", record)
         notification = {
             "uri": uri,
             "cid": cid,
             "author": author,
-            "reason": "mention",
+            "reason": reason,
             "record": record,
             "isRead": False,
             "indexedAt": self.now(),
@@ -197,6 +197,7 @@ class FakeBluesky(XrpcMethods):
                 "sub": account.did,
                 "iat": now,
                 "exp": now + math.ceil(self.access_lifetime),
+                "jti": self.tid(),  # two sessions issued in one second still differ
                 "aud": "did:web:fake.pds",
             }
         )
