@@ -270,7 +270,7 @@ class FakeBluesky(XrpcMethods):
         if nsid in _OPEN_METHODS:
             return None
         if not token:
-            raise XrpcError(401, "AuthenticationRequired", "Authentication Required")
+            raise XrpcError(401, "AuthMissing", "Authentication Required")
         if nsid == "com.atproto.server.refreshSession":
             if token not in self._refresh:
                 raise XrpcError(400, "ExpiredToken", "Token has been revoked")

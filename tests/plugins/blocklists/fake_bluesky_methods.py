@@ -82,12 +82,18 @@ class XrpcMethods:
         collection_records[rkey] = value
         return f"at://{did}/{collection}/{rkey}", cid_of(value)
 
+    def _repo(self, repo: str) -> str:
+        """The DID of the repo a handle or DID names."""
+        for account in self.accounts.values():
+            if repo in (account.did, account.handle):
+                return account.did
+        raise XrpcError(400, "RepoNotFound", f"Could not find repo: {repo}")
+
     def _own_repo(self, call) -> str:
-        repo = _required(call, "repo")
-        account = self._actor(repo)
-        if account.did != call.did:
+        did = self._repo(_required(call, "repo"))
+        if did != call.did:
             raise XrpcError(400, "InvalidRequest", "Can not write to a repo you do not own")
-        return account.did
+        return did
 
     def _actor(self, actor: str):
         """The account a handle or DID names; errors as getProfile answers them."""
@@ -159,7 +165,7 @@ class XrpcMethods:
         return {}
 
     def x_com_atproto_repo_getRecord(self, call, token):
-        did = self._actor(_required(call, "repo")).did
+        did = self._repo(_required(call, "repo"))
         collection, rkey = _required(call, "collection"), _required(call, "rkey")
         value = self.repos[did].get(collection, {}).get(rkey)
         if value is None:
@@ -167,7 +173,7 @@ class XrpcMethods:
         return {"uri": f"at://{did}/{collection}/{rkey}", "cid": cid_of(value), "value": value}
 
     def x_com_atproto_repo_listRecords(self, call, token):
-        did = self._actor(_required(call, "repo")).did
+        did = self._repo(_required(call, "repo"))
         collection = _required(call, "collection")
         stored = self.repos[did].get(collection, {})
         keyed = [

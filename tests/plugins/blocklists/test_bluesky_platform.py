@@ -275,7 +275,7 @@ def test_the_fake_answers_in_the_xrpc_wire_format(fake, alice):
     assert refused.headers["ratelimit-policy"] == "1;w=300"
     assert refused.headers["ratelimit-remaining"] == "0"
     unsigned = httpx.get(f"{fake.url}/xrpc/app.bsky.graph.getMutes")
-    assert (unsigned.status_code, unsigned.json()["error"]) == (401, "AuthenticationRequired")
+    assert (unsigned.status_code, unsigned.json()["error"]) == (401, "AuthMissing")
 
 
 # ---- moderation lists ----

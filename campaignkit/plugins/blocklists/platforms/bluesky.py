@@ -199,10 +199,7 @@ class BlueskyPlatform(ModerationLists):
         params = {"repo": self.did, "collection": collection}
         for page in self._pages(self._client.com.atproto.repo.list_records, params):
             for record in page.records:
-                value = record.value
-                if not isinstance(value, dict):
-                    value = value.model_dump(by_alias=True) if hasattr(value, "model_dump") else {}
-                yield record.uri.rsplit("/", 1)[-1], dict(value)
+                yield record.uri.rsplit("/", 1)[-1], _plain(record.value)
 
     def _pages(self, method: Callable, params: dict) -> Iterator:
         """Every page of a list call, following its cursor until there is none."""
@@ -255,6 +252,13 @@ def _account(profile) -> RemoteAccount:
         created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None,
         followers_count=getattr(profile, "followers_count", None),
     )
+
+
+def _plain(value) -> dict:
+    """A record value as a plain dict, whether the SDK parsed it into a model or not."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(by_alias=True)
+    return value.to_dict() if hasattr(value, "to_dict") else dict(value)
 
 
 def _cursor(cursor: str | None) -> dict:
