@@ -6,15 +6,14 @@ PDS uses (400 for ExpiredToken, InvalidToken, InvalidRequest, AccountTakedown; 4
 missing token or a wrong password; 429 RateLimitExceeded). Access tokens are JWTs with an
 `exp` claim, so the atproto SDK refreshes them itself when they are near expiry.
 
-Rate limits follow Bluesky's published PDS limits: every request counts against a global
-3,000 per 5 minutes; record writes cost points per account (create 3, update 2, delete 1;
-5,000 an hour and 35,000 a day, summed over the writes of an applyWrites); createSession is
-limited per identifier (30 per 5 minutes, 300 a day). Every answer carries `ratelimit-limit`,
-`ratelimit-remaining`, `ratelimit-reset` (Unix seconds) and `ratelimit-policy` of the tightest
-limit that applied. `window_scale` shrinks every window so a test can live through an hour.
+Rate limits follow Bluesky's published PDS limits (fake_bluesky_limits.py): every answer
+carries `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset` (Unix seconds) and
+`ratelimit-policy` of the tightest limit that applied, and a request over a limit gets 429
+RateLimitExceeded. `fake.limits.scale` shrinks every window and `fake.clock` can be replaced,
+so a test can live through an hour at once.
 
 The XRPC methods themselves are in fake_bluesky_methods.py; this module holds the server,
-auth, rate limits, failure injection and the log of every call.
+auth, failure injection and the log of every call.
 """
 
 from __future__ import annotations
@@ -31,7 +30,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from fake_bluesky_methods import WRITE_POINTS, XrpcError, XrpcMethods
+from fake_bluesky_limits import RateLimits
+from fake_bluesky_methods import XrpcError, XrpcMethods
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _LIST_PARAMS = {"actors", "reasons"}
@@ -46,15 +46,6 @@ class Call:
     params: dict
     did: str | None = None
     status: int = 200
-
-
-@dataclass(frozen=True)
-class Policy:
-    """A rate limit: so many points per window (in seconds, before `window_scale`)."""
-
-    name: str
-    points: int
-    window: float
 
 
 @dataclass
@@ -80,18 +71,8 @@ class _Failure:
 class FakeBluesky(XrpcMethods):
     """State of the fake PDS: accounts, repos, mutes, notifications, sessions and calls."""
 
-    window_scale: float = 1.0
     access_lifetime: float = 7200.0  # seconds; the SDK refreshes 15 minutes before expiry
-    global_limit: Policy = Policy("global", 3000, 300)
-    write_limits: list[Policy] = field(
-        default_factory=lambda: [
-            Policy("repo-write-hour", 5000, 3600),
-            Policy("repo-write-day", 35000, 86400),
-        ]
-    )
-    session_limits: list[Policy] = field(
-        default_factory=lambda: [Policy("session-5m", 30, 300), Policy("session-day", 300, 86400)]
-    )
+    limits: RateLimits = field(default_factory=RateLimits)
     accounts: dict[str, Account] = field(default_factory=dict)
     repos: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)
     mutes: dict[str, dict[str, str]] = field(default_factory=dict)  # muter -> {did: key}
@@ -102,7 +83,6 @@ class FakeBluesky(XrpcMethods):
     _access: dict[str, str] = field(default_factory=dict)  # token -> did
     _refresh: dict[str, str] = field(default_factory=dict)  # token -> did
     _expired: set[str] = field(default_factory=set)
-    _windows: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     _failures: list[_Failure] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=itertools.count)
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -243,7 +223,7 @@ class FakeBluesky(XrpcMethods):
                 if failure is not None:
                     raise XrpcError(failure.status, "InternalServerError", "Internal Server Error")
                 call.did = self._authenticate(nsid, token)
-                headers = self._charge(nsid, params, call.did)
+                headers = self.limits.charge(nsid, params, call.did, self.clock())
                 handler = getattr(self, "x_" + nsid.replace(".", "_"), None)
                 if handler is None:
                     raise XrpcError(501, "MethodNotImplemented", "Method Not Implemented")
@@ -282,48 +262,6 @@ class FakeBluesky(XrpcMethods):
         if token not in self._access:
             raise XrpcError(400, "InvalidToken", "Token could not be verified")
         return self._access[token]
-
-    def _charge(self, nsid: str, params: dict, did: str | None) -> dict:
-        """Spend points on every limit that applies, or raise 429 without spending any."""
-        costs = [(self.global_limit, "127.0.0.1", 1)]
-        if nsid == "com.atproto.server.createSession":
-            identifier = str(params.get("identifier", "")).lower()
-            costs += [(policy, identifier, 1) for policy in self.session_limits]
-        points = WRITE_POINTS.get(nsid, 0)
-        if nsid == "com.atproto.repo.applyWrites":
-            points = sum(
-                WRITE_POINTS.get(write.get("$type", ""), 0) for write in params.get("writes", [])
-            )
-        if points and did:
-            costs += [(policy, did, points) for policy in self.write_limits]
-        now = self.clock()
-        windows = []
-        for policy, key, cost in costs:
-            window = self._windows.get((policy.name, key))
-            if window is None or now >= window[0]:
-                window = [now + policy.window * self.window_scale, 0]
-                self._windows[(policy.name, key)] = window
-            windows.append((policy, window, cost))
-            if window[1] + cost > policy.points:
-                raise XrpcError(
-                    429,
-                    "RateLimitExceeded",
-                    "Rate Limit Exceeded",
-                    _limit_headers(policy, window, self.window_scale),
-                )
-        for _policy, window, cost in windows:
-            window[1] += cost
-        policy, window, _cost = min(windows, key=lambda item: item[0].points - item[1][1])
-        return _limit_headers(policy, window, self.window_scale)
-
-
-def _limit_headers(policy: Policy, window: list[float], scale: float) -> dict:
-    return {
-        "ratelimit-limit": str(policy.points),
-        "ratelimit-remaining": str(int(policy.points - window[1])),
-        "ratelimit-reset": str(math.ceil(window[0])),
-        "ratelimit-policy": f"{policy.points};w={max(1, round(policy.window * scale))}",
-    }
 
 
 def _b64(data: bytes) -> str:

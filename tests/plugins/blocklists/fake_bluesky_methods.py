@@ -12,15 +12,7 @@ import base64
 import hashlib
 import json
 
-#: Write points per record operation, as Bluesky's PDS counts them.
-WRITE_POINTS = {
-    "com.atproto.repo.createRecord": 3,
-    "com.atproto.repo.putRecord": 2,
-    "com.atproto.repo.deleteRecord": 1,
-    "com.atproto.repo.applyWrites#create": 3,
-    "com.atproto.repo.applyWrites#update": 2,
-    "com.atproto.repo.applyWrites#delete": 1,
-}
+_WRITE_KINDS = {f"com.atproto.repo.applyWrites#{kind}" for kind in ("create", "update", "delete")}
 MAX_WRITES = 200  # the reference PDS refuses a larger applyWrites
 
 
@@ -196,7 +188,7 @@ class XrpcMethods:
                 not isinstance(value, dict) or value.get("$type") != write.get("collection")
             ):
                 raise XrpcError(400, "InvalidRequest", "Invalid $type: must match collection")
-            if kind not in WRITE_POINTS:
+            if kind not in _WRITE_KINDS:
                 raise XrpcError(400, "InvalidRequest", f"Invalid write type: {kind}")
         results = []
         for write in writes:

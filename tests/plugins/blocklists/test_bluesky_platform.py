@@ -6,7 +6,8 @@ import time
 
 import httpx
 import pytest
-from fake_bluesky import Policy, serve
+from fake_bluesky import serve
+from fake_bluesky_limits import Policy
 
 from campaignkit.plugins.blocklists.platforms.base import (
     BLOCK,
@@ -227,26 +228,43 @@ def test_rate_limit_headers_are_recorded(fake, bob, platform):
     assert first.limit == 3000 and platform.last_rate_limit.remaining == first.remaining - 1
     assert first.reset_at > time.time()
 
-    fake.write_limits = [Policy("repo-write-hour", 10, 3600)]
+    fake.limits.writes = [Policy("repo-write-hour", 10, 3600)]
     platform.apply(BLOCK, bob.did)
     assert (platform.last_rate_limit.limit, platform.last_rate_limit.remaining) == (10, 7)
 
 
 def test_a_429_is_rate_limited_until_the_window_resets(fake, alice, platform):
-    fake.window_scale = 0.5 / 3600  # an hour lasts half a second
-    fake.write_limits = [Policy("repo-write-hour", 6, 3600)]
+    now = [time.time()]
+    fake.clock = lambda: now[0]
+    fake.limits.writes = [Policy("repo-write-hour", 6, 3600)]
     targets = [fake.add_account(f"troll{n}.bsky.social").did for n in range(3)]
     platform.apply(BLOCK, targets[0])
     platform.apply(BLOCK, targets[1])
     with pytest.raises(RateLimited) as raised:
         platform.apply(BLOCK, targets[2])
-    assert raised.value.retry_at == platform.last_rate_limit.reset_at
+    assert raised.value.retry_at == platform.last_rate_limit.reset_at >= now[0] + 3600
     assert platform.last_rate_limit.remaining == 0
     assert len(fake.records(alice.did, BLOCKS)) == 2
 
-    time.sleep(max(0.0, raised.value.retry_at - time.time()))
+    now[0] = raised.value.retry_at  # the hour has passed
     platform.apply(BLOCK, targets[2])
     assert len(fake.records(alice.did, BLOCKS)) == 3
+
+
+def test_a_shrunk_window_reopens_after_its_scaled_length(fake, bob, platform):
+    now = [time.time()]
+    fake.clock = lambda: now[0]
+    fake.limits.scale = 1 / 300  # five minutes last a second
+    fake.limits.everything = Policy("global-small", 2, 300)
+    platform.muted_ids()
+    platform.muted_ids()
+    with pytest.raises(RateLimited) as raised:
+        platform.muted_ids()
+    assert raised.value.retry_at <= now[0] + 2  # a second, rounded up to a whole second
+    assert fake.calls[-1].status == 429
+
+    now[0] = raised.value.retry_at
+    assert platform.muted_ids() == set()
 
 
 def test_a_500_or_a_timeout_is_unavailable_and_the_next_call_works(fake, bob, platform):
@@ -266,7 +284,7 @@ def test_a_500_or_a_timeout_is_unavailable_and_the_next_call_works(fake, bob, pl
 
 
 def test_the_fake_answers_in_the_xrpc_wire_format(fake, alice):
-    fake.session_limits = [Policy("session-5m", 1, 300)]
+    fake.limits.sessions = [Policy("session-5m", 1, 300)]
     login = {"identifier": alice.handle, "password": alice.password}
     assert httpx.post(f"{fake.url}/xrpc/com.atproto.server.createSession", json=login).is_success
     refused = httpx.post(f"{fake.url}/xrpc/com.atproto.server.createSession", json=login)
@@ -307,14 +325,14 @@ def test_a_modlist_is_published_synced_without_duplicates_and_read_back(fake, al
 
 
 def test_a_modlist_stopped_by_the_write_limit_is_finished_by_a_later_sync(fake, alice, platform):
-    fake.write_limits = [Policy("repo-write-hour", 3 + 3 * 200 + 10, 3600)]
+    fake.limits.writes = [Policy("repo-write-hour", 3 + 3 * 200 + 10, 3600)]
     dids = [_did(n) for n in range(300)]
     list_uri = platform.create_modlist("Impersonators", "")
     with pytest.raises(RateLimited):
         platform.sync_modlist(list_uri, dids)
     assert len(fake.records(alice.did, ITEMS)) == 200
 
-    fake.write_limits = [Policy("repo-write-hour", 5000, 3600)]
+    fake.limits.writes = [Policy("repo-write-hour", 5000, 3600)]
     assert platform.sync_modlist(list_uri, dids) == (100, 0)
     assert sorted(platform.read_modlist(list_uri)) == dids
 
