@@ -111,9 +111,13 @@ def test_a_wrong_app_password_is_auth_expired(fake, alice):
     assert fake.nsids() == ["com.atproto.server.createSession"]
 
 
-def test_an_unreadable_stored_session_is_auth_expired(fake):
+def test_an_unreadable_stored_session_is_auth_expired(fake, alice):
     with pytest.raises(AuthExpired):
         BlueskyPlatform.resume("not a session", service=fake.url)
+    garbled = ":::".join([alice.handle, alice.did, "not-a-jwt", "not-a-jwt", fake.url])
+    with pytest.raises(AuthExpired):
+        BlueskyPlatform.resume(garbled, service=fake.url).muted_ids()
+    assert fake.nsids() == ["com.atproto.server.refreshSession"]  # refused: no session
 
 
 # ---- reading the account ----

@@ -244,12 +244,16 @@ class BlueskyPlatform(ModerationLists):
 
 
 def _account(profile) -> RemoteAccount:
-    created = getattr(profile, "created_at", None)
+    """A RemoteAccount from a profile view; a missing or odd creation date becomes None."""
+    try:
+        created = datetime.fromisoformat(profile.created_at.replace("Z", "+00:00"))
+    except (AttributeError, TypeError, ValueError):
+        created = None
     return RemoteAccount(
         platform="bluesky",
         account_id=profile.did,
         handle=profile.handle,
-        created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None,
+        created_at=created,
         followers_count=getattr(profile, "followers_count", None),
     )
 

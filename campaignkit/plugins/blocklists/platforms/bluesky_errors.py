@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 from atproto_client import exceptions as sdk
+from atproto_server.exceptions import InvalidTokenError
 
 from .base import AuthExpired, PlatformError, RateLimited, TargetGone, Unavailable
 
@@ -30,8 +31,10 @@ GONE_ERRORS = {
 
 def translate(error: Exception) -> PlatformError | None:
     """The platform error for an SDK error, or None when it is not one of the known kinds."""
-    if isinstance(error, sdk.LoginRequiredError):
+    if isinstance(error, sdk.LoginRequiredError | InvalidTokenError):
         return AuthExpired("The Bluesky session has ended; connect the account again.")
+    if isinstance(error, sdk.ModelError):
+        return Unavailable("Bluesky's answer could not be read; the call will be tried again.")
     if isinstance(error, sdk.NetworkError | httpx.HTTPError):
         return Unavailable("Bluesky did not answer in time; the call will be tried again.")
     if not isinstance(error, sdk.RequestErrorBase) or error.response is None:
