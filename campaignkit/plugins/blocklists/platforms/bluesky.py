@@ -223,8 +223,9 @@ class BlueskyPlatform(ModerationLists):
             cause = error
         if isinstance(problem, AuthExpired) and retry_auth and self.did:
             # The SDK refreshes only before a token's own expiry time; a token the server
-            # has stopped accepting earlier gets the same refresh, once.
-            self._call(self._client._refresh_and_set_session, retry_auth=False)  # noqa: SLF001
+            # has stopped accepting earlier gets the same refresh, once (the SDK's own
+            # refresh method: it has no public one, and it tells on_session_change).
+            self._call(self._client._refresh_and_set_session, retry_auth=False)
             return self._call(method, *args, retry_auth=False, **kwargs)
         raise problem from cause
 
