@@ -196,6 +196,12 @@ class XrpcMethods:
             if write["$type"].endswith("#delete"):
                 self.repos[did].get(collection, {}).pop(write["rkey"], None)
                 results.append({"$type": "com.atproto.repo.applyWrites#deleteResult"})
+            elif write["$type"].endswith("#update"):
+                self.repos[did].setdefault(collection, {})[write["rkey"]] = write["value"]
+                uri, cid = f"at://{did}/{collection}/{write['rkey']}", cid_of(write["value"])
+                results.append(
+                    {"$type": "com.atproto.repo.applyWrites#updateResult", "uri": uri, "cid": cid}
+                )
             else:
                 uri, cid = self.put_record(did, collection, write["value"], write.get("rkey"))
                 results.append(

@@ -175,7 +175,7 @@ class BlueskyPlatform(ModerationLists):
             for notification in fresh:
                 authors.setdefault(notification.author.did, notification.author.handle)
                 newest = max(newest or "", notification.indexed_at)
-            if since_id is None or len(fresh) < len(mentions):
+            if since_id is None or any(n.indexed_at <= since_id for n in page.notifications):
                 break
         profiles = {account.account_id: account for account in self._profiles(list(authors))}
         mentioners = [
