@@ -298,6 +298,10 @@ def test_the_fake_answers_in_the_xrpc_wire_format(fake, alice):
     assert refused.headers["ratelimit-remaining"] == "0"
     unsigned = httpx.get(f"{fake.url}/xrpc/app.bsky.graph.getMutes")
     assert (unsigned.status_code, unsigned.json()["error"]) == (401, "AuthMissing")
+    resolve = f"{fake.url}/xrpc/com.atproto.identity.resolveHandle"
+    assert httpx.get(resolve, params={"handle": alice.handle}).json() == {"did": alice.did}
+    missing = httpx.get(resolve, params={"handle": "nobody.bsky.social"})
+    assert (missing.status_code, missing.json()["error"]) == (400, "InvalidRequest")
 
 
 # ---- moderation lists ----
