@@ -119,9 +119,9 @@ def _photo() -> tuple[Image.Image, str]:
 
 
 def _kept_copy() -> str:
-    """The posted copy, if it is one, to keep on an error page."""
+    """The posted copy, if it is one of ours, to keep on an error page."""
     try:
-        return _photo()[1] if request.form.get("copy") else ""
+        return request.form.get("copy", "") if read_copy(request.form.get("copy", "")) else ""
     except PhotoError:
         return ""
 
@@ -133,10 +133,13 @@ def make_frame(frame_id: int):
     """Frame the posted photo: show the preview, or download the 800 × 800 PNG or JPEG."""
     found = offered_frame(frame_id)
     try:
-        zoom, x, y, action = _settings()
         photo, copy = _photo()
-    except (ParseError, PhotoError) as exc:
+    except PhotoError as exc:
         return _page(found, error=str(exc), copy=_kept_copy())
+    try:
+        zoom, x, y, action = _settings()
+    except ParseError as exc:
+        return _page(found, error=str(exc), copy=copy)
     with Image.open(io.BytesIO(found.image)) as stored:
         overlay = stored.convert("RGBA")
     picture = frame_photo(photo, overlay, zoom, x, y)

@@ -102,6 +102,8 @@ def test_bad_photos_get_a_clear_message_and_nothing_counted(app, frame_id, csrf_
         answer = post_photo(supporter, csrf_token, frame_id, copy=copy, **{field: value})
         assert answer.status_code == 400, (field, value)
         assert copy_of(answer.get_data(as_text=True)) == copy  # the photo is kept to try again
+    replaced = post_photo(supporter, csrf_token, frame_id, b"not a photo", copy=copy)
+    assert replaced.status_code == 400 and copy_of(replaced.get_data(as_text=True)) == copy
     assert rows(Frame)[0].made_count == 0
 
 
