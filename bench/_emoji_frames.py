@@ -41,7 +41,7 @@ def make_instance(folder: Path) -> tuple[Path, int]:
     """A new instance with the emoji plugin, no photo-form limit, and one frame; (path, id)."""
     from campaignkit.plugins.emoji.frames import add_frame
 
-    path = init_instance(folder, kit="uk", name="Bench", plugins=["share", "emoji"])
+    path = init_instance(folder, kit="uk", name="Bench")
     config = path / "campaign.toml"
     document = tomlkit.parse(config.read_text(encoding="utf-8"))
     plugins = document.setdefault("plugins", tomlkit.table())
