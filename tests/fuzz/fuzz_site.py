@@ -8,7 +8,7 @@ each client comes from an address of its own. Seeding goes through the forms
 themselves: an organiser publishes an event and opens a pledge, a supporter
 RSVPs, signs and offers a lift, an invitation and an API token are made; an
 emoji pack (at the pledge's slug, so ``<slug>`` values reach both) gets one
-approved picture.
+approved picture, and there is a profile-picture frame.
 """
 
 from __future__ import annotations
@@ -172,6 +172,8 @@ class Site:
             path = f"/events/{made['event_id']}/carpools/offer"
             _post(self, organiser, path, {**offer, "departs": "09:00"})
             made["offer_id"] = str(self.ids("ck_carpool_offers")[-1])
+        if "frame_id" in wanted:  # retiring or deleting one leaves the others on offer
+            made["frame_id"] = seed_emoji_frame(self)
         if wanted & {"pledge_id", "slug"}:
             made["slug"] = f"pledge-{next(self.emails)}"
             pledge = {"title": "Fund the bus", "text": "I will ride it.", "goal": "50"}
@@ -268,6 +270,7 @@ def seed(site: Site) -> None:
     emoji_pack = {"slug": PLEDGE_SLUG, "title": "Library emoji", "licence": "", "description": ""}
     _post(site, organiser, "/organise/emoji", emoji_pack)
     seed_emoji_art(site)
+    seed_emoji_frame(site)
     (event_id, *_) = site.ids("ck_events")
     supporter = site.signed_in("supporter")
     _post(site, supporter, f"/events/{event_id}/rsvp", {})
@@ -278,7 +281,8 @@ def seed(site: Site) -> None:
     _post(site, guest, f"/events/{event_id}/rsvp", guest_rsvp)
     signer = {"name": "Ann Example", "email": "ann@example.org", "postcode": "SW1A 1AA"}
     _post(site, guest, f"/pledges/{PLEDGE_SLUG}/sign", {**signer, "consent": "yes"})
-    seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art")
+    seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art",
+              "emoji_frames")  # fmt: skip
     assert all(site.ids(t) for t in seeded)
 
 
@@ -290,3 +294,17 @@ def seed_emoji_art(site: Site) -> None:
     Image.new("RGBA", (64, 64), (200, 30, 40, 255)).save(picture, "PNG")
     with site.app.test_request_context():
         add_approved_art(PLEDGE_SLUG, "book", "📚", picture.getvalue(), None, 5_000_000)
+
+
+def seed_emoji_frame(site: Site) -> str:
+    """A profile-picture frame (a ring with a see-through middle), as an upload adds it; its id."""
+    from PIL import ImageDraw
+
+    from campaignkit.plugins.emoji.frames import add_frame
+
+    ring = Image.new("RGBA", (400, 400), (90, 30, 120, 255))
+    ImageDraw.Draw(ring).ellipse((50, 50, 350, 350), fill=(0, 0, 0, 0))
+    picture = io.BytesIO()
+    ring.save(picture, "PNG")
+    with site.app.test_request_context():
+        return str(add_frame("Library frame", picture.getvalue(), 5_000_000))

@@ -4,6 +4,8 @@ Organisers create packs (``campaignkit emoji create-pack`` or the organiser
 pages); signed-in volunteers submit artwork with a name and one to three
 emoji; reviewers approve, reject (the submitter is mailed why) or ask for
 changes; the public pack page shows the approved art with its credits.
+Organisers also upload profile-picture frames; supporters frame their photo
+at ``/emoji/frames/<id>`` (the photo is never stored, see ``frame_views``).
 Every upload is decoded and re-encoded by Pillow (see ``intake``).
 Settings (``[plugins.emoji]``)::
 
@@ -14,6 +16,7 @@ Settings (``[plugins.emoji]``)::
                                       # crediting it to "a volunteer"
     telegram_bot_username = ""        # for `campaignkit emoji telegram-publish`
     telegram_owner_user_id = 0        # (bot token: CAMPAIGNKIT_TELEGRAM_BOT_TOKEN)
+    frame_rate = "60 per hour;300 per day"   # photos posted to frame pages per address
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.emoji import (  # noqa: F401 - sharing adds its route to views.bp
     admin,
     downloads,
+    frame_admin,
+    frame_views,
     hookspecs,
     personal_data,
     sharing,
@@ -48,6 +53,8 @@ class EmojiSettings(BaseModel):
     telegram_bot_username: str = ""
     #: The Telegram user id that owns the sets the bot creates.
     telegram_owner_user_id: int | None = None
+    #: How often one address may post a photo to a frame page (previews and downloads).
+    frame_rate: str = "60 per hour;300 per day"
 
     @field_validator("submit_rate", "download_rate")
     @classmethod
@@ -99,6 +106,8 @@ def campaignkit_nav_items(user):
         items.append(NavItem("Emoji packs", "/organise/emoji", order=860))
     if has_permission(user, "emoji.review"):
         items.append(NavItem("Emoji review", "/organise/emoji/review", order=870))
+    if has_permission(user, "emoji.manage"):
+        items.append(NavItem("Profile frames", "/organise/emoji/frames", order=875))
     return items
 
 

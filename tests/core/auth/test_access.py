@@ -82,6 +82,12 @@ PUBLIC_ENDPOINTS = {
     "emoji.static",
     "emoji.download",
     "emoji.prepare_download",
+    # Profile-picture frames are public: the list, a frame's page and image (retired ones 404
+    # inside the view) and the photo form (rate-limited; the photo is never stored).
+    "emoji.frames",
+    "emoji.frame",
+    "emoji.frame_image",
+    "emoji.make_frame",
 }
 
 demo = Blueprint("demo", __name__)
