@@ -266,7 +266,7 @@ def test_the_migration_matches_the_model_and_downgrades(backend, app):  # noqa: 
         differences = compare_metadata(MigrationContext.configure(connection), Model.metadata)
     assert [d for d in differences if "emoji_telegram_stickers" in repr(d)] == []
     config = alembic_config(state.database, state.branches())
-    command.downgrade(config, "emoji_0001")
+    command.downgrade(config, "emoji_0002_frames")
     assert "emoji_telegram_stickers" not in inspect(engine).get_table_names()
     command.upgrade(config, "emoji@head")
     assert "emoji_telegram_stickers" in inspect(engine).get_table_names()

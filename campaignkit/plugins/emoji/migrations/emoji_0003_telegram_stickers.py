@@ -1,15 +1,15 @@
 """emoji: what was published to each Telegram sticker set.
 
-Revision ID: emoji_0002_telegram
-Revises: emoji_0001
+Revision ID: emoji_0003_telegram
+Revises: emoji_0002_frames
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "emoji_0002_telegram"
-down_revision = "emoji_0001"
+revision = "emoji_0003_telegram"
+down_revision = "emoji_0002_frames"
 branch_labels = None
 depends_on = None
 
