@@ -218,11 +218,8 @@ def plan(
                 settled[target] = replace(held, lists=lists)
             continue
         if held is None:
-            if (
-                action is None
-                or platform.in_force(MUTE, target)
-                or platform.in_force(BLOCK, target)
-            ):
+            theirs = platform.in_force(MUTE, target) or platform.in_force(BLOCK, target)
+            if action is None or theirs:
                 continue  # nothing asked, or the subscriber's own mute or block
             steps.append(Step(APPLY, action, target, LISTED, lists))
             continue
