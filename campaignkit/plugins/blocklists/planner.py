@@ -35,6 +35,10 @@ UPGRADE = "upgrade"  # a list now asks for block where we had muted
 DOWNGRADE = "downgrade"  # no list asks for block any more, one still asks for mute
 UNLISTED = "unlisted"  # no subscribed list asks for this account any more
 
+#: A step's verb: put an action in force, or take it off.
+APPLY = "apply"
+UNDO = "undo"
+
 #: The stronger action first: block wins over mute where the platform allows block.
 _STRENGTH = (BLOCK, MUTE)
 
@@ -73,8 +77,9 @@ class AppliedTarget:
 
     Usually one action; both for the moment between the two calls of an upgrade or a
     downgrade (the new action is applied before the old one is undone, so the target is
-    never left uncovered). `lists` can be empty while the subscriber follows the target:
-    we then wait, making no call, until they stop following it.
+    never left uncovered), or while the platform does not allow undoing the old one.
+    `lists` can be empty while the subscriber follows the target: we then wait, making
+    no call, until they stop following it.
     """
 
     actions: frozenset[str]
@@ -91,13 +96,6 @@ class AppliedRecord:
     def __post_init__(self) -> None:
         object.__setattr__(self, "targets", MappingProxyType(dict(self.targets)))
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, AppliedRecord):
-            return NotImplemented
-        return dict(self.targets) == dict(other.targets) and self.hands_off == other.hands_off
-
-    __hash__ = None  # type: ignore[assignment]  # holds a mapping
-
 
 @dataclass(frozen=True)
 class Step:
@@ -112,10 +110,6 @@ class Step:
     target: str
     reason: str
     lists: frozenset[str]
-
-
-APPLY = "apply"
-UNDO = "undo"
 
 
 @dataclass(frozen=True)
