@@ -12,7 +12,8 @@ undid by hand after we applied something. Anything muted or blocked on the platf
 that is not in the record is the subscriber's own, and we never touch it.
 
 For a crash-safe job the record is stored in two moves: `Plan.record_now` (changes that
-need no call) before the first call, then `record_after_step` after each call succeeds.
+need no call) before the first call, then the target's `entry_after_step` after each
+call succeeds.
 The platform state given to `plan` must be read after every recorded call returned;
 otherwise a call still in flight looks like something the subscriber undid.
 """
@@ -223,10 +224,7 @@ def plan(
         )
 
     record_now = AppliedRecord(settled, frozenset(hands_off))
-    record_when_done = record_now
-    for step in steps:
-        record_when_done = record_after_step(record_when_done, step)
-    return Plan(tuple(steps), record_now, record_when_done)
+    return Plan(tuple(steps), record_now, _record_after_steps(record_now, steps))
 
 
 def _steps_for_held(
@@ -259,14 +257,28 @@ def _steps_for_held(
     return steps
 
 
-def record_after_step(record: AppliedRecord, step: Step) -> AppliedRecord:
-    """The record once `step`'s call succeeded: store it before the next call is made."""
-    targets = dict(record.targets)
-    held = targets.get(step.target)
-    actions = held.actions if held is not None else frozenset()
+def entry_after_step(entry: AppliedTarget | None, step: Step) -> AppliedTarget | None:
+    """One target's record entry once `step`'s call succeeded (None: nothing of ours left).
+
+    The apply job stores this for `step.target` right after the call, before the next.
+    """
+    actions = entry.actions if entry is not None else frozenset()
     actions = actions | {step.action} if step.verb == APPLY else actions - {step.action}
-    if actions:
-        targets[step.target] = AppliedTarget(actions, step.lists)
-    else:
-        targets.pop(step.target, None)
+    return AppliedTarget(actions, step.lists) if actions else None
+
+
+def record_after_step(record: AppliedRecord, step: Step) -> AppliedRecord:
+    """The whole record once `step`'s call succeeded (see `entry_after_step` for one row)."""
+    return _record_after_steps(record, [step])
+
+
+def _record_after_steps(record: AppliedRecord, steps: Iterable[Step]) -> AppliedRecord:
+    """The record once every step succeeded, in one pass."""
+    targets = dict(record.targets)
+    for step in steps:
+        entry = entry_after_step(targets.get(step.target), step)
+        if entry is None:
+            targets.pop(step.target, None)
+        else:
+            targets[step.target] = entry
     return AppliedRecord(targets, record.hands_off)
