@@ -19,17 +19,16 @@ import http.client
 import os
 import re
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import tomlkit
+from _server import Client, serve
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -38,30 +37,7 @@ from campaignkit.core.init_instance import init_instance
 from campaignkit.plugins.pledges.models import Pledge, Signature
 from campaignkit.testing import isolated_environ, migrate
 
-CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class Client:
-    """One client: a keep-alive connection, its session cookie and CSRF token."""
-
-    def __init__(self, base: str) -> None:
-        parts = urlsplit(base)
-        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        self.cookie, self.token = "", ""
-
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        """Send one request; returns status and body."""
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        data = response.read().decode("utf-8", "replace")
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
-        return response.status, data
 
 
 def run_phase(base: str, clients: int, seconds: float, action) -> tuple[int, int, list[str]]:  # noqa: ANN001
@@ -140,22 +116,6 @@ def make_instance(folder: Path, database_url: str | None) -> Path:
                            created_at=datetime.now(UTC)))  # fmt: skip
     app.extensions["campaignkit"].database.dispose()
     return path
-
-
-def serve(instance: Path, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start the production server; returns it and its base URL."""
-    command = [str(CAMPAIGNKIT), "--instance", str(instance), "serve", "--bind", "127.0.0.1:0",
-               "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
-    handle = log.open("w")
-    server = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
-    for _ in range(300):
-        found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
-        if found and log.read_text().count("Booting worker") >= workers:
-            time.sleep(1)
-            return server, found.group(1)
-        time.sleep(0.1)
-    server.kill()
-    raise SystemExit(f"the server did not start:\n{log.read_text()}")
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_ev
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
 from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, ShareTarget
-from campaignkit.core.inputs import clean_text, max_length, one_line
+from campaignkit.core.inputs import clean_text, in_memory_uploads, max_length, one_line
 from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.parsing import (
@@ -86,6 +86,7 @@ __all__ = [
     "enqueue_job",
     "geocode",
     "has_permission",
+    "in_memory_uploads",
     "in_zone",
     "insert_unless_exists",
     "is_email",

@@ -12,17 +12,28 @@ checked by the form against the column it fills, after cleaning:
 ``max_length(Model.column)``. Password fields are left exactly as typed:
 they are hashed, never stored as text, and changing them would lock out
 anyone whose password holds such a character.
+
+A view decorated with ``in_memory_uploads(max_bytes)`` gets its uploaded
+files as in-memory streams (``io.BytesIO``) instead of Werkzeug's default,
+which spools any request over 500 KB to a temporary file, and its own request
+size limit (for the whole body and for any one form field) instead of
+``[server] max_upload_mb``. The form is parsed before the view runs (the
+CSRF check reads it), so the request consults the matched view as it parses.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
-from flask import Request
+from flask import Request, current_app
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
+#: The attribute ``in_memory_uploads`` sets on a view: its request size limit in bytes.
+IN_MEMORY_UPLOADS = "campaignkit_in_memory_uploads"
 #: Line ends of every kind, made a plain newline: CR LF, CR, NEL, line and paragraph separators.
 _LINE_ENDS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 #: C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the 66 noncharacters.
@@ -95,10 +106,76 @@ class CleanMultiDict(ImmutableMultiDict):
         )
 
 
+def in_memory_uploads(max_bytes: int) -> Callable[[Callable], Callable]:
+    """Keep the decorated view's uploads in memory, never in a temporary file on disk.
+
+    For uploads that must not touch the disk (a supporter's photo): the
+    request's files are ``io.BytesIO`` streams, and the request may be up to
+    ``max_bytes`` long (replacing ``[server] max_upload_mb`` for this view,
+    whether smaller or larger; one text field may be as long too). Bigger
+    requests get a 413 before anything is read into memory. Put it under the
+    route decorator::
+
+        @bp.post("/frames/<int:frame_id>")
+        @in_memory_uploads(20 * 1024 * 1024)
+        def make_frame(frame_id): ...
+    """
+
+    def decorate(view: Callable) -> Callable:
+        setattr(view, IN_MEMORY_UPLOADS, max_bytes)
+        return view
+
+    return decorate
+
+
 class CleanRequest(Request):
-    """The app's request: ``form``, ``args``, ``values`` and ``get_json()`` hold cleaned text."""
+    """The app's request: ``form``, ``args``, ``values`` and ``get_json()`` hold cleaned text.
+
+    It honours ``in_memory_uploads`` on the view the request was routed to.
+    """
 
     parameter_storage_class = CleanMultiDict
+
+    def _in_memory_limit(self) -> int | None:
+        """The matched view's ``in_memory_uploads`` limit, or None."""
+        if self.url_rule is None or not current_app:
+            return None
+        view = current_app.view_functions.get(self.url_rule.endpoint)
+        return getattr(view, IN_MEMORY_UPLOADS, None)
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The request size limit: the view's ``in_memory_uploads`` limit, else Flask's."""
+        limit = self._in_memory_limit() if self._max_content_length is None else None
+        return limit if limit is not None else Request.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """The largest text field: the view's ``in_memory_uploads`` limit, else Flask's."""
+        limit = self._in_memory_limit() if self._max_form_memory_size is None else None
+        return limit if limit is not None else Request.max_form_memory_size.fget(self)
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        """Where an uploaded file is parsed to: memory for ``in_memory_uploads`` views."""
+        if self._in_memory_limit() is not None:
+            return io.BytesIO()
+        return super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         """The request's JSON body (see Flask's ``Request.get_json``) with every string cleaned."""

@@ -57,3 +57,45 @@ def test_form_query_and_json_text_is_cleaned_as_parsed_but_passwords_are_not():
         "/", method="POST", data=escaped, content_type="application/json"
     ):
         assert request.get_json() == {"name": "lone  surrogate"}
+
+
+def _upload_app() -> Flask:
+    from campaignkit.core import in_memory_uploads
+
+    app = Flask(__name__)
+    app.request_class = CleanRequest
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+
+    def describe():  # noqa: ANN202
+        upload = request.files["file"]
+        return {"stream": type(upload.stream).__name__, "size": len(upload.read())}
+
+    def in_memory():  # noqa: ANN202
+        return describe()
+
+    app.add_url_rule("/spooled", "spooled", describe, methods=["POST"])
+    app.add_url_rule("/memory", "memory", in_memory_uploads(2_000_000)(in_memory), methods=["POST"])
+    return app
+
+
+def test_in_memory_uploads_parse_files_to_memory_with_the_views_own_limit():
+    import io
+
+    client = _upload_app().test_client()
+    big = {"file": (io.BytesIO(b"x" * 900_000), "photo.jpg"), "copy": "y" * 800_000}
+    answer = client.post("/memory", data=big, content_type="multipart/form-data")
+    assert answer.status_code == 200
+    assert answer.json == {"stream": "BytesIO", "size": 900_000}
+    too_big = {"file": (io.BytesIO(b"x" * 2_000_001), "photo.jpg")}
+    assert client.post("/memory", data=too_big).status_code == 413
+    # Any other view keeps the app's limit, and Werkzeug's spooling.
+    assert client.post("/spooled", data={"file": (io.BytesIO(b"x" * 2000), "a")}).status_code == 413
+    app = _upload_app()
+    app.config["MAX_CONTENT_LENGTH"] = 2_000_000
+    big["file"] = (io.BytesIO(b"x" * 900_000), "photo.jpg")
+    spooled = app.test_client().post("/spooled", data=big, content_type="multipart/form-data")
+    assert spooled.status_code == 413  # the copy field is over Flask's 500 KB field limit
+    del big["copy"]
+    big["file"] = (io.BytesIO(b"x" * 900_000), "photo.jpg")
+    spooled = app.test_client().post("/spooled", data=big, content_type="multipart/form-data")
+    assert spooled.json["stream"] == "SpooledTemporaryFile"

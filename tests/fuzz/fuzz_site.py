@@ -8,7 +8,8 @@ each client comes from an address of its own. Seeding goes through the forms
 themselves: an organiser publishes an event and opens a pledge, a supporter
 RSVPs, signs and offers a lift, an invitation and an API token are made; an
 emoji pack and a blocklist (at the pledge's slug, so ``<slug>`` values reach all
-three) get one approved picture and one live entry, and a guest appeals.
+three) get one approved picture and one live entry, a guest appeals, and there is
+a profile-picture frame.
 """
 
 from __future__ import annotations
@@ -176,6 +177,8 @@ class Site:
             path = f"/events/{made['event_id']}/carpools/offer"
             _post(self, organiser, path, {**offer, "departs": "09:00"})
             made["offer_id"] = str(self.ids("ck_carpool_offers")[-1])
+        if "frame_id" in wanted:  # retiring or deleting one leaves the others on offer
+            made["frame_id"] = seed_emoji_frame(self)
         if wanted & {"pledge_id", "slug"}:
             made["slug"] = f"pledge-{next(self.emails)}"
             pledge = {"title": "Fund the bus", "text": "I will ride it.", "goal": "50"}
@@ -292,6 +295,7 @@ def seed(site: Site) -> None:
     _post(site, organiser, "/organise/blocklists", blocklist)
     (list_id, *_) = site.ids("blocklists")
     _post(site, organiser, f"/organise/blocklists/{list_id}/entries", BLOCKLIST_ENTRY)
+    seed_emoji_frame(site)
     (event_id, *_) = site.ids("ck_events")
     supporter = site.signed_in("supporter")
     _post(site, supporter, f"/events/{event_id}/rsvp", {})
@@ -304,7 +308,7 @@ def seed(site: Site) -> None:
     _post(site, guest, f"/pledges/{PLEDGE_SLUG}/sign", {**signer, "consent": "yes"})
     _post(site, guest, f"/blocklists/{PLEDGE_SLUG}/appeal", BLOCKLIST_APPEAL)
     seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art",
-              "blocklists_entries", "blocklists_appeals")  # fmt: skip
+              "emoji_frames", "blocklists_entries", "blocklists_appeals")  # fmt: skip
     assert all(site.ids(t) for t in seeded)
 
 
@@ -316,3 +320,17 @@ def seed_emoji_art(site: Site) -> None:
     Image.new("RGBA", (64, 64), (200, 30, 40, 255)).save(picture, "PNG")
     with site.app.test_request_context():
         add_approved_art(PLEDGE_SLUG, "book", "📚", picture.getvalue(), None, 5_000_000)
+
+
+def seed_emoji_frame(site: Site) -> str:
+    """A profile-picture frame (a ring with a see-through middle), as an upload adds it; its id."""
+    from PIL import ImageDraw
+
+    from campaignkit.plugins.emoji.frames import add_frame
+
+    ring = Image.new("RGBA", (400, 400), (90, 30, 120, 255))
+    ImageDraw.Draw(ring).ellipse((50, 50, 350, 350), fill=(0, 0, 0, 0))
+    picture = io.BytesIO()
+    ring.save(picture, "PNG")
+    with site.app.test_request_context():
+        return str(add_frame("Library frame", picture.getvalue(), 5_000_000))

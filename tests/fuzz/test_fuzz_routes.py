@@ -31,7 +31,9 @@ import pytest
 from fuzz_record import STATS
 from fuzz_runner import RouteFuzzer
 from fuzz_site import event_form
+from PIL import Image
 
+from campaignkit.plugins.emoji.photos import photo_copy
 from campaignkit.testing import TEST_PASSWORD
 
 #: Hypothesis examples per route and backend, after the sweep of classic values.
@@ -96,6 +98,14 @@ BASELINES: dict[str, dict[str, str]] = {
         "message": "Not me.",
         "email": "listed-{n}@example.org",
         "consent": "yes",
+    },  # fmt: skip
+    # The copy of a photo a frame's answer page carries (no file: the fuzzer sends text).
+    "/emoji/frames/<int:frame_id>": {
+        "copy": photo_copy(Image.new("RGB", (64, 48), (200, 30, 40))),
+        "zoom": "1.5",
+        "x": "10",
+        "y": "-10",
+        "action": "preview",
     },  # fmt: skip
 }
 

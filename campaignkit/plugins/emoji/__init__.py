@@ -4,28 +4,34 @@ Organisers create packs (``campaignkit emoji create-pack`` or the organiser
 pages); signed-in volunteers submit artwork with a name and one to three
 emoji; reviewers approve, reject (the submitter is mailed why) or ask for
 changes; the public pack page shows the approved art with its credits.
+Organisers also upload profile-picture frames; supporters frame their photo
+at ``/emoji/frames/<id>`` (the photo is never stored, see ``frame_views``).
 Every upload is decoded and re-encoded by Pillow (see ``intake``).
 Settings (``[plugins.emoji]``)::
 
     max_upload_mb = 5                 # largest artwork file taken
     submit_rate = "10 per hour;50 per day"   # submissions per address
+    download_rate = "20 per hour;100 per day"  # download builds started per address
     erase_withdraws_art = false       # erasure withdraws a person's art instead of
                                       # crediting it to "a volunteer"
     telegram_bot_username = ""        # for `campaignkit emoji telegram-publish`
     telegram_owner_user_id = 0        # (bot token: CAMPAIGNKIT_TELEGRAM_BOT_TOKEN)
+    frame_rate = "60 per hour;300 per day"   # photos posted to frame pages per address
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.emoji import (  # noqa: F401 - sharing adds its route to views.bp
     admin,
     downloads,
+    frame_admin,
+    frame_views,
     hookspecs,
     personal_data,
     sharing,
@@ -40,11 +46,26 @@ class EmojiSettings(BaseModel):
 
     max_upload_mb: int = Field(default=5, ge=1, le=50)
     submit_rate: str = "10 per hour;50 per day"
+    #: How often one address may ask for a pack's download to be built (POST only).
+    download_rate: str = "20 per hour;100 per day"
     erase_withdraws_art: bool = False
     #: The bot that owns published Telegram sticker sets (its token is in the environment).
     telegram_bot_username: str = ""
     #: The Telegram user id that owns the sets the bot creates.
     telegram_owner_user_id: int | None = None
+    #: How often one address may post a photo to a frame page (previews and downloads).
+    frame_rate: str = "60 per hour;300 per day"
+
+    @field_validator("submit_rate", "download_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a rate such as '10 per hour'") from None
+        return value
 
 
 @hookimpl
@@ -85,6 +106,8 @@ def campaignkit_nav_items(user):
         items.append(NavItem("Emoji packs", "/organise/emoji", order=860))
     if has_permission(user, "emoji.review"):
         items.append(NavItem("Emoji review", "/organise/emoji/review", order=870))
+    if has_permission(user, "emoji.manage"):
+        items.append(NavItem("Profile frames", "/organise/emoji/frames", order=875))
     return items
 
 

@@ -6,7 +6,8 @@ written atomically to ``<instance>/emoji-exports/<slug>/<platform>-v<version>.<e
 used until the pack changes, and older versions are removed when a new one is
 written. The pack page offers one button per platform: a cached export is a
 plain download; otherwise the button (a POST) starts the job and shows its
-progress page.
+progress page. How often one address may press a button is the
+``download_rate`` setting.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from flask import abort, current_app, redirect, send_file, url_for
 from huey import Huey
 from sqlalchemy import select
 
-from campaignkit.core import Progress, campaign_name, enqueue_job, job, rate_limited, read_session
+from campaignkit.core import (
+    Progress,
+    campaign_name,
+    enqueue_job,
+    job,
+    plugin_settings,
+    rate_limited,
+    read_session,
+)
 from campaignkit.plugins.emoji.exports import (
     PLATFORMS,
     ArtImage,
@@ -34,7 +43,6 @@ from campaignkit.plugins.emoji.views import bp, pack_or_404
 #: The export job's name, for ``enqueue_job``.
 EXPORT_JOB = f"{__name__}.build_pack_export"
 CACHE_FOLDER = "emoji-exports"
-EXPORT_RATE = "20 per hour;100 per day"
 
 #: What each button says, and how to install what it downloads, in plain words.
 INSTALL_STEPS = {
@@ -156,7 +164,7 @@ def download(slug: str, platform: str):
 
 
 @bp.post("/<slug>/download/<platform>")
-@rate_limited(EXPORT_RATE)
+@rate_limited(lambda: plugin_settings("emoji").download_rate)
 def prepare_download(slug: str, platform: str):
     """Start building the pack's export for one app and show the job's progress."""
     found, platform = pack_or_404(slug), _platform_or_404(platform)

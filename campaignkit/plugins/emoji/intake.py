@@ -76,8 +76,13 @@ def clean_emojis(text: str | None) -> str:
     return text
 
 
-def clean_image(data: bytes, max_bytes: int) -> CleanImage:
-    """Check an upload and re-encode it; raises IntakeError saying what is wrong."""
+def clean_image(
+    data: bytes, max_bytes: int, *, max_side: int = MAX_SIDE, formats: set[str] = FORMATS
+) -> CleanImage:
+    """Check an upload and re-encode it; raises IntakeError saying what is wrong.
+
+    ``max_side`` is the longest side kept; ``formats`` the decoded formats taken.
+    """
     if not data:
         raise IntakeError("The file is empty.")
     if len(data) > max_bytes:
@@ -85,7 +90,7 @@ def clean_image(data: bytes, max_bytes: int) -> CleanImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _reencode(data)
+            return _reencode(data, max_side, formats)
     except IntakeError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -93,14 +98,19 @@ def clean_image(data: bytes, max_bytes: int) -> CleanImage:
     except DECODE_ERRORS as exc:
         raise IntakeError(
             "That file is not a picture we can read (it may be cut short or damaged): "
-            "use PNG, JPEG, WebP or GIF."
+            f"use {_names(formats)}."
         ) from exc
 
 
-def _reencode(data: bytes) -> CleanImage:
-    with Image.open(io.BytesIO(data), formats=sorted(FORMATS)) as image:
-        if image.format not in FORMATS:  # pragma: no cover - formats= already limits it
-            raise IntakeError("Use a PNG, JPEG, WebP or GIF picture.")
+def _names(formats: set[str]) -> str:
+    names = [{"WEBP": "WebP"}.get(f, f) for f in ("PNG", "JPEG", "WEBP", "GIF") if f in formats]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def _reencode(data: bytes, max_side: int, formats: set[str]) -> CleanImage:
+    with Image.open(io.BytesIO(data), formats=sorted(formats)) as image:
+        if image.format not in formats:  # pragma: no cover - formats= already limits it
+            raise IntakeError(f"Use a {_names(formats)} picture.")
         if image.width * image.height > MAX_PIXELS:
             raise IntakeError("The picture has too many pixels: up to 25 megapixels, please.")
         frames = getattr(image, "n_frames", 1)
@@ -109,34 +119,34 @@ def _reencode(data: bytes) -> CleanImage:
         if frames * image.width * image.height > MAX_TOTAL_PIXELS:
             raise IntakeError("The animation is too large: use fewer frames or smaller ones.")
         if frames == 1:
-            return _still(image)
-        return _animation(image)
+            return _still(image, max_side)
+        return _animation(image, max_side)
 
 
-def _fresh(frame: Image.Image) -> Image.Image:
-    """A frame as RGBA at most MAX_SIDE a side, with no metadata carried over."""
+def _fresh(frame: Image.Image, max_side: int) -> Image.Image:
+    """A frame as RGBA at most max_side a side, with no metadata carried over."""
     picture = frame.convert("RGBA")
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+    picture.thumbnail((max_side, max_side))
     clean = Image.new("RGBA", picture.size)
     clean.paste(picture)
     return clean
 
 
-def _still(image: Image.Image) -> CleanImage:
+def _still(image: Image.Image, max_side: int) -> CleanImage:
     if image.format == "JPEG":  # decode a big photo at reduced size: far less work
-        image.draft(image.mode, (MAX_SIDE, MAX_SIDE))
+        image.draft(image.mode, (max_side, max_side))
     image.load()
-    picture = _fresh(ImageOps.exif_transpose(image))
+    picture = _fresh(ImageOps.exif_transpose(image), max_side)
     out = io.BytesIO()
     picture.save(out, "PNG", optimize=True)
     return CleanImage(out.getvalue(), "PNG", picture.width, picture.height, 1, False)
 
 
-def _animation(image: Image.Image) -> CleanImage:
+def _animation(image: Image.Image, max_side: int) -> CleanImage:
     frames, durations = [], []
     for frame in ImageSequence.Iterator(image):
         frame.load()
-        frames.append(_fresh(frame))
+        frames.append(_fresh(frame, max_side))
         durations.append(max(int(frame.info.get("duration") or 100), 20))
     out = io.BytesIO()
     frames[0].save(

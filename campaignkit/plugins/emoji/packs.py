@@ -34,7 +34,7 @@ class PackError(ValueError):
 
 
 #: Addresses the plugin's own pages use under /emoji/.
-RESERVED_SLUGS = {"static", "art"}
+RESERVED_SLUGS = {"static", "art", "frames"}
 
 
 def slug_error(slug: str) -> str | None:

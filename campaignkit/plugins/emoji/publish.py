@@ -13,7 +13,9 @@ from campaignkit.core import instance_app, plugin_settings, read_session
 from campaignkit.plugins.emoji.downloads import pack_export_input, write_atomically
 from campaignkit.plugins.emoji.exports import PLATFORMS, ExportError, build_export
 from campaignkit.plugins.emoji.models import Pack
-from campaignkit.plugins.emoji.telegram import TelegramError, publish_sticker_set
+from campaignkit.plugins.emoji.telegram import BotApi, TelegramError, sticker_set_name
+from campaignkit.plugins.emoji.telegram_records import PackLedger
+from campaignkit.plugins.emoji.telegram_sync import describe, sync_sticker_set
 
 TOKEN_VARIABLE = "CAMPAIGNKIT_TELEGRAM_BOT_TOKEN"  # noqa: S105 - a variable name
 
@@ -53,7 +55,12 @@ def export_command(slug: str, platform: str, out: Path) -> None:
 @click.option("--api-url", default="https://api.telegram.org", show_default=True,
               help="The Bot API server (for tests).")  # fmt: skip
 def telegram_publish_command(slug: str, api_url: str) -> None:
-    """Create or update the pack's Telegram sticker set and print its link."""
+    """Bring the pack's Telegram sticker set in line with its approved art; print its link.
+
+    Creates the set, or adds new art, replaces changed pictures, updates emoji and the
+    title, and removes art that is no longer approved. Stickers added to the set by hand
+    are left alone. After an error, running it again carries on where it stopped.
+    """
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
         raise click.ClickException(f"No Telegram bot token: set {TOKEN_VARIABLE}.")
@@ -65,10 +72,13 @@ def telegram_publish_command(slug: str, api_url: str) -> None:
             )
         info, arts = read_pack(slug)
         try:
-            link = publish_sticker_set(
-                token, settings.telegram_owner_user_id, settings.telegram_bot_username,
-                info, arts, base_url=api_url,
+            name = sticker_set_name(info.slug, settings.telegram_bot_username)
+            with read_session() as session:
+                pack_id = session.scalars(select(Pack.id).where(Pack.slug == slug)).one()
+            report = sync_sticker_set(
+                BotApi(token, api_url), settings.telegram_owner_user_id, name, info.title,
+                arts, PackLedger(pack_id, name),
             )  # fmt: skip
         except (TelegramError, ExportError) as exc:
             raise click.ClickException(str(exc)) from None
-    click.echo(link)
+    click.echo(describe(report))

@@ -1,14 +1,14 @@
-"""Publish a pack as a Telegram sticker set through the Bot API.
+"""Talking to Telegram's Bot API: the sticker set's name, one method call, InputSticker.
 
-`publish_sticker_set` creates the set with `createNewStickerSet` (Bot API 7.2 and later: a
-JSON list of InputSticker objects whose files are uploaded as multipart parts named by
-`attach://`), or, when `getStickerSet` finds it, adds the art the set does not have yet with
-`addStickerToSet`. A 429 answer is retried after its `retry_after`; any other error raises
-`TelegramError` with Telegram's description. Stdlib HTTP only: no client library needed.
+`BotApi.call` posts one method as multipart/form-data (InputSticker files are uploaded as
+parts named by `attach://`, Bot API 7.2 and later). A 429 answer is retried after its
+`parameters.retry_after`; any other error raises `TelegramError` with Telegram's description.
+Stdlib HTTP only: no client library needed. What is sent is decided in `telegram_sync`.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
@@ -16,14 +16,8 @@ import urllib.error
 import urllib.request
 import uuid
 
-from campaignkit.plugins.emoji.exports import (
-    ArtImage,
-    PackInfo,
-    render_telegram_sticker,
-    split_emojis,
-)
+from campaignkit.plugins.emoji.exports import ArtImage, split_emojis
 
-INITIAL_STICKERS = 50  # createNewStickerSet takes 1-50; the rest go one by one
 MAX_WAIT_SECONDS = 60  # a longer flood wait fails now rather than holding a worker
 TIMEOUT_SECONDS = 60
 
@@ -62,12 +56,22 @@ def _multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, 
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-class _BotApi:
-    def __init__(self, token: str, base_url: str, max_retries: int) -> None:
-        self.token, self.base_url, self.max_retries = token, base_url.rstrip("/"), max_retries
+class BotApi:
+    """One bot's connection to a Bot API server."""
 
-    def call(self, method: str, fields: dict, files: dict[str, bytes] | None = None):
-        """POST one method; return its result, wait out a 429, raise TelegramError otherwise."""
+    def __init__(
+        self, token: str, base_url: str = "https://api.telegram.org", max_retries: int = 3
+    ) -> None:
+        if not token or not token.strip():
+            raise TelegramError("No Telegram bot token: set it in the environment first.")
+        self.token, self.base_url = token.strip(), base_url.rstrip("/")
+        self.max_retries = max_retries
+
+    def call(self, method: str, fields: dict, files: dict[str, bytes] | None = None):  # noqa: ANN201
+        """POST one method; return its result, wait out a 429, raise TelegramError otherwise.
+
+        A field that is not a string (a list, an InputSticker) is sent as JSON.
+        """
         body, content_type = _multipart(
             {
                 key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -99,7 +103,7 @@ class _BotApi:
                 raw = response.read()
         except urllib.error.HTTPError as error:  # Telegram answers errors with JSON too
             raw = error.read()
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
             # The URL holds the token, so name only the method and the reason.
             reason = getattr(error, "reason", error)
             raise TelegramError(f"{method}: cannot reach Telegram ({reason}).") from None
@@ -118,57 +122,16 @@ def _error(method: str, answer: dict) -> TelegramError:
     return TelegramError(f"Telegram refused {method} (error {code}): {description}")
 
 
-def _input_sticker(art: ArtImage, attach: str) -> dict:
+def input_sticker(emoji_list: list[str], keyword: str, attach: str) -> dict:
+    """An InputSticker object for a static sticker uploaded as the multipart part ``attach``."""
     return {
         "sticker": f"attach://{attach}",
         "format": "static",
-        "emoji_list": split_emojis(art.emojis)[:20] or ["🙂"],
-        "keywords": [art.name[:64]],
+        "emoji_list": emoji_list,
+        "keywords": [keyword[:64]],
     }
 
 
-def publish_sticker_set(
-    token: str,
-    user_id: int,
-    bot_username: str,
-    pack: PackInfo,
-    arts: list[ArtImage],
-    base_url: str = "https://api.telegram.org",
-    *,
-    max_retries: int = 3,
-) -> str:
-    """Create or update the pack's sticker set owned by user_id; return its t.me link.
-
-    An existing set gets the art past its current sticker count (packs grow by appending
-    approved art). Raises TelegramError for a missing token or bot username, an empty pack,
-    or any API error other than a 429 that clears within max_retries.
-    """
-    if not token or not token.strip():
-        raise TelegramError("No Telegram bot token: set it in the environment before publishing.")
-    if not arts:
-        raise TelegramError(f"Pack {pack.slug!r} has no approved art to publish.")
-    name = sticker_set_name(pack.slug, bot_username)
-    api = _BotApi(token.strip(), base_url, max_retries)
-    try:
-        found = api.call("getStickerSet", {"name": name})
-        existing = len(found.get("stickers") or []) if isinstance(found, dict) else 0
-    except TelegramError as error:
-        if "STICKERSET_INVALID" not in str(error):
-            raise
-        existing = None
-    if existing is None:
-        first = arts[:INITIAL_STICKERS]
-        files = {f"sticker{i}": render_telegram_sticker(art) for i, art in enumerate(first)}
-        stickers = [_input_sticker(art, f"sticker{i}") for i, art in enumerate(first)]
-        fields = {
-            "user_id": str(user_id),
-            "name": name,
-            "title": pack.title[:64],
-            "stickers": stickers,
-        }
-        api.call("createNewStickerSet", fields, files)
-        existing = len(first)
-    for art in arts[existing:]:
-        fields = {"user_id": str(user_id), "name": name, "sticker": _input_sticker(art, "sticker")}
-        api.call("addStickerToSet", fields, {"sticker": render_telegram_sticker(art)})
-    return f"https://t.me/addstickers/{name}"
+def sticker_emoji_list(art: ArtImage) -> list[str]:
+    """The 1-20 emoji Telegram is given for a piece of art (a smile when it has none)."""
+    return split_emojis(art.emojis)[:20] or ["🙂"]

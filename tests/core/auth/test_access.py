@@ -88,6 +88,12 @@ PUBLIC_ENDPOINTS = {
     "blocklists.lists",
     "blocklists.page",
     "blocklists.appeal",
+    # Profile-picture frames are public: the list, a frame's page and image (retired ones 404
+    # inside the view) and the photo form (rate-limited; the photo is never stored).
+    "emoji.frames",
+    "emoji.frame",
+    "emoji.frame_image",
+    "emoji.make_frame",
 }
 
 demo = Blueprint("demo", __name__)

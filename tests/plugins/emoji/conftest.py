@@ -76,3 +76,15 @@ def approved_by_volunteer(app, organiser, make_user, login, csrf_token, rows):  
     form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
     assert organiser.post(f"/organise/emoji/review/{first}", data=form).status_code == 303
     return volunteer
+
+
+@pytest.fixture
+def frame_id(app, organiser, csrf_token):  # noqa: ANN001, ANN201
+    """The id of a ring frame 'Vote Green' the organiser has uploaded."""
+    from frame_helpers import add_frame
+
+    from campaignkit.plugins.emoji.frames import Frame
+
+    assert add_frame(organiser, csrf_token).status_code == 303
+    with app.extensions["campaignkit"].database.new_session() as session:
+        return session.scalars(select(Frame.id)).one()

@@ -2,9 +2,13 @@
 
 Requests go to /bot<token>/<method> as multipart/form-data (or urlencoded/JSON); answers are
 `{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description", "parameters"}`.
-It checks what Telegram checks for these methods (token, set name ending in _by_<bot>, 1-50
-InputSticker objects whose attach:// files were uploaded, static stickers with one side of
-512 px, at most 512 KB) and records every call so tests can look at what arrived.
+It keeps sticker sets the way Telegram does (each sticker has a stable ``file_unique_id``,
+and every getStickerSet hands out fresh ``file_id`` strings that later calls must send
+back), checks what Telegram checks for these methods (token, set name ending in _by_<bot>,
+1-50 InputSticker objects whose attach:// files were uploaded, static stickers with one side
+of 512 px, at most 512 KB) and records every call so tests can look at what arrived.
+Methods: getStickerSet, createNewStickerSet, addStickerToSet, replaceStickerInSet (7.3),
+deleteStickerFromSet, setStickerEmojiList, setStickerSetTitle.
 """
 
 from __future__ import annotations
@@ -49,15 +53,48 @@ class FakeTelegram:
     sets: dict[str, dict] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[str, ApiError]] = field(default_factory=list)
+    #: Methods to carry out and then hang up on without answering (a lost answer).
+    lost_answers: list[str] = field(default_factory=list)
+    #: file_id handed out -> file_unique_id of the sticker it names.
+    file_ids: dict[str, str] = field(default_factory=dict)
+    issued: int = 0
     url: str = ""
 
     def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None):
         """Answer the next call of method with this error instead of handling it."""
         self.failures.append((method, ApiError(code, description, retry_after)))
 
+    def lose_answer(self, method: str) -> None:
+        """Carry out the next call of method, then drop the connection without an answer."""
+        self.lost_answers.append(method)
+
     def methods(self) -> list[str]:
         """The methods called so far, in order."""
         return [call.method for call in self.calls]
+
+    def changes(self) -> list[str]:
+        """The methods called so far that change something (all but getStickerSet)."""
+        return [method for method in self.methods() if method != "getStickerSet"]
+
+    def add_by_hand(self, name: str, emoji: str = "🐱") -> str:
+        """Put a sticker in a set the way someone in the Telegram app would; its unique id."""
+        sticker = {"emoji_list": [emoji], "width": 512, "height": 512, "data": b"", "keywords": []}
+        self.sets[name]["stickers"].append(self._stamp(sticker))
+        return sticker["file_unique_id"]
+
+    def _stamp(self, sticker: dict) -> dict:
+        self.issued += 1
+        sticker["file_unique_id"] = f"AgADuQ{self.issued:05d}"
+        return sticker
+
+    def _find(self, call: Call, parameter: str = "sticker") -> tuple[dict, int]:
+        """The set and position of the sticker a file_id names (as Telegram looks it up)."""
+        unique = self.file_ids.get(_required(call, parameter))
+        for sticker_set in self.sets.values():
+            for index, sticker in enumerate(sticker_set["stickers"]):
+                if sticker["file_unique_id"] == unique:
+                    return sticker_set, index
+        raise ApiError(400, "Bad Request: STICKER_INVALID")
 
     # ---- methods ----
 
@@ -77,10 +114,13 @@ class FakeTelegram:
         sticker_set = self.sets.get(_required(call, "name"))
         if sticker_set is None:
             raise ApiError(400, "Bad Request: STICKERSET_INVALID")
-        stickers = [
-            {
-                "file_id": f"f{i}",
-                "file_unique_id": f"u{i}",
+        stickers = []
+        for s in sticker_set["stickers"]:
+            file_id = f"CAACAgIAAxUAAW{s['file_unique_id']}x{len(self.file_ids):06d}"
+            self.file_ids[file_id] = s["file_unique_id"]
+            stickers.append({
+                "file_id": file_id,
+                "file_unique_id": s["file_unique_id"],
                 "type": "regular",
                 "width": s["width"],
                 "height": s["height"],
@@ -88,9 +128,8 @@ class FakeTelegram:
                 "is_video": False,
                 "emoji": s["emoji_list"][0],
                 "set_name": sticker_set["name"],
-            }
-            for i, s in enumerate(sticker_set["stickers"])
-        ]
+                "file_size": len(s["data"]),
+            })  # fmt: skip
         return {
             "name": sticker_set["name"],
             "title": sticker_set["title"],
@@ -107,13 +146,11 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: invalid sticker set name is specified")
         if name in self.sets:
             raise ApiError(400, "Bad Request: sticker set name is already occupied")
-        title = _required(call, "title")
-        if not 1 <= len(title) <= 64:
-            raise ApiError(400, "Bad Request: invalid sticker set title")
+        title = _title(call)
         stickers = _json(call, "stickers")
         if not isinstance(stickers, list) or not 1 <= len(stickers) <= 50:
             raise ApiError(400, "Bad Request: stickers must be a list of 1-50 InputSticker")
-        checked = [_input_sticker(call, sticker) for sticker in stickers]
+        checked = [self._stamp(_input_sticker(call, sticker)) for sticker in stickers]
         self.sets[name] = {"name": name, "title": title, "stickers": checked}
         return True
 
@@ -122,8 +159,51 @@ class FakeTelegram:
         sticker_set = self.sets.get(_required(call, "name"))
         if sticker_set is None:
             raise ApiError(400, "Bad Request: STICKERSET_INVALID")
-        sticker_set["stickers"].append(_input_sticker(call, _json(call, "sticker")))
+        if len(sticker_set["stickers"]) >= 120:
+            raise ApiError(400, "Bad Request: STICKERS_TOO_MUCH")
+        sticker = _input_sticker(call, _json(call, "sticker"))
+        sticker_set["stickers"].append(self._stamp(sticker))
         return True
+
+    def do_replaceStickerInSet(self, call: Call):  # noqa: N802 - Bot API method name
+        _user_id(call)
+        sticker_set, index = self._find(call, "old_sticker")
+        if sticker_set["name"] != _required(call, "name"):
+            raise ApiError(400, "Bad Request: STICKERSET_INVALID")
+        sticker = _input_sticker(call, _json(call, "sticker"))
+        if sticker["data"] != sticker_set["stickers"][index]["data"]:  # the same: unchanged
+            sticker_set["stickers"][index] = self._stamp(sticker)
+        return True
+
+    def do_deleteStickerFromSet(self, call: Call):  # noqa: N802 - Bot API method name
+        sticker_set, index = self._find(call)
+        del sticker_set["stickers"][index]
+        return True
+
+    def do_setStickerEmojiList(self, call: Call):  # noqa: N802 - Bot API method name
+        sticker_set, index = self._find(call)
+        emoji_list = _json(call, "emoji_list")
+        if not isinstance(emoji_list, list) or not 1 <= len(emoji_list) <= 20:
+            raise ApiError(400, "Bad Request: invalid emoji_list")
+        sticker_set["stickers"][index]["emoji_list"] = emoji_list
+        return True
+
+    def do_setStickerSetTitle(self, call: Call):  # noqa: N802 - Bot API method name
+        sticker_set = self.sets.get(_required(call, "name"))
+        if sticker_set is None:
+            raise ApiError(400, "Bad Request: STICKERSET_INVALID")
+        title = _title(call)
+        if title == sticker_set["title"]:
+            raise ApiError(400, "Bad Request: STICKERSET_NOT_MODIFIED")
+        sticker_set["title"] = title
+        return True
+
+
+def _title(call: Call) -> str:
+    title = _required(call, "title")
+    if not 1 <= len(title) <= 64:
+        raise ApiError(400, "Bad Request: invalid sticker set title")
+    return title
 
 
 def _required(call: Call, name: str) -> str:
@@ -211,6 +291,10 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
                 call = Call(match[1], match[2], fields, files)
                 fake.calls.append(call)
                 answer, status = {"ok": True, "result": fake.handle(call)}, 200
+                if call.method in fake.lost_answers:
+                    fake.lost_answers.remove(call.method)
+                    self.close_connection = True  # done, but the answer never arrives
+                    return
             except ApiError as error:
                 answer = {"ok": False, "error_code": error.code, "description": error.description}
                 if error.retry_after is not None:

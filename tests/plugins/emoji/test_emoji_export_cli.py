@@ -61,7 +61,8 @@ def test_telegram_publish_creates_the_set_and_prints_its_link(
         result = cli("emoji", "telegram-publish", "roses", "--api-url", fake.url)
         assert result.exit_code == 0, result.output
         assert "https://t.me/addstickers/roses_by_CampaignBot" in result.output
-        assert fake.methods() == ["getStickerSet", "createNewStickerSet"]
+        assert "Created the set: added 2," in result.output
+        assert fake.changes() == ["createNewStickerSet"]
         assert len(fake.sets["roses_by_CampaignBot"]["stickers"]) == 2
         assert fake.calls[1].fields["user_id"] == "42"
 
