@@ -25,7 +25,9 @@ from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its ro
     admin,
     appeals,
     jobs,
+    ledger,
     personal_data,
+    subscribers,
     views,
 )
 
