@@ -11,6 +11,12 @@ Applying lists to supporters' own accounts comes with the platform adapters
     appeal_rate = "5 per hour;20 per day"   # appeals per address
     retention_days = 730              # purge removed entries, decided appeals after (unset:
                                       # [privacy] retention_days)
+    x_client_id = ""                  # the group's X app (secret: CAMPAIGNKIT_X_CLIENT_SECRET)
+    x_api_url = "https://api.x.com"
+    x_authorize_url = "https://x.com/i/oauth2/authorize"
+    x_allow_block = false             # v1.1 blocking, only for access levels that have it
+    bluesky_service = "https://bsky.social"
+    insecure_servers = []             # "host:port" reachable over http/private (tests only)
 """
 
 from __future__ import annotations
@@ -40,6 +46,18 @@ class BlocklistsSettings(BaseModel):
     require_second_approval: bool = False
     appeal_rate: str = "5 per hour;20 per day"
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
+    #: X: the OAuth 2.0 client of the group's X app (its secret is in the environment,
+    #: CAMPAIGNKIT_X_CLIENT_SECRET), where X's API and sign-in page are, and whether this
+    #: app's access level still has v1.1 blocking (off: X's action is mute).
+    x_client_id: str = ""
+    x_api_url: str = "https://api.x.com"
+    x_authorize_url: str = "https://x.com/i/oauth2/authorize"
+    x_allow_block: bool = False
+    #: Bluesky: the service supporters sign in to (a PDS or its entryway).
+    bluesky_service: str = "https://bsky.social"
+    #: Servers that may be reached over plain http or on a private address (development
+    #: and tests only), as "host:port"; every other outbound address must be public https.
+    insecure_servers: tuple[str, ...] = ()
 
 
 @hookimpl

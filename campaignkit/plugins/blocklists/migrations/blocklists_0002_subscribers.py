@@ -63,8 +63,10 @@ def upgrade() -> None:
         _when("created_at"),
         _connection("blocklists_subscriptions"),
         sa.ForeignKeyConstraint(
-            ["list_id"], ["blocklists.id"],
-            name=op.f("fk_blocklists_subscriptions_list_id_blocklists"), ondelete="CASCADE",
+            ["list_id"],
+            ["blocklists.id"],
+            name=op.f("fk_blocklists_subscriptions_list_id_blocklists"),
+            ondelete="CASCADE",
         ),  # fmt: skip
         sa.PrimaryKeyConstraint("id", name=op.f("pk_blocklists_subscriptions")),
         sa.UniqueConstraint("connection_id", "list_id", name="uq_blocklists_subscriptions_list"),
@@ -97,9 +99,7 @@ def upgrade() -> None:
         sa.Column("target_id", sa.String(300), nullable=False),
         _when("at"),
         _connection("blocklists_hands_off"),
-        sa.PrimaryKeyConstraint(
-            "connection_id", "target_id", name=op.f("pk_blocklists_hands_off")
-        ),
+        sa.PrimaryKeyConstraint("connection_id", "target_id", name=op.f("pk_blocklists_hands_off")),
     )
     op.create_table(
         "blocklists_steps",
@@ -139,7 +139,9 @@ def downgrade() -> None:
     op.drop_table("blocklists_hands_off")
     op.drop_table("blocklists_applied")
     op.drop_table("blocklists_mastodon_apps")
-    op.drop_index(op.f("ix_blocklists_subscriptions_list_id"), table_name="blocklists_subscriptions")
+    op.drop_index(
+        op.f("ix_blocklists_subscriptions_list_id"), table_name="blocklists_subscriptions"
+    )
     op.drop_table("blocklists_subscriptions")
     op.drop_index(op.f("ix_blocklists_connections_user_id"), table_name="blocklists_connections")
     op.drop_table("blocklists_connections")
