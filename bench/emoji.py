@@ -9,7 +9,7 @@
     floor (the median of ``--repeat`` rounds each).
 (b) Frame rendering for a 12-megapixel JPEG over HTTP against the production server, p50/p95
     and the ratio to a bare route; (c) the peak memory of (b). Both live in
-    ``bench/_emoji_frames.py`` (its ``main(argv)``) and are run from here when it is present.
+    ``bench/_emoji_frames.py`` (its ``main(argv)``), run from here.
 
 Run: ``python bench/emoji.py [--only a|b|c ...] [--repeat N]``; arguments this script does
 not know are passed on to parts (b) and (c). Not part of the test run.
@@ -165,17 +165,12 @@ def bench_exports(repeat: int) -> None:
 # ---- parts (b) and (c) ---------------------------------------------------------------------
 
 
-def bench_frames(parts: list[str], argv: list[str]) -> None:
+def bench_frames(argv: list[str]) -> None:
     """(b) and (c): frame rendering over HTTP and its peak memory, from ``_emoji_frames``."""
-    path = BENCH / "_emoji_frames.py"
-    if not path.exists():
-        print(f"({')('.join(parts)}) frames: bench/_emoji_frames.py is not here; skipped")
-        return
-    spec = importlib.util.spec_from_file_location("_emoji_frames", path)
+    spec = importlib.util.spec_from_file_location("_emoji_frames", BENCH / "_emoji_frames.py")
     frames = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(frames)
-    frames_main = frames.main
-    frames_main(argv)
+    frames.main(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -188,9 +183,8 @@ def main(argv: list[str] | None = None) -> None:
     parts = args.only or ["a", "b", "c"]
     if "a" in parts:
         bench_exports(args.repeat)
-    frame_parts = [p for p in parts if p in ("b", "c")]
-    if frame_parts:
-        bench_frames(frame_parts, rest)
+    if "b" in parts or "c" in parts:  # one run measures both
+        bench_frames(rest)
 
 
 if __name__ == "__main__":
