@@ -21,8 +21,6 @@ Settings (``[plugins.emoji]``)::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campaignkit import hookimpl
@@ -78,12 +76,6 @@ def campaignkit_addhooks(pluginmanager):
 def campaignkit_settings_schema():
     """The plugin's settings."""
     return EmojiSettings
-
-
-@hookimpl
-def campaignkit_migrations_dir():
-    """The plugin's Alembic revisions."""
-    return Path(__file__).resolve().parent / "migrations"
 
 
 @hookimpl
