@@ -87,7 +87,7 @@ def test_keyboard_focus_is_clearly_visible(phone: Any, themed_url: str) -> None:
     assert box is not None and box["y"] >= 0 and box["x"] >= 0
     # Then on through the header and the share box, to the link to copy.
     seen = set()
-    for _ in range(12):
+    for _ in range(20):  # the skip link, every nav link, then the share box
         phone.keyboard.press("Tab")
         focused = phone.locator(":focus")
         name = focused.evaluate("el => el.className || el.textContent.trim()")
