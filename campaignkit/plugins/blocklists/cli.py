@@ -1,4 +1,4 @@
-"""The ``campaignkit blocklists`` commands: ``create`` a list and ``import`` a file into it."""
+"""The ``campaignkit blocklists`` commands: ``create`` a list, ``import`` a file, ``lookup``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from campaignkit.core import instance_app, plugin_settings, write_session
 from campaignkit.plugins.blocklists.entries import audit
 from campaignkit.plugins.blocklists.imports import ImportRefused, import_file
+from campaignkit.plugins.blocklists.lookup_jobs import run_lookup
 from campaignkit.plugins.blocklists.models import PLATFORMS, BlockList, now
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -78,5 +79,25 @@ def import_command(slug: str, file: Path, platform: str) -> None:
                 require_second_approval=plugin_settings("blocklists").require_second_approval,
             )  # fmt: skip
         except ImportRefused as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(result.summary())
+
+
+@blocklists.command("lookup")
+@click.argument("slug")
+def lookup_command(slug: str) -> None:
+    """Look up the ids of a list's entries that wait by handle."""
+    app = instance_app()
+    with app.app_context(), click.progressbar(length=1, label="Looking up handles") as bar:
+        shown = [0]
+
+        def report(done: int, total: int, _message: str) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - shown[0])
+            shown[0] = done
+
+        try:
+            result = run_lookup(slug, report)
+        except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.summary())
