@@ -33,6 +33,7 @@ from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
     admin,
     appeals,
+    bluesky_jobs,
     jobs,
     ledger,
     lookup_jobs,
@@ -90,9 +91,10 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """The jobs that import a file into a list and look up its handles."""
+    """The jobs that import into a list, look up its handles and publish it on Bluesky."""
     jobs.register(huey)
     lookup_jobs.register(huey)
+    bluesky_jobs.register(huey)
 
 
 @hookimpl
