@@ -33,6 +33,7 @@ from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
     admin,
     appeals,
+    auto_rules,
     bluesky_jobs,
     jobs,
     ledger,
@@ -91,10 +92,11 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """The jobs that import into a list, look up its handles and publish it on Bluesky."""
+    """Importing, handle lookup, Bluesky publishing, and the quarter-hourly auto rules."""
     jobs.register(huey)
     lookup_jobs.register(huey)
     bluesky_jobs.register(huey)
+    auto_rules.register(huey)
 
 
 @hookimpl
