@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 import fake_bluesky
@@ -176,3 +177,24 @@ def test_the_cli_looks_up_with_the_token_from_the_environment(
     assert rows(Entry)[0].account_id == troll.id
     missing = cli("blocklists", "lookup", "nope")
     assert missing.exit_code != 0 and "no list called 'nope'" in missing.output
+
+
+def test_an_import_with_handles_starts_the_lookup(
+    client,
+    maintainer,
+    immediate_jobs,
+    csrf_token,
+    add_list,
+    rows,
+    bsky_fake,  # noqa: ANN001
+):
+    bsky = bsky_fake.add_account("troll.bsky.social")
+    block_list = add_list()
+    upload = io.BytesIO(b"platform,handle\nbluesky,troll.bsky.social\n")
+    data = {"platform": "x", "csrf_token": csrf_token(client), "file": (upload, "t.csv")}
+    started = client.post(f"/organise/blocklists/{block_list.id}/import", data=data,
+                          content_type="multipart/form-data")  # fmt: skip
+    page = client.get(started.location).get_data(as_text=True)
+    assert "1 waiting for handle lookup" in page and "handle lookup has started" in page
+    (entry,) = rows(Entry)
+    assert (entry.account_id, entry.status) == (bsky.did, "live")
