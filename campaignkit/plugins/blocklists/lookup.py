@@ -119,19 +119,23 @@ def resolvers(settings, environ=None) -> Resolvers:  # noqa: ANN001 - the plugin
     )
 
 
-def waiting_count(list_id: int) -> int:
-    """How many entries of a list wait for their handle to be looked up."""
+def waiting_counts(list_id: int) -> dict[str, int]:
+    """How many entries of a list wait for their handle to be looked up, per platform."""
     with write_session() as session:
-        return session.scalar(
-            select(func.count()).where(Entry.list_id == list_id, Entry.status == LOOKUP)
+        rows = session.execute(
+            select(Entry.platform, func.count())
+            .where(Entry.list_id == list_id, Entry.status == LOOKUP)
+            .group_by(Entry.platform)
         )
+        return dict(rows.all())
 
 
 def lookup_status(list_id: int) -> dict:
     """What the entries page says about the lookup: how many wait, and why X ones may wait."""
-    waiting = waiting_count(list_id)
+    counts = waiting_counts(list_id)
     missing_token = not os.environ.get(X_TOKEN_VARIABLE, "").strip()
-    return {"waiting": waiting, "warning": NO_X_TOKEN if missing_token and waiting else ""}
+    warning = NO_X_TOKEN if missing_token and counts.get("x") else ""
+    return {"waiting": sum(counts.values()), "warning": warning}
 
 
 def _store(list_id: int, batch: list[Entry], found: dict, require_second: bool, report) -> None:

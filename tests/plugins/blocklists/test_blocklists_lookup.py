@@ -198,3 +198,28 @@ def test_an_import_with_handles_starts_the_lookup(
     assert "1 waiting for handle lookup" in page and "handle lookup has started" in page
     (entry,) = rows(Entry)
     assert (entry.account_id, entry.status) == (bsky.did, "live")
+
+
+def test_a_rate_limited_job_finishes_saying_so_and_is_scheduled_again(
+    client,
+    maintainer,
+    immediate_jobs,
+    csrf_token,
+    add_list,
+    rows,
+    waiting,
+    x_fake,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+):
+    monkeypatch.setenv("CAMPAIGNKIT_X_BEARER_TOKEN", x_fake.token)
+    x_fake.add_user("troll_one")
+    block_list = add_list()
+    waiting(block_list.id, "x", "@troll_one")
+    x_fake.fail_next(status=429, path="/2/users/by")
+    url = f"/organise/blocklists/{block_list.id}"
+    assert "CAMPAIGNKIT_X_BEARER_TOKEN" not in client.get(url).get_data(as_text=True)
+    started = client.post(url + "/lookup", data={"csrf_token": csrf_token(client)})
+    page = client.get(started.location).get_data(as_text=True)
+    assert "Finished" in page and "rate limit was reached" in page
+    assert len(immediate_jobs.scheduled()) == 1
+    assert rows(Entry)[0].status == "lookup"
