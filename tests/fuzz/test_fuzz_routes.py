@@ -13,7 +13,7 @@ How each form says no, as the app answers today (the "refused" signal):
 - a status of 400 or more: every POST without a valid CSRF token (400); the event
   forms, carpool offer, pledge signing, pledge create and edit, sign-up, password
   reset, the organisers' privacy form and the blocklist forms (list, entry, import,
-  appeal) re-render with 400; role, pledge-status
+  Bluesky import, appeal) re-render with 400; role, pledge-status
   and API-token forms abort with 400; missing rows are 404, strangers 401/403;
 - a 303 with an "error" flash in the session: RSVP, carpool claim, co-host,
   pledge mailing, seat target, events settings, feature flags, account password and
@@ -91,6 +91,11 @@ BASELINES: dict[str, dict[str, str]] = {
     },  # fmt: skip
     "/organise/blocklists/<int:list_id>/entries/<int:entry_id>": {"action": "remove"},
     "/organise/blocklists/<int:list_id>/import": {"platform": "x"},
+    "/organise/blocklists/<int:list_id>/lookup": {},
+    "/organise/blocklists/<int:list_id>/publish-bluesky": {},
+    "/organise/blocklists/<int:list_id>/import-bluesky": {
+        "list_url": "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.graph.list/3kfuzz{n}",
+    },  # fmt: skip
     "/organise/blocklists/appeals/<int:appeal_id>": {"decision": "uphold", "note": "Kept."},
     "/blocklists/<slug>/appeal": {
         "platform": "x",

@@ -16,6 +16,9 @@ Applying lists to supporters' own accounts comes with the platform adapters
     x_authorize_url = "https://x.com/i/oauth2/authorize"
     x_allow_block = false             # v1.1 blocking, only for access levels that have it
     bluesky_service = "https://bsky.social"
+    bluesky_appview = "https://public.api.bsky.app"   # public profiles and lists (lookups)
+    bluesky_publisher_handle = ""     # the group's account that publishes moderation lists
+                                      # (app password: CAMPAIGNKIT_BLUESKY_APP_PASSWORD)
     insecure_servers = []             # "host:port" reachable over http/private (tests only)
 """
 
@@ -30,8 +33,12 @@ from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
     admin,
     appeals,
+    auto_rules,
+    bluesky_jobs,
     jobs,
     ledger,
+    lookup_jobs,
+    lookup_views,
     personal_data,
     subscribers,
     views,
@@ -55,6 +62,11 @@ class BlocklistsSettings(BaseModel):
     x_allow_block: bool = False
     #: Bluesky: the service supporters sign in to (a PDS or its entryway).
     bluesky_service: str = "https://bsky.social"
+    #: Bluesky's public AppView: handle lookups and reading others' moderation lists.
+    bluesky_appview: str = "https://public.api.bsky.app"
+    #: The group's own Bluesky account that publishes lists as moderation lists (its app
+    #: password is in the environment, CAMPAIGNKIT_BLUESKY_APP_PASSWORD).
+    bluesky_publisher_handle: str = ""
     #: Servers that may be reached over plain http or on a private address (development
     #: and tests only), as "host:port"; every other outbound address must be public https.
     insecure_servers: tuple[str, ...] = ()
@@ -80,8 +92,11 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """The job that imports a file into a list."""
+    """Importing, handle lookup, Bluesky publishing, and the quarter-hourly auto rules."""
     jobs.register(huey)
+    lookup_jobs.register(huey)
+    bluesky_jobs.register(huey)
+    auto_rules.register(huey)
 
 
 @hookimpl

@@ -32,6 +32,7 @@ from campaignkit.plugins.blocklists.accounts import (
 )
 from campaignkit.plugins.blocklists.entries import DONE, add_entry, audit, change_status
 from campaignkit.plugins.blocklists.jobs import start_import
+from campaignkit.plugins.blocklists.lookup import lookup_status
 from campaignkit.plugins.blocklists.models import (
     PLATFORM_NAMES,
     REASONS,
@@ -152,6 +153,7 @@ def render_entries(block_list: BlockList, error: str | None = None, status: int 
         shown_reason=shown_reason, statuses=STATUS_NAMES, reasons=REASONS,
         platforms=PLATFORM_NAMES, error=error, form=request.form if error else {},
         second_approval=second_approval(), me=maintainer_id(),
+        lookup=lookup_status(block_list.id),
     )  # fmt: skip
     return html, status
 

@@ -1,4 +1,4 @@
-"""The ``campaignkit blocklists`` commands: ``create`` a list and ``import`` a file into it."""
+"""``campaignkit blocklists``: ``create``, ``import``, ``lookup`` and ``publish-bluesky``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import click
 from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import instance_app, plugin_settings, write_session
+from campaignkit.plugins.blocklists.bluesky_publish import BlueskyRefused, import_modlist, publish
 from campaignkit.plugins.blocklists.entries import audit
 from campaignkit.plugins.blocklists.imports import ImportRefused, import_file
+from campaignkit.plugins.blocklists.lookup_jobs import run_lookup
 from campaignkit.plugins.blocklists.models import PLATFORMS, BlockList, now
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -57,11 +59,19 @@ def create(slug: str, title: str, purpose: str, rules: str, private: bool) -> No
 
 @blocklists.command("import")
 @click.argument("slug")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                required=False)  # fmt: skip
 @click.option("--platform", type=click.Choice(PLATFORMS), default="x", show_default=True,
               help="The platform of rows that do not name one.")  # fmt: skip
-def import_command(slug: str, file: Path, platform: str) -> None:
-    """Import a CSV of handles or ids, or a Block Together export, into a list."""
+@click.option("--bluesky-list", "bluesky_list", default="",
+              help="Import a Bluesky moderation list (bsky.app address or at:// URI).")  # fmt: skip
+def import_command(slug: str, file: Path | None, platform: str, bluesky_list: str) -> None:
+    """Import a CSV of handles or ids, a Block Together export, or a Bluesky moderation list."""
+    if (file is None) == (not bluesky_list):
+        raise click.UsageError("give either a FILE or --bluesky-list URL")
+    if bluesky_list:
+        _import_bluesky(slug, bluesky_list)
+        return
     app = instance_app()
     with app.app_context(), click.progressbar(length=1, label="Importing") as bar:
         shown = [0]
@@ -78,5 +88,62 @@ def import_command(slug: str, file: Path, platform: str) -> None:
                 require_second_approval=plugin_settings("blocklists").require_second_approval,
             )  # fmt: skip
         except ImportRefused as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(result.summary())
+
+
+@blocklists.command("lookup")
+@click.argument("slug")
+def lookup_command(slug: str) -> None:
+    """Look up the ids of a list's entries that wait by handle."""
+    app = instance_app()
+    with app.app_context(), click.progressbar(length=1, label="Looking up handles") as bar:
+        shown = [0]
+
+        def report(done: int, total: int, _message: str) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - shown[0])
+            shown[0] = done
+
+        try:
+            result = run_lookup(slug, report)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(result.summary())
+
+
+def _progress(label: str):  # noqa: ANN202 - a context manager and its callback
+    bar = click.progressbar(length=1, label=label)
+    shown = [0]
+
+    def report(done: int, total: int | None, _message: str) -> None:
+        if total:
+            bar.length = total
+            bar.update(done - shown[0])
+            shown[0] = done
+
+    return bar, report
+
+
+def _import_bluesky(slug: str, source: str) -> None:
+    app = instance_app()
+    bar, report = _progress("Importing from Bluesky")
+    with app.app_context(), bar:
+        try:
+            summary = import_modlist(slug, source, plugin_settings("blocklists"), progress=report)
+        except BlueskyRefused as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(summary)
+
+
+@blocklists.command("publish-bluesky")
+@click.argument("slug")
+def publish_bluesky(slug: str) -> None:
+    """Publish (or bring in step) a list's live Bluesky entries as a moderation list."""
+    app = instance_app()
+    with app.app_context():
+        try:
+            result = publish(slug, plugin_settings("blocklists"))
+        except BlueskyRefused as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.summary())

@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from campaignkit.core import Progress, enqueue_job, job, plugin_settings
 from campaignkit.plugins.blocklists.imports import import_file
+from campaignkit.plugins.blocklists.lookup_jobs import LOOKUP_JOB
 
 IMPORT_JOB = f"{__name__}.import_blocklist_file"
 UPLOAD_FOLDER = "blocklists-imports"
@@ -40,6 +41,9 @@ def register(huey: Huey) -> None:
             )  # fmt: skip
         finally:
             Path(path).unlink(missing_ok=True)
+        if result.waiting:
+            enqueue_job(LOOKUP_JOB, slug)
+            return f"{result.summary()} The handle lookup has started."
         return result.summary()
 
 

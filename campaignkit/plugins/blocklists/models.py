@@ -61,6 +61,8 @@ class BlockList(Model):
     purpose: Mapped[str] = mapped_column(Text, nullable=False, default="")
     rules: Mapped[str] = mapped_column(Text, nullable=False, default="")
     private: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: The at:// URI of the list's Bluesky moderation list, once it has been published.
+    bluesky_list_uri: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
@@ -91,6 +93,8 @@ class Entry(Model):
     approved_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: When the status last changed (an approval, a removal): what retention counts from.
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    #: Why the handle lookup could not give this entry an id (it does not exist, ...).
+    lookup_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class AuditEvent(Model):
@@ -132,3 +136,23 @@ class Appeal(Model):
     decided_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AutoTarget(Model):
+    """An account the auto rules want muted for one connected account (the pseudo-list "auto")."""
+
+    __tablename__ = "blocklists_auto_targets"
+    __table_args__ = (
+        UniqueConstraint(
+            "connection_id", "target_id", name="uq_blocklists_auto_targets_connection_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("blocklists_connections.id", ondelete="CASCADE"), nullable=False
+    )
+    target_id: Mapped[str] = mapped_column(String(300), nullable=False)
+    handle: Mapped[str] = mapped_column(String(300), nullable=False)
+    reason: Mapped[str] = mapped_column(String(200), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -35,7 +35,13 @@ from fake_bluesky_methods import XrpcError, XrpcMethods
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _LIST_PARAMS = {"actors", "reasons"}
-_OPEN_METHODS = {"com.atproto.server.createSession", "com.atproto.identity.resolveHandle"}
+#: What answers without a session (the public AppView serves profiles and lists to anyone).
+_OPEN_METHODS = {
+    "com.atproto.server.createSession",
+    "com.atproto.identity.resolveHandle",
+    "app.bsky.actor.getProfiles",
+    "app.bsky.graph.getList",
+}
 
 
 @dataclass
