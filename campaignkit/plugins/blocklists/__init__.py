@@ -28,11 +28,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
+    account_views,
     admin,
     appeals,
+    connect_views,
     jobs,
     ledger,
     personal_data,
+    subscribe,
     subscribers,
     views,
 )
@@ -74,8 +77,8 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The public list pages and the maintainers' pages."""
-    return [views.bp, admin.bp]
+    """The public list pages, the maintainers' pages and the supporter's own ("Your blocklists")."""
+    return [views.bp, admin.bp, account_views.bp]
 
 
 @hookimpl
@@ -88,6 +91,8 @@ def campaignkit_jobs(huey):
 def campaignkit_nav_items(user):
     """A "Blocklists" link for everyone, and the maintainers' pages for those who keep them."""
     items = [NavItem("Blocklists", "/blocklists", order=70)]
+    if getattr(user, "is_authenticated", False):
+        items.append(NavItem("Your blocklists", "/account/blocklists", order=71))
     if has_permission(user, "blocklists.maintain"):
         items.append(NavItem("Blocklist entries", "/organise/blocklists", order=880))
         items.append(NavItem("Blocklist appeals", "/organise/blocklists/appeals", order=890))
