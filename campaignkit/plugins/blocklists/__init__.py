@@ -4,8 +4,9 @@ Maintainers (``blocklists.maintain``: organisers) create lists, add accounts
 by their stable id with a reason and evidence, approve, reject and remove them,
 and import files; every change is in each list's audit log. Each list has a
 public page with its purpose, rules, counts per reason and an appeal form.
-Applying lists to supporters' own accounts comes with the platform adapters
-(``platforms``). Settings (``[plugins.blocklists]``)::
+Supporters connect their own X, Mastodon and Bluesky accounts and subscribe them
+to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
+(``platforms``) do the muting. Settings (``[plugins.blocklists]``)::
 
     require_second_approval = false   # a new entry waits for a second maintainer
     appeal_rate = "5 per hour;20 per day"   # appeals per address
@@ -115,13 +116,13 @@ def campaignkit_permissions():
 
 @hookimpl
 def campaignkit_personal_data(subject, session):
-    """A person's appeals, and the entries they added as a maintainer."""
+    """A person's appeals, the entries they added, their connected accounts and subscriptions."""
     return personal_data.export(subject, session)
 
 
 @hookimpl
 def campaignkit_erase_personal_data(subject, session):
-    """Delete a person's appeals; take their account off what they did as a maintainer."""
+    """Delete a person's appeals and connected accounts; unname them as a maintainer."""
     return personal_data.erase(subject, session)
 
 
