@@ -10,10 +10,13 @@ applies it reads these columns.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from campaignkit.core import (
+    allow_form_targets,
     current_user,
     db_session,
     plugin_settings,
@@ -50,8 +53,17 @@ def subscriptions_by_connection(connection_ids: list[int]) -> dict[int, list]:
     return found
 
 
+def connect_targets() -> list[str]:
+    """Where the connect forms lead (CSP form-action): X's sign-in page, Mastodon servers."""
+    settings = plugin_settings("blocklists")
+    x_page = urlsplit(settings.x_authorize_url)
+    targets = [f"{x_page.scheme}://{x_page.netloc}", "https:"]  # https: any Mastodon server
+    return targets + [f"http://{server}" for server in settings.insecure_servers]
+
+
 @bp.get("")
 @signin_required
+@allow_form_targets(connect_targets)
 def index():
     """The supporter's connected accounts, each with its subscriptions, and ways to connect."""
     connections = connections_of(current_user.id)
