@@ -24,6 +24,7 @@ CONNECT_RATE = "20 per hour;60 per day"
 def _stored(account, server: str, credentials: dict):  # noqa: ANN001, ANN202
     with write_session() as db:
         store_connection(db, current_user.id, account, server, credentials)
+    # the apply job for this connection should start here (after connect or reconnect)
     flash(f"Your {PLATFORM_NAMES[account.platform]} account {account.handle} is connected. "
           "Subscribe it to a list from the list's page.", "success")  # fmt: skip
     return redirect(url_for(".index"), 303)

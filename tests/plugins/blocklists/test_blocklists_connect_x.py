@@ -69,6 +69,8 @@ def test_the_pkce_dance_connects_the_account(
     assert stored["access_token"] not in connection.credentials
     page = flashed(client)
     assert "X account @supporter is connected" in page and "Disconnect @supporter" in page
+    policy = client.get("/account/blocklists").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {fake_x.url} https:" in policy  # the buttons may lead to X
 
 
 def test_connecting_the_same_account_again_refreshes_it(client, supporter, csrf_token, rows):  # noqa: ANN001
