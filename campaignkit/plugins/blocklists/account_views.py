@@ -10,6 +10,7 @@ applies it reads these columns.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -32,8 +33,10 @@ from campaignkit.plugins.blocklists.connections import (
 )
 from campaignkit.plugins.blocklists.models import PLATFORM_NAMES, BlockList
 from campaignkit.plugins.blocklists.subscribers import Subscription
+from campaignkit.plugins.blocklists.vault import VaultKeyError
 
 bp = Blueprint("blocklists_account", __name__, url_prefix="/account/blocklists")
+log = logging.getLogger(__name__)
 MAX_AGE_DAYS, MAX_FOLLOWERS = 3650, 1_000_000  # the auto rule's highest thresholds
 
 
@@ -59,6 +62,15 @@ def connect_targets() -> list[str]:
     x_page = urlsplit(settings.x_authorize_url)
     targets = [f"{x_page.scheme}://{x_page.netloc}", "https:"]  # https: any Mastodon server
     return targets + [f"http://{server}" for server in settings.insecure_servers]
+
+
+@bp.errorhandler(VaultKeyError)
+def keys_missing(error: VaultKeyError):  # noqa: ANN201
+    """No key to encrypt credentials with: tell the supporter, log the fix for the admins."""
+    log.error("blocklists: cannot store a connected account: %s", error)
+    flash("Connecting accounts is not set up on this site yet (its encryption key is "
+          "missing); please tell the organisers. Nothing was stored.", "error")  # fmt: skip
+    return redirect(url_for(".index"), 303)
 
 
 @bp.get("")

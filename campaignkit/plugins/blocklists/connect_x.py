@@ -106,7 +106,9 @@ def refresh_x_tokens(connection) -> dict:  # noqa: ANN001 - a Connection
     """New tokens for an X connection whose access token expired; stores them sealed.
 
     Raises `AuthExpired` when X refuses the refresh token (the supporter must connect
-    again) and `Unavailable` when X does not answer. The caller commits the session.
+    again), `Unavailable` when X does not answer, and `ConnectError` when the site's X
+    app is no longer set up (``x_client_id`` empty). Needs an app context; the caller
+    commits the session.
     """
     stored = unseal("x", connection.credentials)
     handler = _handler()

@@ -105,6 +105,21 @@ def test_a_refused_code_is_a_clear_message(client, supporter, csrf_token, rows):
     assert rows(Connection) == []
 
 
+def test_without_the_encryption_key_nothing_is_stored(
+    client,
+    supporter,
+    csrf_token,
+    rows,
+    monkeypatch,  # noqa: ANN001
+):
+    monkeypatch.delenv("CAMPAIGNKIT_BLOCKLISTS_KEYS")
+    answer, _ = follow_consent(client, start(client, csrf_token))
+    assert answer.status_code == 303 and answer.headers["Location"] == "/account/blocklists"
+    page = flashed(client)
+    assert "encryption key is missing" in page and "generate_key" not in page
+    assert rows(Connection) == []
+
+
 def test_connecting_needs_sign_in_and_csrf(app, client, supporter, rows):  # noqa: ANN001
     assert client.post("/account/blocklists/x/connect").status_code == 400
     anonymous = app.test_client().get("/account/blocklists/x/callback?state=a&code=b")
