@@ -154,3 +154,11 @@ def test_a_wrong_app_password_is_a_clear_message(
 def test_the_bluesky_form_explains_app_passwords(client, supporter):  # noqa: ANN001
     page = client.get("/account/blocklists/bluesky").get_data(as_text=True)
     assert "https://bsky.app/settings/app-passwords" in page and "app password" in page
+
+
+def test_connect_attempts_are_rate_limited(client, supporter, csrf_token, mastodon):  # noqa: ANN001
+    statuses = {connect_mastodon(client, csrf_token, "localhost").status_code for _ in range(20)}
+    assert statuses == {303}
+    assert connect_mastodon(client, csrf_token, "localhost").status_code == 429
+    form = {"handle": "a.bsky.social", "app_password": "x", "csrf_token": csrf_token(client)}
+    assert client.post("/account/blocklists/bluesky", data=form).status_code == 400  # its own
