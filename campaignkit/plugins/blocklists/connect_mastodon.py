@@ -1,7 +1,8 @@
 """Connecting a Mastodon account: the supporter names their server, then approves there.
 
 `start` cleans the server's name (a domain, nothing else), checks it is safe to contact
-(`outbound`: public https addresses only), registers campaignkit's app on that server the
+(`outbound`: public https addresses only, for every request, redirects included),
+registers campaignkit's app on that server the
 first time anyone connects from it (`MastodonApp`, the secret sealed with the vault) and
 sends the supporter to the server's consent page with a state kept in their session.
 `finish` checks the state, trades the code for a token (the adapter's `exchange_code`),
@@ -23,6 +24,7 @@ from campaignkit.plugins.blocklists.outbound import (
     base_url,
     checked_base_url,
     clean_server,
+    guarded_session,
 )
 from campaignkit.plugins.blocklists.platforms.base import PlatformError, RemoteAccount
 from campaignkit.plugins.blocklists.platforms.mastodon import (
@@ -50,7 +52,9 @@ def server_app(server: str, api_url: str) -> tuple[str, str]:
     found = db_session().get(MastodonApp, server)
     if found is not None and found.redirect_uri == redirect:
         return found.client_id, vault.decrypt(found.client_secret)
-    client_id, client_secret = register_app(api_url, redirect, website=public_url())
+    client_id, client_secret = register_app(
+        api_url, redirect, website=public_url(), session=guarded_session(_insecure())
+    )
     try:
         with write_session() as session:
             stored = session.get(MastodonApp, server) or MastodonApp(domain=server)
@@ -73,7 +77,8 @@ def start(session: dict, typed_server: str) -> str:
         client_id, client_secret = server_app(server, api_url)
         state = secrets.token_urlsafe(24)
         url = authorization_url(api_url, client_id, client_secret, _redirect_uri(), state,
-                                allow_http=server in insecure)  # fmt: skip
+                                allow_http=server in insecure,
+                                session=guarded_session(insecure))  # fmt: skip
     except OutboundRefused as error:
         raise ConnectError(str(error)) from error
     except PlatformError as error:
@@ -97,8 +102,9 @@ def finish(session: dict, args) -> tuple[RemoteAccount, dict, str]:  # noqa: ANN
         api_url = checked_base_url(base_url(server, insecure), insecure)
         client_id, client_secret = server_app(server, api_url)
         token = exchange_code(api_url, client_id, client_secret, _redirect_uri(), args["code"],
-                              allow_http=server in insecure)  # fmt: skip
-        account = MastodonPlatform(api_url, token).me()
+                              allow_http=server in insecure,
+                              session=guarded_session(insecure))  # fmt: skip
+        account = MastodonPlatform(api_url, token, session=guarded_session(insecure)).me()
     except OutboundRefused as error:
         raise ConnectError(str(error)) from error
     except PlatformError as error:

@@ -10,6 +10,12 @@ the cloud's metadata service or the office printer.
 
 Hosts listed in ``[plugins.blocklists] insecure_servers`` (as "host:port") are let through
 over plain http and on any address: that is for development and the tests' local fakes.
+
+A server that passed can still answer with a redirect, or name other addresses (Mastodon's
+OAuth discovery names its token endpoint). `guarded_session` is a requests session that
+checks every request it sends, redirects and discovered addresses included, the same way.
+What remains is a name whose answer changes between the check and the connection (DNS
+rebinding), a window of milliseconds.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import ipaddress
 import re
 import socket
 from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
 
 #: A domain name as a person types it: labels of letters, digits and hyphens, with a dot.
 _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
@@ -106,3 +115,26 @@ def resolved_addresses(host: str, port: int = 443) -> list[str]:
     if not addresses:
         raise OutboundRefused(f"{host} could not be found; is the name right?")
     return addresses
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """Checks each request's server with `checked_base_url` just before sending it."""
+
+    def __init__(self, insecure_servers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.insecure_servers = insecure_servers
+
+    def send(self, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        """Refuse (OutboundRefused) a request to a server the guard does not let through."""
+        parts = urlsplit(request.url)
+        checked_base_url(f"{parts.scheme}://{parts.netloc}", self.insecure_servers)
+        return super().send(request, **kwargs)
+
+
+def guarded_session(insecure_servers: tuple[str, ...] = ()) -> requests.Session:
+    """A requests session that sends only to servers `checked_base_url` lets through."""
+    session = requests.Session()
+    adapter = _GuardedAdapter(tuple(insecure_servers))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

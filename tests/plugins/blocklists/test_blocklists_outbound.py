@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import pytest
+import requests
 
 from campaignkit.plugins.blocklists.outbound import (
     OutboundRefused,
     checked_base_url,
     clean_server,
+    guarded_session,
     is_public_address,
 )
 
@@ -67,3 +72,41 @@ def test_server_names_are_cleaned(typed: str, clean: str):
 def test_anything_but_a_domain_is_refused(typed: str):
     with pytest.raises(OutboundRefused, match="just your server's name"):
         clean_server(typed)
+
+
+class _Redirect(BaseHTTPRequestHandler):
+    """Answers every GET with a redirect to the address in the server's `target`."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.send_response(302)
+        self.send_header("Location", self.server.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:  # quiet test output
+        pass
+
+
+@pytest.fixture
+def redirector():  # noqa: ANN201
+    server = HTTPServer(("127.0.0.1", 0), _Redirect)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_guarded_session_refuses_a_redirect_to_a_private_address(redirector):  # noqa: ANN001
+    listed = f"127.0.0.1:{redirector.server_port}"
+    redirector.target = "http://127.0.0.1:9/internal"  # not listed: the guard refuses it
+    with pytest.raises(OutboundRefused):
+        guarded_session((listed,)).get(f"http://{listed}/api/v1/instance", timeout=5)
+    redirector.target = "http://169.254.169.254/latest/meta-data/"
+    with pytest.raises(OutboundRefused):
+        guarded_session((listed,)).get(f"http://{listed}/", timeout=5)
+    with pytest.raises(OutboundRefused):  # and the first request itself, unlisted
+        guarded_session(()).get(f"http://{listed}/", timeout=5)
+    plain = requests.get(f"http://{listed}/", allow_redirects=False, timeout=5)
+    assert plain.status_code == 302  # the server itself answers; only the guard refuses
