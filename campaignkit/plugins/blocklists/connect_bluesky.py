@@ -2,14 +2,18 @@
 
 Bluesky has no OAuth for this yet, so the supporter makes an *app password* in Bluesky's
 settings (it can be revoked there at any time) and types it here with their handle. The
-adapter signs in once against ``bluesky_service`` (checked by `outbound` like any server
-a supporter could reach us to) and only the session string the atproto SDK exports is
-kept, sealed; the app password is used for that one sign-in and then forgotten.
+adapter signs in once against ``bluesky_service`` (checked by `outbound`, as is the
+account's own PDS that the sign-in names, before anything is sent there) and only the
+session string the atproto SDK exports is kept, sealed; the app password is used for
+that one sign-in and then forgotten.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
+from atproto_client import Session
 
 from campaignkit.core import plugin_settings
 from campaignkit.plugins.blocklists.connect_x import ConnectError
@@ -36,6 +40,18 @@ def service_url() -> str:
     return checked_base_url(settings.bluesky_service, tuple(settings.insecure_servers))
 
 
+def pds_checked(session_string: str) -> str:
+    """The account's own server (PDS), named by its DID document, once it is safe to contact.
+
+    After signing in, the SDK sends every call to the PDS the account's DID document names,
+    which the account's owner controls; it passes the same outbound guard or nothing more
+    is sent.
+    """
+    parts = urlsplit(Session.decode(session_string).pds_endpoint or "")
+    insecure = tuple(plugin_settings("blocklists").insecure_servers)
+    return checked_base_url(f"{parts.scheme}://{parts.netloc}", insecure)
+
+
 def connect(handle: str, app_password: str) -> tuple[RemoteAccount, dict, str]:
     """Sign in; the account, the credentials to store (the session only) and the service."""
     handle = (handle or "").strip().removeprefix("@")
@@ -48,6 +64,7 @@ def connect(handle: str, app_password: str) -> tuple[RemoteAccount, dict, str]:
     try:
         service = service_url()
         platform = BlueskyPlatform.connect(handle, app_password, service=service)
+        pds_checked(platform.session_string)
         account = platform.me()
     except OutboundRefused as error:
         raise ConnectError(f"The Bluesky service is not reachable safely: {error}") from error

@@ -162,3 +162,19 @@ def test_connect_attempts_are_rate_limited(client, supporter, csrf_token, mastod
     assert connect_mastodon(client, csrf_token, "localhost").status_code == 429
     form = {"handle": "a.bsky.social", "app_password": "x", "csrf_token": csrf_token(client)}
     assert client.post("/account/blocklists/bluesky", data=form).status_code == 400  # its own
+
+
+def test_a_pds_on_a_private_address_is_refused_before_any_call_there(
+    client,
+    supporter,
+    csrf_token,
+    rows,
+    bluesky,  # noqa: ANN001
+):
+    account = bluesky.add_account("sly.bsky.social", pds="http://169.254.169.254")
+    form = {"handle": "sly.bsky.social", "app_password": account.password,
+            "csrf_token": csrf_token(client)}  # fmt: skip
+    answer = client.post("/account/blocklists/bluesky", data=form)
+    assert answer.status_code == 400 and "not reachable safely" in answer.get_data(as_text=True)
+    assert rows(Connection) == []
+    assert bluesky.nsids() == ["com.atproto.server.createSession"]  # nothing after sign-in
