@@ -39,7 +39,7 @@ from campaignkit.core.parsing import (
 from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.records import ConsentRecord, consents_of, log_export, record_consent
 from campaignkit.core.registry import PluginError
-from campaignkit.core.security import allow_framing
+from campaignkit.core.security import allow_form_targets, allow_framing
 from campaignkit.core.session import db_session, read_session, write_session
 from campaignkit.core.settings import (
     campaign_name,
@@ -69,6 +69,7 @@ __all__ = [
     "SeatRef",
     "ShareTarget",
     "access_rule",
+    "allow_form_targets",
     "allow_framing",
     "app_store",
     "call_plugins",

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask import Flask, current_app, has_request_context, make_response, request
 from flask.sessions import SecureCookieSessionInterface
@@ -34,6 +34,8 @@ from campaignkit.core.state import LIMITER
 
 #: Set on a response that other sites may frame (see ``allow_framing``).
 FRAMING_ALLOWED = "campaignkit_allow_framing"
+#: Set on a response whose forms may lead to other sites (see ``allow_form_targets``).
+FORM_TARGETS = "campaignkit_form_targets"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -105,10 +107,35 @@ def allow_framing(view: Callable) -> Callable:
     return framed
 
 
+def allow_form_targets(targets: Callable[[], Iterable[str]]) -> Callable:
+    """Let a view's forms lead to other sites: their origins join its CSP ``form-action``.
+
+    The core policy says ``form-action 'self'``, and browsers apply it to the
+    redirects that follow a form too, so a form that starts an OAuth sign-in
+    elsewhere (our POST answers 303 to the other site) needs that site named.
+    ``targets`` is called for each response, inside the request, and returns CSP
+    sources: origins such as ``"https://x.com"`` or a scheme such as ``"https:"``.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def widened(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            response = make_response(view(*args, **kwargs))
+            setattr(response, FORM_TARGETS, tuple(targets()))
+            return response
+
+        return widened
+
+    return decorate
+
+
 def add_headers(response):  # noqa: ANN001, ANN201 - Flask response
     """Add the security headers, keeping any a view set itself."""
     framed = getattr(response, FRAMING_ALLOWED, False)
+    targets = " ".join(getattr(response, FORM_TARGETS, ()))
     for name, value in HEADERS.items():
+        if targets and name == "Content-Security-Policy":
+            value = value.replace("form-action 'self'", f"form-action 'self' {targets}")
         if not (framed and name == "X-Frame-Options"):
             response.headers.setdefault(name, value)
     if request.is_secure:

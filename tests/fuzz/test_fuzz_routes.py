@@ -13,11 +13,12 @@ How each form says no, as the app answers today (the "refused" signal):
 - a status of 400 or more: every POST without a valid CSRF token (400); the event
   forms, carpool offer, pledge signing, pledge create and edit, sign-up, password
   reset, the organisers' privacy form and the blocklist forms (list, entry, import,
-  Bluesky import, appeal) re-render with 400; role, pledge-status
+  Bluesky import, appeal, Bluesky connect) re-render with 400; role, pledge-status
   and API-token forms abort with 400; missing rows are 404, strangers 401/403;
 - a 303 with an "error" flash in the session: RSVP, carpool claim, co-host,
   pledge mailing, seat target, events settings, feature flags, account password and
-  erasure, blocklist entry actions and appeal decisions;
+  erasure, blocklist entry actions and appeal decisions, and a supporter's blocklist
+  forms (connect, subscribe, auto rule; someone else's connection is a 404);
 - a 200 that re-shows the form: sign-in (``REFUSED_AT_200``).
 
 Not signalled, so not checked: a robot caught by the pledge honeypot and a sign-up
@@ -104,6 +105,19 @@ BASELINES: dict[str, dict[str, str]] = {
         "email": "listed-{n}@example.org",
         "consent": "yes",
     },  # fmt: skip
+    # Supporters' own blocklist pages: the ".invalid" server and a password that is not an
+    # app password are refused before any request leaves the machine.
+    "/blocklists/<slug>/subscribe": {"connection": "1", "action": "mute", "mode": "any"},
+    "/account/blocklists/mastodon/connect": {"server": "fuzz.invalid"},
+    "/account/blocklists/x/connect": {},
+    "/account/blocklists/<int:connection_id>/disconnect": {},
+    "/account/blocklists/<int:connection_id>/auto-rules": {
+        "auto_rules": "on",
+        "max_age_days": "7",
+        "min_followers": "15",
+    },  # fmt: skip
+    "/account/blocklists/subscriptions/<int:subscription_id>": {"action": "mute", "mode": "all"},
+    "/account/blocklists/subscriptions/<int:subscription_id>/unsubscribe": {},
     # The copy of a photo a frame's answer page carries (no file: the fuzzer sends text).
     "/emoji/frames/<int:frame_id>": {
         "copy": photo_copy(Image.new("RGB", (64, 48), (200, 30, 40))),

@@ -4,8 +4,9 @@ Maintainers (``blocklists.maintain``: organisers) create lists, add accounts
 by their stable id with a reason and evidence, approve, reject and remove them,
 and import files; every change is in each list's audit log. Each list has a
 public page with its purpose, rules, counts per reason and an appeal form.
-Applying lists to supporters' own accounts comes with the platform adapters
-(``platforms``). Settings (``[plugins.blocklists]``)::
+Supporters connect their own X, Mastodon and Bluesky accounts and subscribe them
+to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
+(``platforms``) do the muting. Settings (``[plugins.blocklists]``)::
 
     require_second_approval = false   # a new entry waits for a second maintainer
     appeal_rate = "5 per hour;20 per day"   # appeals per address
@@ -31,15 +32,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
+    account_views,
     admin,
     appeals,
     auto_rules,
     bluesky_jobs,
+    connect_views,
     jobs,
     ledger,
     lookup_jobs,
     lookup_views,
     personal_data,
+    subscribe,
     subscribers,
     views,
 )
@@ -86,8 +90,8 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The public list pages and the maintainers' pages."""
-    return [views.bp, admin.bp]
+    """The public list pages, the maintainers' pages and the supporter's own ("Your blocklists")."""
+    return [views.bp, admin.bp, account_views.bp]
 
 
 @hookimpl
@@ -103,6 +107,8 @@ def campaignkit_jobs(huey):
 def campaignkit_nav_items(user):
     """A "Blocklists" link for everyone, and the maintainers' pages for those who keep them."""
     items = [NavItem("Blocklists", "/blocklists", order=70)]
+    if getattr(user, "is_authenticated", False):
+        items.append(NavItem("Your blocklists", "/account/blocklists", order=71))
     if has_permission(user, "blocklists.maintain"):
         items.append(NavItem("Blocklist entries", "/organise/blocklists", order=880))
         items.append(NavItem("Blocklist appeals", "/organise/blocklists/appeals", order=890))
@@ -125,13 +131,13 @@ def campaignkit_permissions():
 
 @hookimpl
 def campaignkit_personal_data(subject, session):
-    """A person's appeals, and the entries they added as a maintainer."""
+    """A person's appeals, the entries they added, their connected accounts and subscriptions."""
     return personal_data.export(subject, session)
 
 
 @hookimpl
 def campaignkit_erase_personal_data(subject, session):
-    """Delete a person's appeals; take their account off what they did as a maintainer."""
+    """Delete a person's appeals and connected accounts; unname them as a maintainer."""
     return personal_data.erase(subject, session)
 
 

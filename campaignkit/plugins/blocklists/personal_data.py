@@ -1,7 +1,11 @@
 """The plugin's part of personal-data export, erasure and purging.
 
-Two kinds of people are in the plugin's tables: people who appealed (by their
-email) and maintainers (by their account, as who added, approved or decided).
+Three kinds of people are in the plugin's tables: people who appealed (by their
+email), maintainers (by their account, as who added, approved or decided) and
+supporters who connected their own accounts (connections, subscriptions: by their
+account). A supporter's export lists their connections and subscriptions but never
+their tokens; erasure deletes the connections, their tokens and subscriptions (the
+mutes and blocks already made stay on the supporter's own platform account).
 Listed accounts are personal data too, but they are found by platform id, not
 by email, so they are kept to the retention period: ``purge`` deletes entries
 removed (or rejected) before it, appeals decided before it, and the audit lines
@@ -22,6 +26,7 @@ from campaignkit.plugins.blocklists.models import (
     BlockList,
     Entry,
 )
+from campaignkit.plugins.blocklists.subscribers import Connection, Subscription
 
 
 def export(subject, session) -> dict | None:  # noqa: ANN001
@@ -69,7 +74,49 @@ def export(subject, session) -> dict | None:  # noqa: ANN001
             }  # fmt: skip
             for e, slug in added
         ]
+        data.update(connected_accounts(subject.user_id, session))
     return data
+
+
+def connected_accounts(user_id: int, session) -> dict:  # noqa: ANN001
+    """A supporter's connections (platform, handle, created) and subscriptions; no tokens."""
+    connections = list(
+        session.scalars(
+            select(Connection).where(Connection.user_id == user_id).order_by(Connection.id)
+        )
+    )
+    subscriptions = session.execute(
+        select(Subscription, BlockList.slug)
+        .join(BlockList, BlockList.id == Subscription.list_id)
+        .where(Subscription.connection_id.in_([c.id for c in connections]))
+        .order_by(Subscription.id)
+    )  # fmt: skip
+    by_id = {c.id: c for c in connections}
+    return {
+        "connected_accounts": [
+            {
+                "platform": c.platform,
+                "account_id": c.account_id,
+                "handle": c.handle,
+                "server": c.server,
+                "status": c.status,
+                "auto_rules": c.auto_rules,
+                "connected_at": c.created_at,
+            }  # fmt: skip
+            for c in connections
+        ],
+        "subscriptions": [
+            {
+                "list": slug,
+                "platform": by_id[s.connection_id].platform,
+                "account": by_id[s.connection_id].handle,
+                "action": s.action,
+                "mode": s.mode,
+                "subscribed_at": s.created_at,
+            }  # fmt: skip
+            for s, slug in subscriptions
+        ],
+    }
 
 
 def erase(subject, session) -> int:  # noqa: ANN001
@@ -93,6 +140,8 @@ def erase(subject, session) -> int:  # noqa: ANN001
         count += session.execute(
             update(AuditEvent).where(AuditEvent.actor_id == me).values(actor_id=None)
         ).rowcount
+        # their connections, tokens, subscriptions and the apply ledger (foreign keys cascade)
+        count += session.execute(delete(Connection).where(Connection.user_id == me)).rowcount
     return count
 
 

@@ -1,8 +1,9 @@
 """Public pages: every list, and each list's purpose, rules, counts per reason and how to appeal.
 
 Phone-first and without JavaScript. The handles of a public list are shown to
-everyone; those of a private list only to signed-in members (subscribers come
-with subscriptions).
+everyone; those of a private list only to signed-in members and to supporters
+who subscribed one of their accounts to it. A signed-in supporter with connected
+accounts finds the subscribe form here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import column, select, table
 
 from campaignkit.core import current_member_approved, db_session, query_int
+from campaignkit.plugins.blocklists.connections import is_subscriber, subscribe_choices
 from campaignkit.plugins.blocklists.entries import reason_counts
 from campaignkit.plugins.blocklists.models import LIVE, PLATFORM_NAMES, REASONS, BlockList, Entry
 
@@ -37,8 +39,8 @@ def list_by_slug(slug: str) -> BlockList:
 
 
 def handles_visible(block_list: BlockList) -> bool:
-    """Whether this visitor may see the list's handles (private lists: signed-in members)."""
-    return not block_list.private or current_member_approved()
+    """Whether this visitor may see the list's handles (private: members and subscribers)."""
+    return not block_list.private or current_member_approved() or is_subscriber(block_list.id)
 
 
 @bp.get("")
@@ -70,4 +72,5 @@ def page(slug: str):
         "blocklists/list.html", block_list=block_list, counts=counts, reasons=REASONS,
         total=total, entries=shown, visible=handles_visible(block_list), page=number,
         pages=max(1, -(-total // PER_PAGE)), platforms=PLATFORM_NAMES,
+        choices=subscribe_choices(block_list.id),
     )  # fmt: skip

@@ -10,7 +10,7 @@ from flask import Blueprint, abort
 from sqlalchemy import select
 
 from campaignkit import hookimpl
-from campaignkit.core import allow_framing
+from campaignkit.core import allow_form_targets, allow_framing
 from campaignkit.core.auth.models import User
 from campaignkit.core.auth.redirects import safe_next
 from campaignkit.core.session import db_session
@@ -133,6 +133,13 @@ def test_security_headers_and_no_inline_scripts(client, make_user, login):  # no
 widget = Blueprint("widget", __name__)
 
 
+@widget.post("/widget/sign-in-elsewhere")
+@allow_form_targets(lambda: ["https://accounts.example"])
+def sign_in_elsewhere():
+    """A form's answer that leads to another site (an OAuth sign-in)."""
+    return "", 303, {"Location": "https://accounts.example/authorize"}
+
+
 @widget.get("/widget/<int:number>")
 @allow_framing
 def framed(number: int):
@@ -158,6 +165,16 @@ def test_only_views_that_allow_framing_drop_x_frame_options(make_app):  # noqa: 
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     for path in ["/widget/10", "/signin", "/"]:
         assert client.get(path).headers["X-Frame-Options"] == "DENY", path
+
+
+def test_only_views_that_name_form_targets_widen_form_action(make_app):  # noqa: ANN001
+    app = make_app(extra_plugins=[("widget", WidgetPlugin())])
+    app.config["WTF_CSRF_ENABLED"] = False
+    policy = app.test_client().post("/widget/sign-in-elsewhere").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://accounts.example;" in policy
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    plain = app.test_client().get("/signin").headers["Content-Security-Policy"]
+    assert "form-action 'self';" in plain and "accounts.example" not in plain
 
 
 def test_session_cookie_flags(app):  # noqa: ANN001

@@ -74,3 +74,27 @@ def maintainer(client, make_user, login):  # noqa: ANN001, ANN201
     user = make_user("keeper@example.org", role="organiser")
     login(client, user)
     return user
+
+
+@pytest.fixture
+def vault_keys(monkeypatch) -> str:  # noqa: ANN001
+    """A fresh CAMPAIGNKIT_BLOCKLISTS_KEYS for this test; returns the key."""
+    from campaignkit.plugins.blocklists import vault
+
+    key = vault.generate_key()
+    monkeypatch.setenv(vault.KEYS_VARIABLE, key)
+    return key
+
+
+@pytest.fixture
+def oauth_over_http(monkeypatch) -> None:  # noqa: ANN001
+    """Let requests-oauthlib talk to the local fakes over http (as insecure_servers does)."""
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+@pytest.fixture
+def supporter(client, make_user, login):  # noqa: ANN001, ANN201
+    """The test client, signed in as a supporter; returns the user."""
+    user = make_user("fan@example.org")
+    login(client, user)
+    return user

@@ -64,6 +64,7 @@ class Account:
     status: str | None = None  # None, "takendown" or "deactivated"
     created_at: str = "2023-05-01T12:00:00.000Z"
     followers: int = 100
+    pds: str = ""  # set: sessions carry a DID document naming this as the account's PDS
 
 
 @dataclass
@@ -198,13 +199,28 @@ class FakeBluesky(XrpcMethods):
             }
         )
         self._access[access], self._refresh[refresh] = account.did, account.did
-        return {
+        answer = {
             "accessJwt": access,
             "refreshJwt": refresh,
             "handle": account.handle,
             "did": account.did,
             "active": True,
         }
+        if account.pds:  # the account's DID document, as a PDS answers it
+            answer["didDoc"] = {
+                "@context": ["https://www.w3.org/ns/did/v1"],
+                "id": account.did,
+                "alsoKnownAs": [f"at://{account.handle}"],
+                "verificationMethod": [],
+                "service": [
+                    {
+                        "id": "#atproto_pds",
+                        "type": "AtprotoPersonalDataServer",
+                        "serviceEndpoint": account.pds,
+                    }
+                ],  # fmt: skip
+            }
+        return answer
 
     def rotate_session(self, refresh_token: str) -> dict:
         """Exchange a refresh token for a new pair; the old refresh token stops working."""

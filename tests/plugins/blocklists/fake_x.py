@@ -26,6 +26,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fake_x_endpoints import ApiError, route
+from fake_x_oauth import FakeOAuth
 
 WINDOW = 900  # X's rate-limit windows are 15 minutes
 
@@ -150,6 +151,7 @@ class FakeX:
         self.closed_windows: dict[tuple[str, str, str], list[int]] = {}  # key -> calls in each
         self.lock = threading.Lock()
         self.url = ""
+        self.oauth = FakeOAuth(self)  # X's OAuth 2.0 consent page and token endpoint
         self.me = self.add_user("supporter", followers_count=120)
         self.token = self.issue_token(self.me.id)
 
@@ -263,7 +265,9 @@ def _handler(fake: FakeX) -> type[BaseHTTPRequestHandler]:
                 params.update(urllib.parse.parse_qsl(body.decode()))
             auth = self.headers.get("Authorization", "")
             token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
-            answer = fake.answer(self.command, split.path, params, token)
+            answer = fake.oauth.serve(self.command, split.path, params, auth)
+            if answer is None:
+                answer = fake.answer(self.command, split.path, params, token)
             if answer is None:  # an injected timeout: say nothing, then hang up
                 time.sleep(fake.hang_seconds)
                 self.close_connection = True

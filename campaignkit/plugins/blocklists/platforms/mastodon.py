@@ -12,6 +12,9 @@ every call the `X-RateLimit-*` headers it read are kept in `last_rate_limit`, an
 become the platform errors in `base`: 429 → `RateLimited` (at the header's reset time),
 401 → `AuthExpired`, 404 and 410 → `TargetGone`, 5xx, timeouts and network failures →
 `Unavailable`.
+
+Every function and `MastodonPlatform` take an optional requests `session` that all their
+requests go through: the plugin passes one that refuses private addresses (``outbound``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
+import requests
 from mastodon import (
     Mastodon,
     MastodonAPIError,
@@ -73,6 +77,7 @@ def register_app(
     scopes: list[str] = SCOPES,
     website: str | None = None,
     timeout: float = TIMEOUT,
+    session: requests.Session | None = None,
 ) -> tuple[str, str]:
     """Register our app on one Mastodon server; return its (client_id, client_secret)."""
     with _translated(None):
@@ -84,6 +89,7 @@ def register_app(
                 website=website,
                 api_base_url=api_base_url,
                 request_timeout=timeout,
+                session=session,
             )
         except (KeyError, TypeError, ValueError) as error:  # an error answer has no client_id
             raise PlatformError(f"{_host(api_base_url)} refused to register the app") from error
@@ -97,9 +103,10 @@ def authorization_url(
     state: str,
     scopes: list[str] = SCOPES,
     allow_http: bool = False,
+    session: requests.Session | None = None,
 ) -> str:
     """The server's page where the supporter approves our app (OAuth code flow)."""
-    api = _client(api_base_url, client_id=client_id, client_secret=client_secret)
+    api = _client(api_base_url, client_id=client_id, client_secret=client_secret, session=session)
     with _translated(None):
         return api.auth_request_url(
             redirect_uris=redirect_uri, scopes=scopes, state=state, allow_http=allow_http
@@ -114,13 +121,14 @@ def exchange_code(
     code: str,
     scopes: list[str] = SCOPES,
     allow_http: bool = False,
+    session: requests.Session | None = None,
 ) -> str:
     """Trade the code the server sent back for the supporter's access token.
 
     Mastodon.py reports every failure of the exchange as a bad argument; the failure it
     wraps tells a refused code (connect again) from a server that did not answer (retry).
     """
-    api = _client(api_base_url, client_id=client_id, client_secret=client_secret)
+    api = _client(api_base_url, client_id=client_id, client_secret=client_secret, session=session)
     host = _host(api_base_url)
     try:
         return api.log_in(
@@ -145,8 +153,11 @@ class MastodonPlatform:
         access_token: str,
         actions: frozenset[str] = frozenset({MUTE, BLOCK}),
         timeout: float = TIMEOUT,
+        session: requests.Session | None = None,
     ) -> None:
-        self.api = _client(api_base_url, access_token=access_token, timeout=timeout)
+        self.api = _client(
+            api_base_url, access_token=access_token, timeout=timeout, session=session
+        )
         self.server = _host(api_base_url)
         self.actions = actions
         self.last_rate_limit: RateLimit | None = None
