@@ -84,6 +84,11 @@ class Pacer:
         """Seconds between calls at the published (or last reported) limit."""
         return self.window_seconds / self._window_limit
 
+    @property
+    def next_call_at(self) -> float:
+        """The Unix time before which no call is made (0 when one may be made now)."""
+        return self._next_call_at
+
     def wait_before_call(self) -> None:
         """Sleep until the next call may be made (returns at once if it may be made now)."""
         delay = self._next_call_at - self.clock.time()
