@@ -30,6 +30,7 @@ from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
     admin,
     appeals,
+    apply_queue,
     jobs,
     ledger,
     personal_data,
@@ -80,8 +81,9 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """The job that imports a file into a list."""
+    """The job that imports a file into a list, and the apply job with its minute scan."""
     jobs.register(huey)
+    apply_queue.register(huey)
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from campaignkit.plugins.blocklists.models import Entry
 
 def add_entries(app, block_list, platform: str, accounts: list[tuple[str, str]]) -> None:  # noqa: ANN001
     """Put (account id, handle) pairs live on a list."""
-    with app.extensions["campaignkit"].database.write() as session:
+    with app.app_context(), app.extensions["campaignkit"].database.write() as session:
         for account_id, handle in accounts:
             values = {"platform": platform, "account_id": account_id, "handle": handle,
                       "reason": "abuse", "evidence": ""}  # fmt: skip
@@ -20,7 +20,7 @@ def add_entries(app, block_list, platform: str, accounts: list[tuple[str, str]])
 
 def remove_entry(app, list_id: int, account_id: str) -> None:  # noqa: ANN001
     """Take one account off a list, as a maintainer would."""
-    with app.extensions["campaignkit"].database.write() as session:
+    with app.app_context(), app.extensions["campaignkit"].database.write() as session:
         entry = session.scalars(
             select(Entry).where(Entry.list_id == list_id, Entry.account_id == account_id)
         ).one()
