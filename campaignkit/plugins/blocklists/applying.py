@@ -52,6 +52,8 @@ LIMITS = {
 MAX_ATTEMPTS, BACKOFF_S = 5, 30.0
 #: A worker waits at most this long between calls; a longer wait ends the run until then.
 MAX_WAIT_S = 60.0
+#: Pending steps read at once, and how often (in calls) the estimated finish is stored.
+BATCH, ESTIMATE_EVERY = 500, 20
 #: Outcome states.
 FINISHED, WAITING, STOPPED = "finished", "waiting", "stopped"
 
@@ -231,67 +233,84 @@ class ApplyRun:
             self.clock.sleep(delay)
         return True
 
-    def _run_steps(self, max_steps, on_progress) -> Outcome:  # noqa: ANN001, C901, PLR0912
-        made = 0
+    def _next_steps(self) -> list[Step]:
+        """The next batch of pending steps, in order (detached)."""
+        with write_session() as session:
+            found = session.scalars(
+                select(Step)
+                .where(Step.connection_id == self.connection_id, Step.state == PENDING)
+                .order_by(Step.id)
+                .limit(BATCH)
+            ).all()
+            for step in found:
+                session.expunge(step)
+            return list(found)
+
+    def _run_steps(self, max_steps, on_progress) -> Outcome:  # noqa: ANN001
+        pending, total = self._counts()
+        made, batch = 0, []
         while True:
-            with write_session() as session:
-                step = session.scalars(
-                    select(Step)
-                    .where(Step.connection_id == self.connection_id, Step.state == PENDING)
-                    .order_by(Step.id)
-                ).first()
-                if step is not None:
-                    session.expunge(step)
-            pending, total = self._counts()
+            if not batch:
+                batch = self._next_steps()
             if on_progress is not None:
                 on_progress(total - pending, total)
-            if step is None:
+            if not batch:
                 self._set_connection(not_before=None, estimated_finish=None, last_error="")
-                return Outcome(FINISHED, total, total)
+                return Outcome(FINISHED, total - pending, total)
             if max_steps is not None and made >= max_steps:
                 return Outcome(STOPPED, total - pending, total)
+            step = batch[0]
             pacer = self._pacer(step)
-            finish = pacer.estimated_finish(pending)
             if not self._wait_until(pacer.next_call_at):
+                finish = self._when(pacer.estimated_finish(pending))
                 resume = pacer.next_call_at
-                self._set_connection(
-                    not_before=self._when(resume), estimated_finish=self._when(finish)
-                )
+                self._set_connection(not_before=self._when(resume), estimated_finish=finish)
                 return Outcome(WAITING, total - pending, total, resume_at=resume)
+            if made % ESTIMATE_EVERY == 0:
+                self._set_connection(estimated_finish=self._when(pacer.estimated_finish(pending)))
             pacer.wait_before_call()
-            self._update(step.id, state=SENT, attempts=step.attempts + 1)
-            call = self.platform.apply if step.verb == planner.APPLY else self.platform.undo
-            try:
-                call(step.action, step.target_id)
-            except RateLimited as error:
-                self._update(step.id, state=PENDING, attempts=step.attempts)
-                pacer.after_rate_limited(error.retry_at)
-                self._set_connection(not_before=self._when(error.retry_at))
-                continue
-            except TargetGone as error:
-                note = f"Skipped: the account is gone ({error})."
-                self._update(step.id, state=SKIPPED, note=note, done_at=apply_ledger.utcnow())
-                pacer.after_call(self.platform.last_rate_limit)
-                continue
-            except Unavailable as error:
-                attempts = step.attempts + 1
-                if attempts >= MAX_ATTEMPTS:
-                    note = f"Failed after {attempts} tries: {error}"
-                    self._update(step.id, state=FAILED, note=note, done_at=apply_ledger.utcnow())
-                else:
-                    self._update(step.id, state=PENDING, note=f"Will try again: {error}")
-                    pacer.after_rate_limited(self.clock.time() + BACKOFF_S * 2 ** (attempts - 1))
-                continue
-            except AuthExpired:
-                self._update(step.id, state=PENDING, attempts=step.attempts)
-                raise
-            except PlatformError as error:
-                note = f"Failed: {error}"
-                self._update(step.id, state=FAILED, note=note, done_at=apply_ledger.utcnow())
-                continue
-            self._update(step.id, state=DONE, note="")
-            made += 1
+            if self._call(step, pacer):
+                batch.pop(0)
+                pending -= 1
+                made += 1
+            else:
+                batch = []  # the step is pending again (or waits): read it afresh
+
+    def _call(self, step: Step, pacer: Pacer) -> bool:
+        """Make one step's call and record what became of it; False if it stays pending."""
+        self._update(step.id, state=SENT, attempts=step.attempts + 1)
+        call = self.platform.apply if step.verb == planner.APPLY else self.platform.undo
+        try:
+            call(step.action, step.target_id)
+        except RateLimited as error:
+            self._update(step.id, state=PENDING, attempts=step.attempts)
+            pacer.after_rate_limited(error.retry_at)
+            self._set_connection(not_before=self._when(error.retry_at))
+            return False
+        except TargetGone as error:
+            note = f"Skipped: the account is gone ({error})."
+            self._update(step.id, state=SKIPPED, note=note, done_at=apply_ledger.utcnow())
             pacer.after_call(self.platform.last_rate_limit)
+            return True
+        except Unavailable as error:
+            attempts = step.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                note = f"Failed after {attempts} tries: {error}"
+                self._update(step.id, state=FAILED, note=note, done_at=apply_ledger.utcnow())
+                return True
+            self._update(step.id, state=PENDING, note=f"Will try again: {error}")
+            pacer.after_rate_limited(self.clock.time() + BACKOFF_S * 2 ** (attempts - 1))
+            return False
+        except AuthExpired:
+            self._update(step.id, state=PENDING, attempts=step.attempts)
+            raise
+        except PlatformError as error:
+            note = f"Failed: {error}"
+            self._update(step.id, state=FAILED, note=note, done_at=apply_ledger.utcnow())
+            return True
+        self._update(step.id, state=DONE, note="")
+        pacer.after_call(self.platform.last_rate_limit)
+        return True
 
 
 #: The connection state a refused token leaves.
