@@ -100,7 +100,7 @@ class ApplyRun:
         key = _pacer_key(self.platform_name, step)
         if key not in self.pacers:
             limit, window = LIMITS[self.platform_name][step.action]
-            self.pacers[key] = Pacer(limit, window, self.clock)
+            self.pacers[key] = Pacer(limit, window, self.clock, spread=False)
         return self.pacers[key]
 
     def _state(self) -> planner.PlatformState:
@@ -268,6 +268,9 @@ class ApplyRun:
                 return Outcome(WAITING, total - pending, total, resume_at=resume)
             if made % ESTIMATE_EVERY == 0:
                 self._set_connection(estimated_finish=self._when(pacer.estimated_finish(pending)))
+            # Marked sent before the wait, so the commit overlaps it; a worker killed while
+            # waiting leaves a "sent" step that the next run finds not in force: pending.
+            self._update(step.id, state=SENT, attempts=step.attempts + 1)
             pacer.wait_before_call()
             if self._call(step, pacer):
                 batch.pop(0)
@@ -278,7 +281,6 @@ class ApplyRun:
 
     def _call(self, step: Step, pacer: Pacer) -> bool:
         """Make one step's call and record what became of it; False if it stays pending."""
-        self._update(step.id, state=SENT, attempts=step.attempts + 1)
         call = self.platform.apply if step.verb == planner.APPLY else self.platform.undo
         try:
             call(step.action, step.target_id)
@@ -308,8 +310,8 @@ class ApplyRun:
             note = f"Failed: {error}"
             self._update(step.id, state=FAILED, note=note, done_at=apply_ledger.utcnow())
             return True
+        pacer.after_call(self.platform.last_rate_limit)  # before the commit: it overlaps
         self._update(step.id, state=DONE, note="")
-        pacer.after_call(self.platform.last_rate_limit)
         return True
 
 

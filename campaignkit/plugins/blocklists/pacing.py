@@ -61,13 +61,22 @@ class Pacer:
     """
 
     def __init__(
-        self, limit_per_window: int, window_seconds: float, clock: Clock | None = None
+        self,
+        limit_per_window: int,
+        window_seconds: float,
+        clock: Clock | None = None,
+        *,
+        spread: bool = True,
     ) -> None:
         if limit_per_window < 1 or window_seconds <= 0:
             raise ValueError("a rate limit needs at least one call per window of positive length")
         self.limit_per_window = limit_per_window
         self.window_seconds = window_seconds
         self.clock = clock if clock is not None else SystemClock()
+        #: With headers: spread the calls left evenly before the reset (True), or make them
+        #: at once and then wait for the reset (False: a worker is free between windows, and
+        #: a slow call never pushes one into the next window).
+        self.spread = spread
         self._next_call_at = 0.0  # Unix time before which no call is made
         self._last_call_at: float | None = None  # when the last call was let through
         self._window_limit = limit_per_window  # the limit the platform reports, if any
@@ -111,6 +120,8 @@ class Pacer:
             self._reset_at = rate_limit.reset_at
             if self._remaining == 0:
                 self._next_call_at = self._reset_at + self._margin
+            elif not self.spread:
+                self._next_call_at = now
             else:
                 self._next_call_at = now + (self._reset_at - now) / (self._remaining + 1)
             return
