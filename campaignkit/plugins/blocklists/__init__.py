@@ -34,6 +34,7 @@ from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its ro
     jobs,
     ledger,
     personal_data,
+    progress,
     subscribers,
     views,
 )
@@ -76,7 +77,7 @@ def campaignkit_migrations_dir():
 @hookimpl
 def campaignkit_blueprints():
     """The public list pages and the maintainers' pages."""
-    return [views.bp, admin.bp]
+    return [views.bp, admin.bp, progress.bp]
 
 
 @hookimpl
