@@ -9,6 +9,7 @@ import click
 from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import instance_app, plugin_settings, write_session
+from campaignkit.plugins.blocklists.cli_apply import apply_command
 from campaignkit.plugins.blocklists.entries import audit
 from campaignkit.plugins.blocklists.imports import ImportRefused, import_file
 from campaignkit.plugins.blocklists.models import PLATFORMS, BlockList, now
@@ -25,7 +26,7 @@ def check_slug(_ctx, _param, value: str) -> str:  # noqa: ANN001 - click callbac
 
 @click.group("blocklists")
 def blocklists() -> None:
-    """Shared blocklists: create lists and import entries into them."""
+    """Shared blocklists: create lists, import entries into them, apply them."""
 
 
 @blocklists.command("create")
@@ -80,3 +81,6 @@ def import_command(slug: str, file: Path, platform: str) -> None:
         except ImportRefused as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.summary())
+
+
+blocklists.add_command(apply_command)
