@@ -75,6 +75,16 @@ def _pacer_key(platform: str, step: Step) -> str:
     return "block" if platform == "bluesky" and step.action == BLOCK else "all"
 
 
+def refresh_credentials(connection_id: int, platform: str) -> bool:
+    """Renew a refused token before the supporter is asked to connect again.
+
+    The one place for X's refresh-token exchange (OAuth 2.0 refresh, stored sealed): it
+    returns True once new credentials are stored, and the run tries once more. Until that
+    exchange exists here, nothing can be renewed and the connection goes to "reconnect".
+    """
+    return False
+
+
 class ApplyRun:
     """One run of the apply job for one connection (see the module docstring)."""
 
@@ -87,6 +97,7 @@ class ApplyRun:
         self.pacers: dict[str, Pacer] = {}
         self.platform: Platform | None = None
         self.platform_name = ""
+        self.refreshed = False
 
     # ---- the parts of a run ----
 
@@ -213,6 +224,9 @@ class ApplyRun:
                     self.plan(state)
             return self._run_steps(max_steps, on_progress)
         except AuthExpired as error:
+            if not self.refreshed and refresh_credentials(self.connection_id, self.platform_name):
+                self.refreshed = True  # new credentials stored: try once more with them
+                return self.run(max_steps, on_progress)
             self._set_connection(status=RECONNECT, last_error=str(error), estimated_finish=None)
             return Outcome(RECONNECT, *self._done_total(), message=str(error))
         except (RateLimited, Unavailable) as error:
