@@ -119,7 +119,7 @@ class ApplyRun:
         return planner.PlatformState(
             frozenset(platform.following_ids()),
             frozenset(platform.muted_ids()),
-            frozenset(platform.blocked_ids()) if BLOCK in platform.actions else frozenset(),
+            frozenset(platform.blocked_ids()),  # their own blocks too: never touched
         )
 
     def settle_sent(self, state: planner.PlatformState) -> None:

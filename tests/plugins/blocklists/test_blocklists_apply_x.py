@@ -110,13 +110,16 @@ def test_removing_or_unsubscribing_undoes_only_what_came_solely_from_that_list(
     assert undone == {users[0].id, users[3].id, users[4].id}
 
 
-def test_a_429_is_waited_out_not_failed(app, fake, world):
-    fake.windows[(fake.me.id, "POST", "muting")] = [math.ceil(fake.clock.time() + 900), 50]
+def test_a_429_is_waited_out_not_failed(app, fake, world, rows):  # noqa: ANN001
+    fake.windows[(fake.me.id, "POST", "muting")] = [math.ceil(fake.clock.time() + 4500), 50]
     first = _apply(app, fake, world["connection"])  # a worker does not sleep 15 minutes
     assert first.state == WAITING and first.done == 0
     assert all(s.state == "pending" and s.attempts == 0 for s in steps(app, world["connection"]))
+    (connection,) = rows(Connection)
+    assert connection.not_before.timestamp() == pytest.approx(first.resume_at, abs=1)
+    assert connection.estimated_finish is not None and connection.status == "connected"
     fake.clock.sleep_until(first.resume_at)
-    second = _apply(app, fake, world["connection"], max_wait=1000)
+    second = _apply(app, fake, world["connection"], max_wait=5000)
     assert second.state == FINISHED and second.done == 4
     assert len(fake.calls_to("POST", "/muting")) == 5  # one 429, four mutes
 
@@ -154,3 +157,14 @@ def test_a_suspended_target_is_skipped_and_a_500_retried(app, fake, world):
     assert by_target[users[2].id].state == SKIPPED and "gone" in by_target[users[2].id].note
     assert all(by_target[u.id].state == DONE for u in (users[0], users[1], users[3]))
     assert by_target[users[0].id].attempts == 2
+
+
+def test_the_queued_job_waits_out_a_429_by_queueing_itself_again(app, fake, world, immediate_jobs):  # noqa: ANN001, E501
+    from campaignkit.plugins.blocklists.apply_queue import request_apply
+
+    fake.windows[(fake.me.id, "POST", "muting")] = [math.ceil(fake.clock.time() + 4500), 50]
+    with app.app_context():
+        assert request_apply(world["connection"]) is True  # runs at once, meets the 429
+    (again,) = [t for t in immediate_jobs.scheduled() if t.name.endswith("apply_blocklists")]
+    assert again.args[1] == world["connection"] and again.eta is not None
+    assert all(s.state == "pending" for s in steps(app, world["connection"]))
