@@ -233,6 +233,9 @@ class ApplyRun:
             retry_at = getattr(error, "retry_at", self.clock.time() + BACKOFF_S)
             self._set_connection(not_before=self._when(retry_at), last_error=str(error))
             return Outcome(WAITING, *self._done_total(), resume_at=retry_at, message=str(error))
+        except PlatformError as error:  # e.g. a 403 for an access level without the endpoint
+            self._set_connection(last_error=str(error))
+            return Outcome(STOPPED, *self._done_total(), message=str(error))
 
     def _done_total(self) -> tuple[int, int]:
         pending, total = self._counts()

@@ -14,7 +14,8 @@ import click
 
 from campaignkit.core import instance_app, write_session
 from campaignkit.plugins.blocklists.apply_queue import due_connections
-from campaignkit.plugins.blocklists.applying import Outcome, run_apply
+from campaignkit.plugins.blocklists.applying import WAITING, Outcome, run_apply
+from campaignkit.plugins.blocklists.pacing import SystemClock
 from campaignkit.plugins.blocklists.subscribers import Connection
 
 
@@ -50,4 +51,9 @@ def _apply_one(connection_id: int) -> Outcome:
             bar.update(done - shown[0])
             shown[0] = done
 
-        return run_apply(connection_id, max_wait=float("inf"), on_progress=report)
+        clock = SystemClock()
+        while True:
+            outcome = run_apply(connection_id, max_wait=float("inf"), on_progress=report)
+            if outcome.state != WAITING or outcome.resume_at is None:
+                return outcome
+            clock.sleep(max(outcome.resume_at - clock.time(), 0))  # the platform said when
