@@ -77,7 +77,7 @@ def maintainer(client, make_user, login):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def vault_key(monkeypatch) -> str:  # noqa: ANN001
+def blocklists_key(monkeypatch) -> str:  # noqa: ANN001
     """A fresh vault key in CAMPAIGNKIT_BLOCKLISTS_KEYS for this test."""
     from campaignkit.plugins.blocklists import vault
 
@@ -87,8 +87,8 @@ def vault_key(monkeypatch) -> str:  # noqa: ANN001
 
 
 @pytest.fixture
-def connect(app, vault_key) -> Callable[..., int]:  # noqa: ANN001
-    """``connect(platform, account_id, credentials, lists={list_id: action}, **fields)``.
+def add_connection(app, blocklists_key) -> Callable[..., int]:  # noqa: ANN001
+    """``add_connection(platform, account_id, credentials, lists={list_id: action}, **fields)``.
 
     Stores a Connection with sealed credentials and its subscriptions; returns its id.
     """

@@ -38,7 +38,7 @@ def _apply(app, connection_id):  # noqa: ANN001, ANN202
 
 
 def test_mastodon_entries_are_found_on_the_subscribers_server_and_blocked(
-    app, mastodon, add_list, connect, rows
+    app, mastodon, add_list, add_connection, rows
 ):  # noqa: ANN001
     me = mastodon.add_account("alice")
     trolls = [mastodon.add_account(f"troll{i}", "other.example") for i in range(3)]
@@ -50,8 +50,9 @@ def test_mastodon_entries_are_found_on_the_subscribers_server_and_blocked(
     add_entries(app, listed, "mastodon", [*accounts, ("77@other.example", "@friend@other.example")])
     server = mastodon.url.removeprefix("http://")
     token = mastodon.issue_token(me)
-    connection_id = connect("mastodon", me, {"access_token": token}, lists={listed.id: "block"},
-                            server=server)  # fmt: skip
+    connection_id = add_connection(
+        "mastodon", me, {"access_token": token}, lists={listed.id: "block"}, server=server
+    )
 
     outcome = _apply(app, connection_id)
     assert outcome.state == FINISHED and (outcome.done, outcome.total) == (3, 3)
@@ -64,15 +65,16 @@ def test_mastodon_entries_are_found_on_the_subscribers_server_and_blocked(
 
 
 def test_bluesky_dids_are_muted_and_a_refreshed_session_is_stored(
-    app, bluesky, add_list, connect, rows
+    app, bluesky, add_list, add_connection, rows
 ):  # noqa: ANN001
     me = bluesky.add_account("alice.bsky.social")
     trolls = [bluesky.add_account(f"troll{i}.bsky.social") for i in range(3)]
     session = BlueskyPlatform.connect(me.handle, me.password, service=bluesky.url).session_string
     listed = add_list("trolls")
     add_entries(app, listed, "bluesky", [(t.did, t.handle) for t in trolls[:2]])
-    connection_id = connect("bluesky", me.did, {"session": session}, lists={listed.id: "mute"},
-                            server=bluesky.url)  # fmt: skip
+    connection_id = add_connection(
+        "bluesky", me.did, {"session": session}, lists={listed.id: "mute"}, server=bluesky.url
+    )
 
     outcome = _apply(app, connection_id)
     assert outcome.state == FINISHED and outcome.done == 2

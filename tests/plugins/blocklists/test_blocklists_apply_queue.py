@@ -30,12 +30,12 @@ def empty_queue(app):  # noqa: ANN001, ANN201
 
 
 def test_a_list_change_reaches_every_subscribers_queue_at_once_and_only_once(
-    app, add_list, connect
+    app, add_list, add_connection
 ):  # noqa: ANN001
     trolls, other = add_list("trolls"), add_list("other")
-    first = connect("x", "1", CREDENTIALS, lists={trolls.id: "mute"})
-    second = connect("x", "2", CREDENTIALS, lists={trolls.id: "mute", other.id: "mute"})
-    connect("x", "3", CREDENTIALS, lists={other.id: "mute"})
+    first = add_connection("x", "1", CREDENTIALS, lists={trolls.id: "mute"})
+    second = add_connection("x", "2", CREDENTIALS, lists={trolls.id: "mute", other.id: "mute"})
+    add_connection("x", "3", CREDENTIALS, lists={other.id: "mute"})
     add_entries(app, trolls, "x", [("100", "@a"), ("101", "@b")])
     assert sorted(_queued(app)) == [first, second]  # queued once each, not per entry
     remove_entry(app, trolls.id, "100")
@@ -44,14 +44,14 @@ def test_a_list_change_reaches_every_subscribers_queue_at_once_and_only_once(
         assert request_apply(first) is False
 
 
-def test_the_minute_scan_queues_changed_and_due_connections_only(app, add_list, connect):  # noqa: ANN001
+def test_the_minute_scan_queues_changed_and_due_connections_only(app, add_list, add_connection):  # noqa: ANN001
     trolls = add_list("trolls")
-    never_planned = connect("x", "1", CREDENTIALS, lists={trolls.id: "mute"})
+    never_planned = add_connection("x", "1", CREDENTIALS, lists={trolls.id: "mute"})
     later = datetime.now(UTC) + timedelta(minutes=5)
-    planned = connect("x", "2", CREDENTIALS, lists={trolls.id: "mute"},
+    planned = add_connection("x", "2", CREDENTIALS, lists={trolls.id: "mute"},
                       planned_at=datetime.now(UTC) + timedelta(seconds=1))  # fmt: skip
-    waiting = connect("x", "3", CREDENTIALS, lists={}, planned_at=later, not_before=later)
-    connect("x", "4", CREDENTIALS, lists={}, status="reconnect")
+    waiting = add_connection("x", "3", CREDENTIALS, lists={}, planned_at=later, not_before=later)
+    add_connection("x", "4", CREDENTIALS, lists={}, status="reconnect")
     with app.app_context():
         assert due_connections() == [never_planned]
         with app.extensions["campaignkit"].database.write() as session:

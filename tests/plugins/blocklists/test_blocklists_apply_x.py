@@ -28,16 +28,16 @@ def blocklists_settings(fake) -> dict:  # noqa: ANN001
 
 
 @pytest.fixture
-def world(app, fake, add_list, connect):  # noqa: ANN001, ANN201
+def world(app, fake, add_list, add_connection):  # noqa: ANN001, ANN201
     """Two lists, five listed accounts, and the supporter subscribed to the first list."""
     users = [fake.add_user(f"troll{i}") for i in range(5)]
     first, second = add_list("first"), add_list("second")
     add_entries(app, first, "x", [(u.id, f"@{u.username}") for u in users[:4]])
     add_entries(app, second, "x", [(users[3].id, "@troll3"), (users[4].id, "@troll4")])
     credentials = {"access_token": fake.token, "refresh_token": "r", "expires_at": 0}
-    connection_id = connect("x", fake.me.id, credentials, lists={first.id: "mute"})
+    connection_id = add_connection("x", fake.me.id, credentials, lists={first.id: "mute"})
     return {"users": users, "first": first, "second": second, "connection": connection_id,
-            "connect": connect, "credentials": credentials}  # fmt: skip
+            "add_connection": add_connection, "credentials": credentials}  # fmt: skip
 
 
 def _apply(app, fake, connection_id, **options):  # noqa: ANN001, ANN202

@@ -20,13 +20,13 @@ def blocklists_settings(fake) -> dict:  # noqa: ANN001
 
 
 def test_apply_runs_every_account_with_work_then_has_nothing_left(
-    app, cli, fake, add_list, connect
+    app, cli, fake, add_list, add_connection
 ):  # noqa: ANN001, E501
     trolls = add_list("trolls")
     users = [fake.add_user(f"troll{i}") for i in range(3)]
     add_entries(app, trolls, "x", [(u.id, f"@{u.username}") for u in users])
     credentials = {"access_token": fake.token, "refresh_token": "", "expires_at": 0}
-    connection_id = connect("x", fake.me.id, credentials, lists={trolls.id: "mute"})
+    connection_id = add_connection("x", fake.me.id, credentials, lists={trolls.id: "mute"})
 
     done = cli("blocklists", "apply")
     assert done.exit_code == 0, done.output

@@ -25,14 +25,14 @@ def blocklists_settings(fake) -> dict:  # noqa: ANN001
 
 
 def test_the_owner_sees_progress_the_log_and_done(
-    app, client, fake, add_list, connect, make_user, login
+    app, client, fake, add_list, add_connection, make_user, login
 ):  # noqa: ANN001, E501
     owner = make_user("owner@example.org")
     trolls = add_list("trolls", title="Known trolls")
     users = [fake.add_user(f"troll{i}") for i in range(3)]
     add_entries(app, trolls, "x", [(u.id, f"@{u.username}") for u in users])
     credentials = {"access_token": fake.token, "refresh_token": "", "expires_at": 0}
-    connection_id = connect("x", fake.me.id, credentials, lists={trolls.id: "mute"},
+    connection_id = add_connection("x", fake.me.id, credentials, lists={trolls.id: "mute"},
                             user_id=owner.id, handle="@supporter")  # fmt: skip
     url = f"/account/blocklists/{connection_id}/progress"
     assert client.get(url).status_code == 302  # sign in first
@@ -56,10 +56,12 @@ def test_the_owner_sees_progress_the_log_and_done(
     assert "Connect this account again" in client.get(url).get_data(as_text=True)
 
 
-def test_someone_elses_or_a_missing_connection_is_not_found(app, client, connect, make_user, login):  # noqa: ANN001, E501
+def test_someone_elses_or_a_missing_connection_is_not_found(
+    app, client, add_connection, make_user, login
+):  # noqa: ANN001, E501
     owner, other = make_user("owner@example.org"), make_user("other@example.org")
     credentials = {"access_token": "t", "refresh_token": "", "expires_at": 0}
-    connection_id = connect("x", "42", credentials, user_id=owner.id)
+    connection_id = add_connection("x", "42", credentials, user_id=owner.id)
     login(client, other)
     assert client.get(f"/account/blocklists/{connection_id}/progress").status_code == 404
     assert client.get(f"/account/blocklists/{connection_id + 1}/progress").status_code == 404
