@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
-from campaignkit.core import db_session
+from campaignkit.core import current_user, db_session
 from campaignkit.plugins.blocklists.ledger import DONE, FAILED, PENDING, SENT, SKIPPED, Step
 from campaignkit.plugins.blocklists.models import PLATFORM_NAMES, BlockList
 from campaignkit.plugins.blocklists.subscribers import RECONNECT, Connection
