@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template
-from flask_login import login_required
 from sqlalchemy import func, select
 
-from campaignkit.core import current_user, db_session
+from campaignkit.core import current_user, db_session, signin_required
 from campaignkit.plugins.blocklists.ledger import DONE, FAILED, PENDING, SENT, SKIPPED, Step
 from campaignkit.plugins.blocklists.models import PLATFORM_NAMES, BlockList
 from campaignkit.plugins.blocklists.subscribers import RECONNECT, Connection
@@ -68,7 +67,7 @@ def log_line(step: Step, titles: dict[str, str]) -> str:
 
 
 @bp.get("/account/blocklists/<int:connection_id>/progress")
-@login_required
+@signin_required
 def progress(connection_id: int):
     """Steps done of total, the estimated finish, the state in words, and the recent log."""
     session = db_session()
