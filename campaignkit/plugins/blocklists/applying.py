@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from campaignkit.core import write_session
 from campaignkit.plugins.blocklists import apply_ledger, planner
@@ -164,6 +164,9 @@ class ApplyRun:
 
     def _update(self, step_id: int, **values) -> None:  # noqa: ANN003
         with write_session() as session:
+            if values.get("state") != DONE:  # one UPDATE, no read: this is on every call's path
+                session.execute(update(Step).where(Step.id == step_id).values(**values))
+                return
             step = session.get(Step, step_id)
             for name, value in values.items():
                 setattr(step, name, value)

@@ -8,7 +8,9 @@ gives the pacer the answer's rate-limit headers (`after_call`), or the retry tim
 How calls are spread:
 
 - with headers (calls left in the window and when it reopens), the calls left are
-  spread evenly before the reset, and after the last one the pacer waits for the reset;
+  spread evenly before the reset (or, with ``spread=False``, made at once: the apply job's
+  choice, so a slow call never pushes one into the next window), and after the last one
+  the pacer waits for the reset;
   the headers are the platform's own count, so they also cover calls the subscriber's
   other apps made;
 - without headers, calls are spaced by the published limit (window ÷ limit apart), so
