@@ -35,6 +35,7 @@ from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its ro
     account_views,
     admin,
     appeals,
+    apply_queue,
     auto_rules,
     bluesky_jobs,
     connect_views,
@@ -43,6 +44,7 @@ from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its ro
     lookup_jobs,
     lookup_views,
     personal_data,
+    progress,
     subscribe,
     subscribers,
     views,
@@ -90,17 +92,18 @@ def campaignkit_migrations_dir():
 
 @hookimpl
 def campaignkit_blueprints():
-    """The public list pages, the maintainers' pages and the supporter's own ("Your blocklists")."""
-    return [views.bp, admin.bp, account_views.bp]
+    """The public list pages, the maintainers' pages, "Your blocklists" and its progress pages."""
+    return [views.bp, admin.bp, account_views.bp, progress.bp]
 
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """Importing, handle lookup, Bluesky publishing, and the quarter-hourly auto rules."""
+    """Importing, handle lookup, Bluesky publishing, auto rules and the apply job."""
     jobs.register(huey)
     lookup_jobs.register(huey)
     bluesky_jobs.register(huey)
     auto_rules.register(huey)
+    apply_queue.register(huey)
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""``campaignkit blocklists``: ``create``, ``import``, ``lookup`` and ``publish-bluesky``."""
+"""``campaignkit blocklists``: ``create``, ``import``, ``lookup``, ``publish-bluesky`` and ``apply``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import instance_app, plugin_settings, write_session
 from campaignkit.plugins.blocklists.bluesky_publish import BlueskyRefused, import_modlist, publish
+from campaignkit.plugins.blocklists.cli_apply import apply_command
 from campaignkit.plugins.blocklists.entries import audit
 from campaignkit.plugins.blocklists.imports import ImportRefused, import_file
 from campaignkit.plugins.blocklists.lookup_jobs import run_lookup
@@ -27,7 +28,7 @@ def check_slug(_ctx, _param, value: str) -> str:  # noqa: ANN001 - click callbac
 
 @click.group("blocklists")
 def blocklists() -> None:
-    """Shared blocklists: create lists and import entries into them."""
+    """Shared blocklists: create lists, import entries into them, apply them."""
 
 
 @blocklists.command("create")
@@ -147,3 +148,6 @@ def publish_bluesky(slug: str) -> None:
         except BlueskyRefused as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.summary())
+
+
+blocklists.add_command(apply_command)

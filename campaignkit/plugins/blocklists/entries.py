@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.plugins.blocklists.accounts import EntryError
+from campaignkit.plugins.blocklists.apply_queue import list_changed
 from campaignkit.plugins.blocklists.models import (
     LIVE,
     LOOKUP,
@@ -103,6 +104,8 @@ def add_entry(
     session.add(entry)
     session.flush()
     audit(session, block_list.id, "add", actor_id, describe(entry), entry_id=entry.id)
+    if status == LIVE:
+        list_changed(session, block_list.id)
     return entry
 
 
@@ -119,6 +122,8 @@ def change_status(
         )
     if action == "approve" and require_second and entry.added_by == actor_id:
         raise EntryError("A different maintainer must approve an entry you added.")
+    if LIVE in (entry.status, new_status):
+        list_changed(session, entry.list_id)  # subscribers' queues get it once committed
     entry.status, entry.changed_at = new_status, now()
     if action == "approve":
         entry.approved_by = actor_id

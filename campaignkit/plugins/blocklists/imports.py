@@ -34,8 +34,9 @@ from campaignkit.plugins.blocklists.accounts import (
     clean_platform,
     clean_reason,
 )
+from campaignkit.plugins.blocklists.apply_queue import list_changed
 from campaignkit.plugins.blocklists.entries import audit, first_status
-from campaignkit.plugins.blocklists.models import LOOKUP, BlockList, Entry, now
+from campaignkit.plugins.blocklists.models import LIVE, LOOKUP, BlockList, Entry, now
 
 BATCH = 2000
 #: How many bad lines a refusal lists (it says how many more there were).
@@ -177,6 +178,8 @@ def _store_batch(list_id: int, batch: list[dict], status: str, actor_id: int | N
                 index_elements=["list_id", "platform", "account_id"]
             )
             session.execute(statement, rows)
+            if status == LIVE:
+                list_changed(session, list_id)
 
 
 def _counts(list_id: int) -> tuple[int, int]:

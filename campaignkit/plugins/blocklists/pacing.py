@@ -8,7 +8,9 @@ gives the pacer the answer's rate-limit headers (`after_call`), or the retry tim
 How calls are spread:
 
 - with headers (calls left in the window and when it reopens), the calls left are
-  spread evenly before the reset, and after the last one the pacer waits for the reset;
+  spread evenly before the reset (or, with ``spread=False``, made at once: the apply job's
+  choice, so a slow call never pushes one into the next window), and after the last one
+  the pacer waits for the reset;
   the headers are the platform's own count, so they also cover calls the subscriber's
   other apps made;
 - without headers, calls are spaced by the published limit (window ÷ limit apart), so
@@ -61,13 +63,22 @@ class Pacer:
     """
 
     def __init__(
-        self, limit_per_window: int, window_seconds: float, clock: Clock | None = None
+        self,
+        limit_per_window: int,
+        window_seconds: float,
+        clock: Clock | None = None,
+        *,
+        spread: bool = True,
     ) -> None:
         if limit_per_window < 1 or window_seconds <= 0:
             raise ValueError("a rate limit needs at least one call per window of positive length")
         self.limit_per_window = limit_per_window
         self.window_seconds = window_seconds
         self.clock = clock if clock is not None else SystemClock()
+        #: With headers: spread the calls left evenly before the reset (True), or make them
+        #: at once and then wait for the reset (False: a worker is free between windows, and
+        #: a slow call never pushes one into the next window).
+        self.spread = spread
         self._next_call_at = 0.0  # Unix time before which no call is made
         self._last_call_at: float | None = None  # when the last call was let through
         self._window_limit = limit_per_window  # the limit the platform reports, if any
@@ -83,6 +94,11 @@ class Pacer:
     def _spacing(self) -> float:
         """Seconds between calls at the published (or last reported) limit."""
         return self.window_seconds / self._window_limit
+
+    @property
+    def next_call_at(self) -> float:
+        """The Unix time before which no call is made (0 when one may be made now)."""
+        return self._next_call_at
 
     def wait_before_call(self) -> None:
         """Sleep until the next call may be made (returns at once if it may be made now)."""
@@ -106,6 +122,8 @@ class Pacer:
             self._reset_at = rate_limit.reset_at
             if self._remaining == 0:
                 self._next_call_at = self._reset_at + self._margin
+            elif not self.spread:
+                self._next_call_at = now
             else:
                 self._next_call_at = now + (self._reset_at - now) / (self._remaining + 1)
             return

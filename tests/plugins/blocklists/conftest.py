@@ -98,3 +98,30 @@ def supporter(client, make_user, login):  # noqa: ANN001, ANN201
     user = make_user("fan@example.org")
     login(client, user)
     return user
+
+
+@pytest.fixture
+def add_connection(app, vault_keys) -> Callable[..., int]:  # noqa: ANN001
+    """``add_connection(platform, account_id, credentials, lists={list_id: action}, **fields)``.
+
+    Stores a Connection with sealed credentials and its subscriptions; returns its id.
+    """
+    from campaignkit.plugins.blocklists.credentials import seal
+    from campaignkit.plugins.blocklists.models import now
+    from campaignkit.plugins.blocklists.subscribers import Connection, Subscription
+
+    def store(platform: str, account_id: str, credentials: dict, lists=None, **fields) -> int:  # noqa: ANN001
+        fields.setdefault("user_id", 1)
+        with app.extensions["campaignkit"].database.write() as session:
+            connection = Connection(
+                platform=platform, account_id=account_id, credentials=seal(platform, credentials),
+                created_at=now(), **fields,
+            )  # fmt: skip
+            session.add(connection)
+            session.flush()
+            for list_id, action in (lists or {}).items():
+                session.add(Subscription(connection_id=connection.id, list_id=list_id,
+                                         action=action, mode="any", created_at=now()))  # fmt: skip
+            return connection.id
+
+    return store
