@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from campaignkit.core import write_session
 from campaignkit.plugins.blocklists import apply_ledger, planner
 from campaignkit.plugins.blocklists.apply_changes import needs_plan
+from campaignkit.plugins.blocklists.connect_x import ConnectError, refresh_x_tokens
 from campaignkit.plugins.blocklists.connecting_platform import platform_for
 from campaignkit.plugins.blocklists.credentials import seal
 from campaignkit.plugins.blocklists.ledger import DONE, FAILED, PENDING, SENT, SKIPPED, Step
@@ -76,13 +77,23 @@ def _pacer_key(platform: str, step: Step) -> str:
 
 
 def refresh_credentials(connection_id: int, platform: str) -> bool:
-    """Renew a refused token before the supporter is asked to connect again.
+    """Renew a refused X token with its refresh token before asking to connect again.
 
-    The one place for X's refresh-token exchange (OAuth 2.0 refresh, stored sealed): it
-    returns True once new credentials are stored, and the run tries once more. Until that
-    exchange exists here, nothing can be renewed and the connection goes to "reconnect".
+    Returns True once new credentials are stored (the run then tries once more), False
+    for other platforms (nothing to renew) or when X refuses the refresh token too.
+    Raises `Unavailable` when X does not answer (the run waits and tries again).
     """
-    return False
+    if platform != "x":
+        return False
+    with write_session() as session:
+        connection = session.get(Connection, connection_id)
+        if connection is None:
+            return False
+        try:
+            refresh_x_tokens(connection)
+        except (AuthExpired, ConnectError):
+            return False  # the refresh token is refused too, or X is no longer set up
+    return True
 
 
 class ApplyRun:
@@ -227,18 +238,28 @@ class ApplyRun:
                     self.plan(state)
             return self._run_steps(max_steps, on_progress)
         except AuthExpired as error:
-            if not self.refreshed and refresh_credentials(self.connection_id, self.platform_name):
+            try:
+                renewed = not self.refreshed and refresh_credentials(
+                    self.connection_id, self.platform_name
+                )
+            except Unavailable as unavailable:
+                return self._wait_after(unavailable)
+            if renewed:
                 self.refreshed = True  # new credentials stored: try once more with them
                 return self.run(max_steps, on_progress)
             self._set_connection(status=RECONNECT, last_error=str(error), estimated_finish=None)
             return Outcome(RECONNECT, *self._done_total(), message=str(error))
         except (RateLimited, Unavailable) as error:
-            retry_at = getattr(error, "retry_at", self.clock.time() + BACKOFF_S)
-            self._set_connection(not_before=self._when(retry_at), last_error=str(error))
-            return Outcome(WAITING, *self._done_total(), resume_at=retry_at, message=str(error))
+            return self._wait_after(error)
         except PlatformError as error:  # e.g. a 403 for an access level without the endpoint
             self._set_connection(last_error=str(error))
             return Outcome(STOPPED, *self._done_total(), message=str(error))
+
+    def _wait_after(self, error: RateLimited | Unavailable) -> Outcome:
+        """Store when the run may go on (a 429's reset, or a back-off) and say so."""
+        retry_at = getattr(error, "retry_at", self.clock.time() + BACKOFF_S)
+        self._set_connection(not_before=self._when(retry_at), last_error=str(error))
+        return Outcome(WAITING, *self._done_total(), resume_at=retry_at, message=str(error))
 
     def _done_total(self) -> tuple[int, int]:
         pending, total = self._counts()

@@ -1,4 +1,4 @@
-"""``campaignkit blocklists``: ``create``, ``import``, ``lookup``, ``publish-bluesky`` and ``apply``."""
+"""``campaignkit blocklists``: create, import, lookup, publish-bluesky and apply."""
 
 from __future__ import annotations
 

@@ -144,6 +144,7 @@ class FakeX:
         self.hang_seconds = hang_seconds
         self.users: dict[str, User] = {}
         self.tokens: dict[str, str] = {}
+        self.issued = 0  # tokens issued so far
         self.tweets: list[Tweet] = []
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
@@ -166,7 +167,8 @@ class FakeX:
 
     def issue_token(self, user_id: str) -> str:
         """An OAuth 2.0 user-context access token for this user."""
-        token = f"token-{user_id}-{len(self.tokens)}"
+        self.issued += 1  # never reuse a revoked token's name
+        token = f"token-{user_id}-{self.issued - 1}"
         self.tokens[token] = user_id
         return token
 

@@ -9,6 +9,7 @@ from apply_helpers import add_entries, remove_entry, steps
 from fake_x import serve
 
 from campaignkit.plugins.blocklists.applying import FINISHED, WAITING, run_apply
+from campaignkit.plugins.blocklists.credentials import seal, unseal
 from campaignkit.plugins.blocklists.ledger import DONE, SENT, SKIPPED, Step
 from campaignkit.plugins.blocklists.subscribers import Connection
 
@@ -24,7 +25,7 @@ def fake():
 
 @pytest.fixture
 def blocklists_settings(fake) -> dict:  # noqa: ANN001
-    return {"x_api_url": fake.url}
+    return {"x_api_url": fake.url, "x_client_id": "ck-test-client"}
 
 
 @pytest.fixture
@@ -144,6 +145,24 @@ def test_an_expired_token_asks_the_supporter_to_connect_again(app, fake, world, 
     _apply(app, fake, world["connection"])
     (connection,) = rows(Connection)
     assert connection.status == "reconnect" and connection.last_error
+
+
+def test_an_expired_x_token_is_renewed_with_its_refresh_token_and_the_run_goes_on(
+    app, fake, world, rows, oauth_over_http
+):  # noqa: ANN001
+    fake.oauth.add_client("ck-test-client")  # a public client: PKCE, no secret
+    fake.oauth.refresh_tokens["refresh-1"] = (fake.me.id, "mute.write offline.access")
+    with app.app_context(), app.extensions["campaignkit"].database.write() as session:
+        session.get(Connection, world["connection"]).credentials = seal(
+            "x", {"access_token": fake.token, "refresh_token": "refresh-1", "expires_at": 0}
+        )
+    fake.revoke(fake.token)
+    _apply(app, fake, world["connection"])
+    (connection,) = rows(Connection)
+    assert connection.status == "connected"
+    assert unseal("x", connection.credentials)["access_token"] != fake.token
+    assert set(fake.me.muting) >= {u.id for u in world["users"][:4]}
+    assert "refresh-1" not in fake.oauth.refresh_tokens  # used once, rotated by X
 
 
 def test_a_suspended_target_is_skipped_and_a_500_retried(app, fake, world):
