@@ -13,6 +13,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from campaignkit.core import current_user, rate_limited, signin_required, write_session
 from campaignkit.plugins.blocklists import connect_bluesky, connect_mastodon, connect_x
 from campaignkit.plugins.blocklists.account_views import bp
+from campaignkit.plugins.blocklists.apply_queue import request_apply
 from campaignkit.plugins.blocklists.connect_x import ConnectError
 from campaignkit.plugins.blocklists.connections import store_connection
 from campaignkit.plugins.blocklists.models import PLATFORM_NAMES
@@ -23,8 +24,10 @@ CONNECT_RATE = "20 per hour;60 per day"
 
 def _stored(account, server: str, credentials: dict):  # noqa: ANN001, ANN202
     with write_session() as db:
-        store_connection(db, current_user.id, account, server, credentials)
-    # the apply job for this connection should start here (after connect or reconnect)
+        connection = store_connection(db, current_user.id, account, server, credentials)
+        db.flush()
+        connection_id = connection.id
+    request_apply(connection_id)  # a reconnected account goes on with its lists
     flash(f"Your {PLATFORM_NAMES[account.platform]} account {account.handle} is connected. "
           "Subscribe it to a list from the list's page.", "success")  # fmt: skip
     return redirect(url_for(".index"), 303)

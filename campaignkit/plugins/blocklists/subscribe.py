@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from campaignkit.core import form_int, signin_required, write_session
 from campaignkit.plugins.blocklists.account_views import bp as account_bp
+from campaignkit.plugins.blocklists.apply_queue import request_apply
 from campaignkit.plugins.blocklists.connections import allowed_actions, own_connection
 from campaignkit.plugins.blocklists.models import PLATFORM_NAMES, now
 from campaignkit.plugins.blocklists.subscribers import ALL, ANY, Connection, Subscription
@@ -68,7 +69,8 @@ def subscribe(slug: str):
             session.add(found)
         found.action, found.mode = action, mode
         handle, platform = connection.handle, PLATFORM_NAMES[connection.platform]
-    # the apply job for this connection should start here (after subscribe)
+        connection_id = connection.id
+    request_apply(connection_id)
     flash(f"Your {platform} account {handle} is subscribed to “{block_list.title}”: the "
           f"accounts on it will be {action}d at {platform}'s pace.", "success")  # fmt: skip
     return redirect(url_for("blocklists_account.index"), 303)
@@ -85,7 +87,8 @@ def change_subscription(subscription_id: int):
         except SubscribeError as error:
             flash(str(error), "error")
             return redirect(url_for(".index"), 303)
-    # the apply job for this connection should start here (after a change)
+        connection_id = connection.id
+    request_apply(connection_id)
     flash("Subscription changed.", "success")
     return redirect(url_for(".index"), 303)
 
@@ -95,9 +98,10 @@ def change_subscription(subscription_id: int):
 def unsubscribe(subscription_id: int):
     """End a subscription; what came only from this list is undone by the apply job."""
     with write_session() as session:
-        found, _ = _own_subscription(session, subscription_id)
+        found, connection = _own_subscription(session, subscription_id)
         session.delete(found)
-    # the apply job for this connection should start here (after unsubscribe)
+        connection_id = connection.id
+    request_apply(connection_id)
     flash("Unsubscribed. What was muted or blocked only because of this list will be undone; "
           "what you did yourself, or another list still asks for, stays.", "success")  # fmt: skip
     return redirect(url_for(".index"), 303)

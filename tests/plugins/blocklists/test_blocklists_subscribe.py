@@ -60,7 +60,14 @@ def post(client, csrf_token, url: str, **form):  # noqa: ANN001, ANN201
     return client.post(url, data={**form, "csrf_token": csrf_token(client)})
 
 
+def queued_apply_jobs(app) -> list[int]:  # noqa: ANN001
+    """The connection ids whose apply job is waiting in the queue."""
+    huey = app.extensions["campaignkit"].huey
+    return [t.args[1] for t in huey.pending() if t.name.endswith("apply_blocklists")]
+
+
 def test_subscribe_change_and_unsubscribe(
+    app,
     client,
     supporter,
     csrf_token,
@@ -81,6 +88,7 @@ def test_subscribe_change_and_unsubscribe(
     (subscription,) = rows(Subscription)
     assert (subscription.connection_id, subscription.list_id) == (x, block_list.id)
     assert (subscription.action, subscription.mode) == ("mute", "any")
+    assert queued_apply_jobs(app) == [x]  # the job starts now, not at the next minute scan
     home = client.get("/account/blocklists").get_data(as_text=True)
     assert "is subscribed to “Known trolls”" in home and "Unsubscribe" in home
 
