@@ -15,30 +15,19 @@ from datetime import datetime, timedelta
 from huey import Huey, crontab
 from sqlalchemy import select
 
-from campaignkit.core import Progress, job, plugin_settings, write_session
-from campaignkit.plugins.blocklists.credentials import seal, unseal
+from campaignkit.core import Progress, job, write_session
+from campaignkit.plugins.blocklists.connecting_platform import platform_for
+from campaignkit.plugins.blocklists.credentials import seal
 from campaignkit.plugins.blocklists.ledger import HandsOff
-from campaignkit.plugins.blocklists.lookup import mastodon_server_url
 from campaignkit.plugins.blocklists.models import AutoTarget, now
 from campaignkit.plugins.blocklists.platforms.base import Platform, PlatformError, RemoteAccount
-from campaignkit.plugins.blocklists.platforms.bluesky import BlueskyPlatform
-from campaignkit.plugins.blocklists.platforms.mastodon import MastodonPlatform
-from campaignkit.plugins.blocklists.platforms.x import XPlatform
 from campaignkit.plugins.blocklists.subscribers import CONNECTED, Connection
 
 AUTO_LIST = "auto"  # the pseudo-list name the apply job gives these targets
 
 
-def platform_for(connection: Connection, settings) -> Platform:  # noqa: ANN001 - settings
-    """The adapter for a connected account, from its sealed credentials and the settings."""
-    values = unseal(connection.platform, connection.credentials)
-    if connection.platform == "x":
-        return XPlatform(values["access_token"], base_url=settings.x_api_url,
-                         allow_block=settings.x_allow_block)  # fmt: skip
-    if connection.platform == "mastodon":
-        base = mastodon_server_url(connection.server, tuple(settings.insecure_servers))
-        return MastodonPlatform(base, values["access_token"])
-    connection_id = connection.id
+def stored_session(connection_id: int):  # noqa: ANN201 - a callback
+    """A callback that seals and stores a refreshed Bluesky session for this connection."""
 
     def keep(session_string: str) -> None:
         with write_session() as session:
@@ -46,8 +35,12 @@ def platform_for(connection: Connection, settings) -> Platform:  # noqa: ANN001 
             if row is not None:
                 row.credentials = seal("bluesky", {"session": session_string})
 
-    service = connection.server or settings.bluesky_service
-    return BlueskyPlatform.resume(values["session"], service=service, on_session=keep)
+    return keep
+
+
+def build_platform(connection: Connection) -> Platform:
+    """The connection's adapter (``platform_for``), storing any refreshed Bluesky session."""
+    return platform_for(connection, stored_session(connection.id))
 
 
 def wanted_reason(account: RemoteAccount, connection: Connection, at: datetime) -> str | None:
@@ -95,9 +88,8 @@ def check_connection(connection: Connection, platform: Platform, at: datetime | 
     return len(added)
 
 
-def run_auto_rules(progress=lambda *_: None, build=platform_for) -> str:  # noqa: ANN001
+def run_auto_rules(progress=lambda *_: None, build=build_platform) -> str:  # noqa: ANN001
     """Check every connection with auto rules on; a failing one is skipped and named."""
-    settings = plugin_settings("blocklists")
     with write_session() as session:
         connections = list(
             session.scalars(
@@ -110,7 +102,7 @@ def run_auto_rules(progress=lambda *_: None, build=platform_for) -> str:  # noqa
     found, problems = 0, []
     for done, connection in enumerate(connections, 1):
         try:
-            found += check_connection(connection, build(connection, settings))
+            found += check_connection(connection, build(connection))
         except (PlatformError, ValueError) as problem:
             problems.append(f"connection {connection.id}: {problem}")
         progress(done, len(connections), f"Checked {done} of {len(connections)} accounts")

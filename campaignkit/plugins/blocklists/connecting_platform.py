@@ -1,8 +1,10 @@
 """The platform adapter for one connected account, built from its sealed credentials.
 
 `platform_for` is the one place that turns a `Connection` row into an X, Mastodon or
-Bluesky adapter with the instance's settings. Bluesky refreshes its session by itself;
-the new session is sealed and stored at once (``on_session``), so no refresh is lost.
+Bluesky adapter with the instance's settings (the apply job and the auto rules use it);
+a Mastodon server is reached only through the outbound guard (``outbound``). Bluesky
+refreshes its session by itself; the new session is sealed and stored at once
+(``on_session``), so no refresh is lost.
 """
 
 from __future__ import annotations
@@ -39,10 +41,14 @@ def platform_for(
             values["access_token"], base_url=settings.x_api_url, allow_block=settings.x_allow_block
         )
     if connection.platform == "mastodon":
+        from campaignkit.plugins.blocklists.outbound import guarded_session
         from campaignkit.plugins.blocklists.platforms.mastodon import MastodonPlatform
 
         url = server_url(connection.server, settings.insecure_servers)
-        return MastodonPlatform(url, values["access_token"])
+        # every request (redirects included) goes only to public https servers
+        return MastodonPlatform(
+            url, values["access_token"], session=guarded_session(settings.insecure_servers)
+        )
     if connection.platform == "bluesky":
         from campaignkit.plugins.blocklists.platforms.bluesky import BlueskyPlatform
 
