@@ -2,8 +2,9 @@
 
 A plan is made against what the lists asked for at ``Connection.planned_at``. It is out of
 date when an entry of a subscribed list changed status since (added, approved, removed:
-``Entry.changed_at``), a subscription was added since, or our record still names a list
-the connection no longer subscribes to (an unsubscribe deletes its row).
+``Entry.changed_at``), a subscription or an auto-rule target was added since, or our
+record still names a list the connection no longer subscribes to (an unsubscribe deletes
+its row; the auto rules' pseudo-list ``auto`` is always subscribed).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from campaignkit.plugins.blocklists.ledger import AppliedAction
-from campaignkit.plugins.blocklists.models import Entry
+from campaignkit.plugins.blocklists.models import AutoTarget, Entry
+from campaignkit.plugins.blocklists.planner import AUTO
 from campaignkit.plugins.blocklists.subscribers import Connection, Subscription
 
 
@@ -32,12 +34,15 @@ def changed_since_planned(session: Session, connection: Connection) -> bool:
             )
         )
     )
-    return bool(new_subscription or changed_entry)
+    new_auto = session.scalar(
+        select(exists().where(AutoTarget.connection_id == connection.id, AutoTarget.at > stamp))
+    )
+    return bool(new_subscription or changed_entry or new_auto)
 
 
 def unsubscribed_lists_held(session: Session, connection: Connection) -> bool:
     """Whether our record still credits a list this connection no longer subscribes to."""
-    subscribed = {
+    subscribed = {AUTO} | {
         str(list_id)
         for list_id in session.scalars(
             select(Subscription.list_id).where(Subscription.connection_id == connection.id)

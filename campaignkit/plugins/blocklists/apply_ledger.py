@@ -21,7 +21,7 @@ from campaignkit.plugins.blocklists.ledger import (
     MastodonAccountId,
     Step,
 )
-from campaignkit.plugins.blocklists.models import LIVE, Entry
+from campaignkit.plugins.blocklists.models import LIVE, AutoTarget, Entry
 from campaignkit.plugins.blocklists.subscribers import Connection, Subscription
 
 
@@ -102,6 +102,16 @@ def subscriptions_of(session: Session, connection_id: int) -> list[planner.Subsc
     """The connection's subscriptions, as the planner reads them."""
     found = session.scalars(select(Subscription).where(Subscription.connection_id == connection_id))
     return [planner.Subscription(str(s.list_id), s.action, s.mode) for s in found]
+
+
+def auto_targets(session: Session, connection_id: int) -> dict[str, str]:
+    """The accounts the auto rules want muted on this connection: target id -> handle."""
+    rows = session.execute(
+        select(AutoTarget.target_id, AutoTarget.handle).where(
+            AutoTarget.connection_id == connection_id
+        )
+    )
+    return {target: handle for target, handle in rows}
 
 
 def live_entries(

@@ -33,6 +33,7 @@ from campaignkit.plugins.blocklists.ledger import DONE, FAILED, PENDING, SENT, S
 from campaignkit.plugins.blocklists.pacing import Clock, Pacer, SystemClock
 from campaignkit.plugins.blocklists.platforms.base import (
     BLOCK,
+    MUTE,
     AuthExpired,
     Platform,
     PlatformError,
@@ -156,6 +157,11 @@ class ApplyRun:
             entries, handles = apply_ledger.resolve_targets(
                 session, connection, raw, self.platform.lookup_handles
             )
+            auto = apply_ledger.auto_targets(session, self.connection_id)
+            if auto:  # the auto rules' accounts, muted as if from a list of their own
+                subscriptions.append(planner.Subscription(planner.AUTO, MUTE, planner.ANY))
+                entries[planner.AUTO] = frozenset(auto)
+                handles = {**auto, **handles}
             record = apply_ledger.load_record(session, self.connection_id)
             result = planner.plan(subscriptions, entries, state, record, self.platform.actions)
             apply_ledger.store_record(session, self.connection_id, result.record_now)

@@ -30,6 +30,10 @@ from .platforms.base import BLOCK, MUTE
 ANY = "any"
 ALL = "all"
 
+#: The pseudo-list of the auto rules (accounts that mentioned the subscriber and look new
+#: or thin): subscribed as ANY mute when it has targets, and never part of ALL's "every list".
+AUTO = "auto"
+
 #: Why a step is in the plan (shown in the subscriber's log).
 LISTED = "listed"  # a subscribed list asks for it and nothing was in force
 UPGRADE = "upgrade"  # a list now asks for block where we had muted
@@ -136,7 +140,8 @@ def wanted_actions(
 
     An ANY subscription asks for every live entry of its list. An ALL subscription asks
     only for accounts live on every list this account subscribes to, whatever the other
-    subscriptions' modes. Several asks on one target give block if any of them asks for
+    subscriptions' modes (the auto rules' pseudo-list `AUTO` does not count as a list).
+    Several asks on one target give block if any of them asks for
     block and the platform allows it, else mute (a block that the platform does not allow
     falls back to mute: the subscriber wanted at least that).
     """
@@ -144,7 +149,7 @@ def wanted_actions(
     for subscription in subscriptions:
         if subscription.list_id not in entries:
             raise ValueError(f"no entries given for subscribed list {subscription.list_id!r}")
-    every_list = [frozenset(entries[s.list_id]) for s in subscriptions]
+    every_list = [frozenset(entries[s.list_id]) for s in subscriptions if s.list_id != AUTO]
     on_every_list = every_list[0].intersection(*every_list[1:]) if every_list else frozenset()
 
     asks: dict[str, dict[str, set[str]]] = {}  # target -> action -> lists asking

@@ -67,6 +67,29 @@ def test_a_list_is_muted_except_followed_accounts_and_twice_makes_no_second_call
     assert ("@troll0", DONE, "listed") in log
 
 
+def test_auto_rule_accounts_are_muted_unless_followed_and_undone_when_dropped(app, fake, world):
+    from campaignkit.plugins.blocklists.models import AutoTarget, now
+
+    noisy, friend = fake.add_user("noisy"), fake.add_user("friend")
+    fake.me.following.append(friend.id)
+    with app.app_context(), app.extensions["campaignkit"].database.write() as session:
+        for user in (noisy, friend):
+            session.add(AutoTarget(connection_id=world["connection"], target_id=user.id,
+                                   handle=f"@{user.username}", reason="new", at=now()))  # fmt: skip
+    _apply(app, fake, world["connection"])
+    assert noisy.id in fake.me.muting and friend.id not in fake.me.muting
+    log = {s.target_handle: s.reason for s in steps(app, world["connection"])}
+    assert log["@noisy"] == "listed"
+    calls_before = len(fake.calls)
+    assert _apply(app, fake, world["connection"]).state == FINISHED
+    assert len(fake.calls) == calls_before  # the pseudo-list is not taken for an unsubscribe
+    with app.app_context(), app.extensions["campaignkit"].database.write() as session:
+        session.query(AutoTarget).delete()  # no auto rule asks for them any more
+        session.get(Connection, world["connection"]).planned_at = None
+    _apply(app, fake, world["connection"])
+    assert noisy.id not in fake.me.muting
+
+
 def test_an_account_unmuted_by_hand_is_never_muted_again(app, fake, world):
     users = world["users"]
     _apply(app, fake, world["connection"])

@@ -15,6 +15,7 @@ from campaignkit.plugins.blocklists.planner import (
     ALL,
     ANY,
     APPLY,
+    AUTO,
     DOWNGRADE,
     LISTED,
     UNDO,
@@ -262,6 +263,14 @@ def test_all_mode_alone_on_several_lists_takes_the_intersection():
     entries = {"a": frozenset({"x", "y"}), "b": frozenset({"y", "z"})}
     result = plan(subscriptions, entries, PlatformState(), EMPTY)
     assert calls(result.steps) == [(APPLY, MUTE, "y")]
+
+
+def test_the_auto_rules_pseudo_list_is_not_one_of_all_modes_lists():
+    subscriptions = [Subscription("a", MUTE, ALL), Subscription("b", MUTE, ALL),
+                     Subscription(AUTO, MUTE, ANY)]  # fmt: skip
+    entries = {"a": frozenset({"x", "y"}), "b": frozenset({"y", "z"}), AUTO: frozenset({"n"})}
+    result = plan(subscriptions, entries, PlatformState(following=frozenset({"z"})), EMPTY)
+    assert sorted(calls(result.steps)) == [(APPLY, MUTE, "n"), (APPLY, MUTE, "y")]
 
 
 def test_block_falls_back_to_mute_where_the_platform_allows_no_block():
