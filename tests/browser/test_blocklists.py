@@ -1,4 +1,4 @@
-"""On a phone, a supporter connects a (fake) X account through OAuth and subscribes to a list."""
+"""On a phone, a supporter connects a (fake) X account, subscribes, and watches it reach 100%."""
 
 from __future__ import annotations
 
@@ -50,18 +50,28 @@ def ck_instance(ck_instance: Path, fake_x: Any, monkeypatch: pytest.MonkeyPatch)
     return ck_instance
 
 
-def _add_list(app: Any) -> None:
+def _add_list(app: Any, fake_x: Any) -> list[str]:
+    """The list, with three accounts of the fake X on it; returns their ids."""
+    from campaignkit.plugins.blocklists.entries import add_entry
     from campaignkit.plugins.blocklists.models import BlockList, now
 
-    with app.extensions["campaignkit"].database.write() as session:
-        session.add(BlockList(slug="trolls", title="Known trolls", purpose="Abusers.",
-                              rules="Two reports.", private=False, created_at=now()))  # fmt: skip
+    trolls = [fake_x.add_user(f"troll{n}") for n in range(3)]
+    with app.app_context(), app.extensions["campaignkit"].database.write() as session:
+        block_list = BlockList(slug="trolls", title="Known trolls", purpose="Abusers.",
+                               rules="Two reports.", private=False, created_at=now())  # fmt: skip
+        session.add(block_list)
+        session.flush()
+        for troll in trolls:
+            values = {"platform": "x", "account_id": troll.id, "handle": f"@{troll.username}",
+                      "reason": "abuse", "evidence": ""}  # fmt: skip
+            add_entry(session, block_list, values, None, False)
+    return [troll.id for troll in trolls]
 
 
-def test_a_supporter_connects_x_and_subscribes_on_a_phone(
-    phone: Any, app: Any, live_url: str, make_user: Any, fake_x: Any
+def test_a_supporter_connects_x_subscribes_and_sees_it_done_on_a_phone(
+    phone: Any, app: Any, live_url: str, make_user: Any, fake_x: Any, immediate_jobs: Any
 ) -> None:
-    _add_list(app)
+    trolls = _add_list(app, fake_x)
     make_user("fan@example.org")
     phone.goto(live_url + "/signin")
     phone.get_by_label("Email address").fill("fan@example.org")
@@ -85,3 +95,13 @@ def test_a_supporter_connects_x_and_subscribes_on_a_phone(
     assert phone.get_by_role("link", name="Known trolls").is_visible()
     assert page_width(phone) <= PHONE_WIDTH
     assert fake_x.calls_to("GET", "/2/users/me")  # the account was read with its new token
+
+    phone.get_by_role("link", name="See the progress and what was done").click()
+    assert phone.locator("#counts").inner_text() == "3 of 3 steps done (100%)."
+    assert phone.locator("progress").get_attribute("value") == "100"
+    assert (
+        "Muted @troll0 because Known trolls lists this account"
+        in phone.locator("#log").inner_text()
+    )
+    assert page_width(phone) <= PHONE_WIDTH
+    assert sorted(fake_x.me.muting) == sorted(trolls)
