@@ -29,6 +29,11 @@ from sqlalchemy import func, select
 from campaignkit.core import write_session
 from campaignkit.plugins.blocklists.entries import audit, describe, first_status
 from campaignkit.plugins.blocklists.models import LIVE, LOOKUP, PLATFORM_NAMES, Entry, now
+from campaignkit.plugins.blocklists.outbound import (
+    OutboundRefused,
+    checked_base_url,
+    guarded_session,
+)
 from campaignkit.plugins.blocklists.platforms.base import PlatformError, RateLimited, RemoteAccount
 from campaignkit.plugins.blocklists.platforms.bluesky import BlueskyPlatform
 from campaignkit.plugins.blocklists.platforms.mastodon import MastodonPlatform
@@ -78,6 +83,7 @@ class Resolvers:
     bluesky_appview: str
     mastodon_url: Callable[[str], str]
     timeout: float = 10.0
+    insecure_servers: tuple[str, ...] = ()
 
     def resolve(self, platform: str, handles: list[str]) -> dict[str, RemoteAccount]:
         """Accounts by the handle given (None: not checked now); Mastodon ids are ``id@server``."""
@@ -91,9 +97,13 @@ class Resolvers:
         for handle in handles:
             name, _, server = handle.removeprefix("@").partition("@")
             server = server.lower()
-            client = MastodonPlatform(self.mastodon_url(server), None, timeout=self.timeout)
-            try:
+            try:  # a handle names any server: only public https ones are asked
+                base = checked_base_url(self.mastodon_url(server), self.insecure_servers)
+                guarded = guarded_session(self.insecure_servers)
+                client = MastodonPlatform(base, None, timeout=self.timeout, session=guarded)
                 account = client.lookup_handles([name]).get(name)
+            except OutboundRefused:
+                continue  # reported with the handles not found
             except RateLimited:
                 raise
             except PlatformError:
@@ -116,6 +126,7 @@ def resolvers(settings, environ=None) -> Resolvers:  # noqa: ANN001 - the plugin
         x_token=environ.get(X_TOKEN_VARIABLE, "").strip(),
         bluesky_appview=settings.bluesky_appview,
         mastodon_url=lambda server: mastodon_server_url(server, insecure),
+        insecure_servers=insecure,
     )
 
 

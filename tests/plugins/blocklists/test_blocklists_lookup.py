@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import fake_bluesky
 import fake_mastodon
@@ -71,13 +72,22 @@ def test_handles_get_ids_duplicates_merge_and_missing_ones_are_named(
         masto.add_account("nasty")
         waiting(block_list.id, "mastodon", "@nasty@mastodon.test")
         waiting(block_list.id, "mastodon", "@absent@mastodon.test")
-        found_by = Resolvers(x_fake.url, x_fake.token, bsky_fake.url, lambda _server: masto.url)
+        waiting(block_list.id, "mastodon", "@probe@intranet.test")  # not a public server
+        fake_server = urlsplit(masto.url).netloc
+
+        def server_url(server: str) -> str:
+            return masto.url if server == "mastodon.test" else f"https://{server}"
+
+        found_by = Resolvers(x_fake.url, x_fake.token, bsky_fake.url, server_url,
+                             insecure_servers=(fake_server,))  # fmt: skip
         seen = []
         with app.app_context():
             report = lookup_list(block_list.id, found_by, progress=lambda *a: seen.append(a))
     assert (report.resolved, report.merged) == (4, 1)
-    assert sorted(report.missing) == ["@absent@mastodon.test", "@nobody_here", "ghost.bsky.social"]
-    assert seen[-1][:2] == (7, 7)
+    assert sorted(report.missing) == [
+        "@absent@mastodon.test", "@nobody_here", "@probe@intranet.test", "ghost.bsky.social"
+    ]  # fmt: skip
+    assert seen[-1][:2] == (8, 8)
     by_handle = {e.handle: e for e in rows(Entry)}
     assert by_handle["@troll_one"].account_id == troll.id
     assert by_handle["@troll_one"].status == "live"
