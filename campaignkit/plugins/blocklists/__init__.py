@@ -25,8 +25,6 @@ to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
@@ -82,12 +80,6 @@ class BlocklistsSettings(BaseModel):
 def campaignkit_settings_schema():
     """The plugin's settings."""
     return BlocklistsSettings
-
-
-@hookimpl
-def campaignkit_migrations_dir():
-    """The plugin's Alembic revisions."""
-    return Path(__file__).resolve().parent / "migrations"
 
 
 @hookimpl
