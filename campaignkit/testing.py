@@ -34,8 +34,10 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +236,27 @@ def ck_login(ck_csrf_token: Callable[..., str]) -> Callable[..., Any]:
 
 #: Cheap argon2 settings for ``[accounts]`` so suites stay fast (the defaults are RFC 9106's).
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
+
+
+@contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve `handler` on a free 127.0.0.1 port in a thread for a with block; yields its URL.
+
+    The local fakes of third-party APIs (Telegram's Bot API, X, Mastodon, Bluesky) run on
+    this: real HTTP for the real client libraries, stopped and closed when the block ends.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def free_port() -> int:

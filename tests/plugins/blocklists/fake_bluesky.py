@@ -27,11 +27,15 @@ import math
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from fake_bluesky_limits import RateLimits
 from fake_bluesky_methods import XrpcError, XrpcMethods
+
+from campaignkit.testing import local_http_server
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _LIST_PARAMS = {"actors", "reasons"}
@@ -345,23 +349,10 @@ def _handler(fake: FakeBluesky) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class serve:  # noqa: N801 - used as `with serve() as fake:`
+@contextmanager
+def serve(**options) -> Iterator[FakeBluesky]:
     """Run a FakeBluesky on a free localhost port for the length of a with block."""
-
-    def __init__(self, **settings) -> None:
-        self.settings = settings
-
-    def __enter__(self) -> FakeBluesky:
-        self.fake = FakeBluesky(**self.settings)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.fake))
-        self.fake.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        return self.fake
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+    fake = FakeBluesky(**options)
+    with local_http_server(_handler(fake)) as url:
+        fake.url = url
+        yield fake

@@ -26,11 +26,15 @@ import secrets
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from fake_mastodon_api import ROUTES, ApiError, Request
+
+from campaignkit.testing import local_http_server
 
 
 @dataclass
@@ -246,24 +250,13 @@ def _route(request: Request, headers: dict[str, str]):
     raise ApiError(404, "Record not found")
 
 
-class serve:  # noqa: N801 - used as `with serve() as fake:`
+@contextmanager
+def serve(**options) -> Iterator[FakeMastodon]:
     """Run a FakeMastodon on a free localhost port for the length of a with block."""
-
-    def __init__(self, **settings) -> None:
-        self.settings = settings
-
-    def __enter__(self) -> FakeMastodon:
-        self.fake = FakeMastodon(**self.settings)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.fake))
-        self.fake.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        return self.fake
-
-    def __exit__(self, *exc) -> None:
-        self.fake.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+    fake = FakeMastodon(**options)
+    with local_http_server(_handler(fake)) as url:
+        fake.url = url
+        try:
+            yield fake
+        finally:
+            fake.stopping.set()  # hanging answers end before the server stops

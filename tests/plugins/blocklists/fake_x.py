@@ -20,13 +20,17 @@ import math
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from fake_x_endpoints import ApiError, route
 from fake_x_oauth import FakeOAuth
+
+from campaignkit.testing import local_http_server
 
 WINDOW = 900  # X's rate-limit windows are 15 minutes
 
@@ -292,23 +296,10 @@ def _handler(fake: FakeX) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class serve:  # noqa: N801 - used as `with serve() as fake:`
+@contextmanager
+def serve(**options) -> Iterator[FakeX]:
     """Run a FakeX on a free localhost port for the length of a with block."""
-
-    def __init__(self, **options) -> None:
-        self.fake = FakeX(**options)
-
-    def __enter__(self) -> FakeX:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.fake))
-        self.server.daemon_threads = True
-        self.fake.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        return self.fake
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+    fake = FakeX(**options)
+    with local_http_server(_handler(fake)) as url:
+        fake.url = url
+        yield fake

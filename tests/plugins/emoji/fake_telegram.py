@@ -16,14 +16,17 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from PIL import Image
+
+from campaignkit.testing import local_http_server
 
 
 class ApiError(Exception):
@@ -315,20 +318,10 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class serve:  # noqa: N801 - used as `with serve() as fake:`
+@contextmanager
+def serve(**options) -> Iterator[FakeTelegram]:
     """Run a FakeTelegram on a free localhost port for the length of a with block."""
-
-    def __enter__(self) -> FakeTelegram:
-        self.fake = FakeTelegram()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.fake))
-        self.fake.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        return self.fake
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+    fake = FakeTelegram(**options)
+    with local_http_server(_handler(fake)) as url:
+        fake.url = url
+        yield fake
