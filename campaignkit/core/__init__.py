@@ -17,7 +17,7 @@ from campaignkit.core.auth.access import (
 )
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
-from campaignkit.core.config import ConfigError
+from campaignkit.core.config import ConfigError, RateText
 from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
@@ -107,6 +107,7 @@ __all__ = [
     "public_url_for",
     "query_int",
     "rate_limited",
+    "RateText",
     "read_session",
     "record_consent",
     "require_permission",

@@ -17,10 +17,11 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,6 +30,21 @@ from pydantic import (
     model_validator,
 )
 from werkzeug.sansio.utils import host_is_trusted
+
+
+def _checked_rate(value: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a rate such as '10 per hour'") from None
+    return value
+
+
+#: A setting that is a rate limit in Flask-Limiter's words ("10 per hour;50 per day"),
+#: checked at start-up so a typo stops the site with a message instead of a 500 later.
+RateText = Annotated[str, AfterValidator(_checked_rate)]
 
 CONFIG_FILE = "campaign.toml"
 
@@ -177,24 +193,13 @@ class AccountsSection(_Section):
     signin_window_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)
     #: How long a browser stays a known device after its last sign-in.
     known_device_days: int = Field(default=365, ge=1, le=3650)
-    signup_rate: str = "10 per hour"
-    reset_rate: str = "5 per hour"
+    signup_rate: RateText = "10 per hour"
+    reset_rate: RateText = "5 per hour"
     verify_hours: int = Field(default=72, ge=1, le=24 * 30)
     reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=1024, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(default=4, ge=1, le=64)
-
-    @field_validator("signup_rate", "reset_rate")
-    @classmethod
-    def _rate(cls, value: str) -> str:
-        from limits import parse_many
-
-        try:
-            parse_many(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a rate such as '10 per hour'") from None
-        return value
 
 
 class PrivacySection(_Section):

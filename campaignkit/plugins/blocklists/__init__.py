@@ -28,7 +28,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
-from campaignkit.core import NavItem, has_permission
+from campaignkit.core import NavItem, RateText, has_permission
 from campaignkit.plugins.blocklists import (  # noqa: F401 - appeals adds its routes to both bps
     account_views,
     admin,
@@ -55,7 +55,7 @@ class BlocklistsSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     require_second_approval: bool = False
-    appeal_rate: str = "5 per hour;20 per day"
+    appeal_rate: RateText = "5 per hour;20 per day"
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
     #: X: the OAuth 2.0 client of the group's X app (its secret is in the environment,
     #: CAMPAIGNKIT_X_CLIENT_SECRET), where X's API and sign-in page are, and whether this

@@ -21,10 +21,10 @@ Settings (``[plugins.emoji]``)::
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
-from campaignkit.core import NavItem, has_permission
+from campaignkit.core import NavItem, RateText, has_permission
 from campaignkit.plugins.emoji import (  # noqa: F401 - sharing adds its route to views.bp
     admin,
     downloads,
@@ -43,27 +43,16 @@ class EmojiSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_upload_mb: int = Field(default=5, ge=1, le=50)
-    submit_rate: str = "10 per hour;50 per day"
+    submit_rate: RateText = "10 per hour;50 per day"
     #: How often one address may ask for a pack's download to be built (POST only).
-    download_rate: str = "20 per hour;100 per day"
+    download_rate: RateText = "20 per hour;100 per day"
     erase_withdraws_art: bool = False
     #: The bot that owns published Telegram sticker sets (its token is in the environment).
     telegram_bot_username: str = ""
     #: The Telegram user id that owns the sets the bot creates.
     telegram_owner_user_id: int | None = None
     #: How often one address may post a photo to a frame page (previews and downloads).
-    frame_rate: str = "60 per hour;300 per day"
-
-    @field_validator("submit_rate", "download_rate")
-    @classmethod
-    def _rate(cls, value: str) -> str:
-        from limits import parse_many
-
-        try:
-            parse_many(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a rate such as '10 per hour'") from None
-        return value
+    frame_rate: RateText = "60 per hour;300 per day"
 
 
 @hookimpl

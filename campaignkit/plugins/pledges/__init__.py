@@ -15,7 +15,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
-from campaignkit.core import NavItem, has_permission
+from campaignkit.core import NavItem, RateText, has_permission
 from campaignkit.plugins.pledges import (  # noqa: F401 - sharing adds its routes to views.bp
     admin,
     hookspecs,
@@ -33,7 +33,7 @@ class PledgesSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     double_opt_in: bool = True
-    sign_rate: str = "20 per minute;200 per hour"
+    sign_rate: RateText = "20 per minute;200 per hour"
     recent_signers: int = Field(default=10, ge=0, le=100)
 
 
