@@ -1,4 +1,4 @@
-"""``campaignkit blocklists``: create, import, lookup, publish-bluesky and apply."""
+"""``campaignkit blocklists``: create, import, lookup, publish-bluesky, apply, rotate-keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from campaignkit.core import instance_app, plugin_settings, write_session
 from campaignkit.plugins.blocklists.bluesky_publish import BlueskyRefused, import_modlist, publish
 from campaignkit.plugins.blocklists.cli_apply import apply_command
+from campaignkit.plugins.blocklists.cli_rotate import rotate_keys_command
 from campaignkit.plugins.blocklists.entries import audit
 from campaignkit.plugins.blocklists.imports import ImportRefused, import_file
 from campaignkit.plugins.blocklists.lookup_jobs import run_lookup
@@ -151,3 +152,4 @@ def publish_bluesky(slug: str) -> None:
 
 
 blocklists.add_command(apply_command)
+blocklists.add_command(rotate_keys_command)
