@@ -51,12 +51,13 @@ def drop_database(admin, name: str) -> None:  # noqa: ANN001 - an Engine
             return
         except ProgrammingError:
             pass
-    for attempt in range(20):
+    attempts = 80  # up to 20 s: an autovacuum on a busy machine can take a while
+    for attempt in range(attempts):
         try:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             return
         except OperationalError:
-            if attempt == 19:
+            if attempt == attempts - 1:
                 raise
             time.sleep(0.25)

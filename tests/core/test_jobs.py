@@ -240,10 +240,14 @@ def test_immediate_jobs_run_inside_enqueue(app, immediate_jobs):
 
 def test_old_job_records_are_cleaned_up_nightly(app):
     huey = app.extensions["campaignkit"].huey
-    assert huey.read_periodic(datetime(2026, 5, 1, 12, 7, tzinfo=UTC)) == []
-    reminders = huey.read_periodic(datetime(2026, 5, 1, 12, 0, tzinfo=UTC))
+
+    def core_tasks(at: datetime) -> list:  # the kit's plugins have periodic tasks of their own
+        return [t for t in huey.read_periodic(at) if t.name.startswith("campaignkit.core.")]
+
+    assert core_tasks(datetime(2026, 5, 1, 12, 7, tzinfo=UTC)) == []
+    reminders = core_tasks(datetime(2026, 5, 1, 12, 0, tzinfo=UTC))
     assert [task.name for task in reminders] == ["campaignkit.core.events.reminders"]
-    due = huey.read_periodic(datetime(2026, 5, 1, 3, 40, tzinfo=UTC))
+    due = core_tasks(datetime(2026, 5, 1, 3, 40, tzinfo=UTC))
     assert [task.name for task in due] == ["campaignkit.core.jobs.nightly"]
     huey.execute(due[0])  # what the worker's scheduler does at 03:40
     with app.extensions["campaignkit"].database.new_session() as session:
