@@ -80,6 +80,16 @@ def test_filters_by_status_and_reason(client, maintainer, csrf_token, add_list):
     assert "1 entries" in client.get(url + "?reason=threats").get_data(as_text=True)
 
 
+def test_the_entries_page_shows_its_bluesky_forms_once_and_a_plain_title(
+    client, maintainer, add_list
+):  # noqa: ANN001
+    block_list = add_list()
+    page = client.get(f"/organise/blocklists/{block_list.id}").get_data(as_text=True)
+    assert page.count('id="bluesky"') == 1
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title.startswith("Known trolls") and "<" not in title
+
+
 def test_rejecting_a_pending_entry(client, maintainer, csrf_token, add_list, rows):  # noqa: ANN001
     block_list = add_list()
     url = f"/organise/blocklists/{block_list.id}"
