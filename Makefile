@@ -24,9 +24,11 @@ demo: $(VENV)/.installed
 	$(BIN)/campaignkit --instance $(DEMO_DIR) events demo --if-empty
 	$(BIN)/campaignkit --instance $(DEMO_DIR) run --host 127.0.0.1 --port $(PORT)
 
-## test: install with the test extras and run the whole suite
+## test: install with the test extras and run the whole suite: spread over the machine's
+## cores (pytest-xdist), then the tests marked serial (they change the shared virtualenv) alone
 test: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto -m "not serial"
+	$(BIN)/pytest -m serial
 
 ## lint: ruff format check and lint
 lint: $(VENV)/.installed-test

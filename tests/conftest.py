@@ -9,6 +9,7 @@ backends ran.
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,8 +17,27 @@ import pytest
 from pg_databases import BACKENDS, POSTGRES_ENV, fresh_database
 
 TESTS_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS_DIR / "fuzz"))  # the fuzz folder's modules, as its conftest sees them
+import fuzz_summary  # noqa: E402
 
 _backend_counts: Counter[str] = Counter()
+
+
+def _redis_db_per_worker() -> None:
+    """Under pytest-xdist, give each worker its own Redis database (15, 14, ... for db 15),
+    so two workers' job queues and rate-limit counters never meet."""
+    url, worker = (
+        os.environ.get("CAMPAIGNKIT_TEST_REDIS_URL"),
+        os.environ.get("PYTEST_XDIST_WORKER"),
+    )
+    if not url or not worker:
+        return
+    base, _, db = url.rpartition("/")
+    number = (int(db or 0) - int(worker.removeprefix("gw"))) % 16
+    os.environ["CAMPAIGNKIT_TEST_REDIS_URL"] = f"{base}/{number}"
+
+
+_redis_db_per_worker()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -37,8 +57,25 @@ def campaignkit_database_url(backend: str):  # noqa: ANN201 - overrides the plug
         yield url
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its backend counts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["backend_counts"] = dict(_backend_counts)
+        fuzz_summary.hand_over(workeroutput)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001, ARG001 - pytest-xdist's hook
+    """The controller adds up the counts its workers handed over."""
+    workeroutput = getattr(node, "workeroutput", {})
+    _backend_counts.update(workeroutput.get("backend_counts", {}))
+    fuzz_summary.take_over(workeroutput)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN001, ARG001
-    """Say which database backends the database tests ran on."""
+    """Print the fuzz table, then say which database backends the database tests ran on."""
+    fuzz_summary.write_table(terminalreporter)
     ran = ", ".join(f"{name} ({count} tests)" for name, count in sorted(_backend_counts.items()))
     skipped = "" if os.environ.get(POSTGRES_ENV) else f" (set {POSTGRES_ENV} to add postgresql)"
     terminalreporter.write_line(f"database backends: {ran or 'none'}{skipped}")

@@ -42,22 +42,28 @@ def fresh_database(prefix: str = "ck_test") -> Iterator[str]:
 
 
 def drop_database(admin, name: str) -> None:  # noqa: ANN001 - an Engine
-    """Drop a test database. FORCE ends our own stray connections; a CI role may not end
-    another role's (say an autovacuum worker), so fall back to a plain DROP, retried
-    while that backend finishes."""
-    with admin.connect() as connection:
-        try:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except ProgrammingError:
-            pass
-    attempts = 80  # up to 20 s: an autovacuum on a busy machine can take a while
+    """Drop a test database, retried for up to 20 s.
+
+    FORCE ends our own stray connections (a test's pool not yet collected). A CI role
+    may not end a superuser's backend (an autovacuum worker), and then FORCE fails as
+    a whole: so each retry first ends our own role's sessions on that database, then
+    tries again while the autovacuum finishes."""
+    attempts = 80
     for attempt in range(attempts):
         try:
             with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             return
-        except OperationalError:
+        except (OperationalError, ProgrammingError):
             if attempt == attempts - 1:
                 raise
-            time.sleep(0.25)
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND usename = current_user"
+                    " AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+        time.sleep(0.25)

@@ -32,8 +32,8 @@ REDIS_SETTINGS = ("REDIS_URL", "CAMPAIGNKIT_REDIS_URL")
 CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
 WRITE_NOTES = "notes_plugin.write_notes"
 PURGE = "campaignkit.core.jobs.purge_job_records"
-WAIT_S = 20
-STOP_S = 15
+WAIT_S = 60  # a generous bound: a loaded machine (or a parallel run) starts Python slowly
+STOP_S = 30
 
 QUEUES = [
     "sqlite",

@@ -48,7 +48,7 @@ def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
     return result
 
 
-def get(url: str, deadline_s: float = 30.0) -> tuple[int, str]:
+def get(url: str, deadline_s: float = 90.0) -> tuple[int, str]:
     """GET a URL, retrying while the server is still starting; returns (status, body)."""
     deadline = time.monotonic() + deadline_s
     while True:
@@ -75,6 +75,7 @@ def serve(instance: Path, port: int) -> subprocess.Popen:
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # pip installs the plugin into the virtualenv every other test uses
 def test_a_new_plugin_installs_runs_and_passes_its_own_tests(tmp_path: Path):
     setuptools = int(version("setuptools").split(".")[0])
     assert setuptools >= 77, (

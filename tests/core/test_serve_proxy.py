@@ -19,7 +19,7 @@ import pytest
 from campaignkit.testing import edit_config
 
 CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
-START_S = 15
+START_S = 60  # a generous bound: a loaded machine (or a parallel run) starts Python slowly
 
 
 def _start(instance: Path, log: Path) -> tuple[subprocess.Popen, str]:

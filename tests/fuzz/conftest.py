@@ -1,8 +1,10 @@
 """Fuzz suite fixtures: one seeded site per database backend, the routes, the summary table.
 
 Routes come from ``app.url_map`` at collection time, so a route added later
-is fuzzed without being listed anywhere. The terminal summary prints, per
-route and backend, how many requests were sent and how many answered 5xx.
+is fuzzed without being listed anywhere. The table of requests sent and 5xx
+answers per route and backend is printed by ``fuzz_summary`` (called from the
+suite's top conftest, so it also works when pytest-xdist spreads the routes over
+several workers).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fuzz_record import STATS
 from fuzz_site import Site, build_site
 from pg_databases import BACKENDS, fresh_database
 
@@ -59,27 +60,3 @@ def fuzz_site(
         site = build_site(folder, "postgresql", url)
         yield site
         site.app.extensions["campaignkit"].database.dispose()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN001, ARG001
-    """A table: requests sent and 5xx answers per route and backend."""
-    if not STATS:
-        return
-    backends = sorted({backend for _, backend in STATS})
-    routes = sorted({route for route, _ in STATS})
-    width = max(len(r) for r in routes)
-    write = terminalreporter.write_line
-    terminalreporter.section("fuzzing: requests and 5xx answers per route")
-    write(f"{'route':<{width}}  " + "  ".join(f"{b + ' req':>14} {'5xx':>5}" for b in backends))
-    totals = {b: [0, 0] for b in backends}
-    for route in routes:
-        cells = []
-        for backend in backends:
-            counts = STATS.get((route, backend), {})
-            sent, errors = counts.get("requests", 0), counts.get("5xx", 0)
-            totals[backend][0] += sent
-            totals[backend][1] += errors
-            cells.append(f"{sent:>14} {errors:>5}")
-        write(f"{route:<{width}}  " + "  ".join(cells))
-    cells = [f"{totals[b][0]:>14} {totals[b][1]:>5}" for b in backends]
-    write(f"{'total':<{width}}  " + "  ".join(cells))
