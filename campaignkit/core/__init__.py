@@ -27,6 +27,15 @@ from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, Sha
 from campaignkit.core.inputs import clean_text, in_memory_uploads, max_length, one_line
 from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
+from campaignkit.core.outbound import (
+    OutboundRefused,
+    checked_base_url,
+    checked_url,
+    guarded_get,
+    guarded_session,
+    is_public_address,
+    resolved_addresses,
+)
 from campaignkit.core.parsing import (
     ParseError,
     form_int,
@@ -60,6 +69,7 @@ __all__ = [
     "JobHandle",
     "MailError",
     "Model",
+    "OutboundRefused",
     "NavItem",
     "ParseError",
     "Place",
@@ -74,6 +84,8 @@ __all__ = [
     "app_store",
     "call_plugins",
     "campaign_name",
+    "checked_base_url",
+    "checked_url",
     "clean_email",
     "clean_text",
     "clear_place_cache",
@@ -86,11 +98,14 @@ __all__ = [
     "db_session",
     "enqueue_job",
     "geocode",
+    "guarded_get",
+    "guarded_session",
     "has_permission",
     "in_memory_uploads",
     "in_zone",
     "insert_unless_exists",
     "is_email",
+    "is_public_address",
     "instance_app",
     "job",
     "kit",
@@ -110,6 +125,7 @@ __all__ = [
     "RateText",
     "read_session",
     "record_consent",
+    "resolved_addresses",
     "require_permission",
     "seat_at",
     "send_mail",
