@@ -24,7 +24,13 @@ from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_ev
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
 from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, ShareTarget
-from campaignkit.core.inputs import clean_text, in_memory_uploads, max_length, one_line
+from campaignkit.core.inputs import (
+    clean_text,
+    in_memory_uploads,
+    max_length,
+    one_line,
+    streamed_uploads,
+)
 from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.outbound import (
@@ -130,6 +136,7 @@ __all__ = [
     "seat_at",
     "send_mail",
     "signin_required",
+    "streamed_uploads",
     "upcoming_events_by_seat",
     "upcoming_events_in_seats",
     "write_session",
