@@ -15,6 +15,7 @@ from campaignkit.core.auth.access import (
     require_permission,
     signin_required,
 )
+from campaignkit.core.auth.accounts import load_user, set_role
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
@@ -115,6 +116,7 @@ __all__ = [
     "instance_app",
     "job",
     "kit",
+    "load_user",
     "log_export",
     "max_length",
     "members_only",
@@ -135,6 +137,7 @@ __all__ = [
     "require_permission",
     "seat_at",
     "send_mail",
+    "set_role",
     "signin_required",
     "streamed_uploads",
     "upcoming_events_by_seat",

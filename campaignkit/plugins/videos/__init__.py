@@ -24,8 +24,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
-from campaignkit.core import RateText
-from campaignkit.plugins.videos import hookspecs, models, submissions  # noqa: F401 - tables
+from campaignkit.core import NavItem, RateText, has_permission
+from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to bp
+    briefs,
+    hookspecs,
+    models,
+    producers,
+    producing,
+    publishing,
+    reminders,
+    review,
+    submissions,
+)
 from campaignkit.plugins.videos.blueprint import bp
 
 DEFAULT_OEMBED_HOSTS = [
@@ -74,10 +84,28 @@ def campaignkit_blueprints():
 
 
 @hookimpl
+def campaignkit_jobs(huey):
+    """The hourly job that mails producers when a brief they claimed is due soon."""
+    reminders.register(huey)
+
+
+@hookimpl
 def campaignkit_permissions():
-    """Who makes videos, who reviews them and who publishes (and takes down) them."""
+    """Who makes videos, reviews and publishes (and takes down) them, and posts briefs."""
     return {
         "videos.produce": ["producer", "organiser"],
         "videos.review": ["organiser", "moderator"],
         "videos.publish": ["organiser"],
+        "videos.manage": ["organiser"],
     }
+
+
+@hookimpl
+def campaignkit_nav_items(user):
+    """ "Videos" for everyone; briefs for producers; the review queue for reviewers."""
+    items = [NavItem("Videos", "/videos", order=65)]
+    if has_permission(user, "videos.produce"):
+        items.append(NavItem("Video briefs", "/videos/briefs", order=66))
+    if has_permission(user, "videos.review"):
+        items.append(NavItem("Video review", "/videos/review", order=880))
+    return items

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from videos_helpers import apply, post_brief
 
+from campaignkit.plugins.videos.models import Brief, Producer
 from campaignkit.testing import edit_config
 
 PLUGINS = ["share", "marginals", "videos"]
@@ -54,3 +56,30 @@ def rows(database) -> Callable[..., Any]:  # noqa: ANN001
             return found
 
     return read
+
+
+@pytest.fixture
+def organiser(app, make_user, login):  # noqa: ANN001, ANN201
+    """A client signed in as an organiser (who may post briefs, review and publish)."""
+    client = app.test_client()
+    login(client, make_user("org@example.org", role="organiser"))
+    return client
+
+
+@pytest.fixture
+def producer(app, organiser, make_user, login, csrf_token, rows):  # noqa: ANN001, ANN201
+    """A client signed in as sam@example.org, who applied and was approved as a producer."""
+    client = app.test_client()
+    login(client, make_user("sam@example.org", role="supporter"))
+    assert apply(client, csrf_token).status_code == 303
+    producer_id = rows(Producer)[-1].id
+    form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
+    assert organiser.post(f"/videos/producers/{producer_id}/decision", data=form).status_code == 303
+    return client
+
+
+@pytest.fixture
+def brief_id(organiser, csrf_token, rows) -> int:  # noqa: ANN001
+    """The id of an open 9:16 brief with one place, posted by the organiser."""
+    assert post_brief(organiser, csrf_token).status_code == 303
+    return rows(Brief)[-1].id
