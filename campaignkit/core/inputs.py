@@ -196,7 +196,8 @@ class CleanRequest(Request):
     def _load_form_data(self) -> None:
         """Parse the form, first letting a ``streamed_uploads`` view refuse the request."""
         streamed = self._streamed() if "form" not in self.__dict__ else None
-        if streamed is not None and streamed.before_reading is not None:
+        has_body = self.method in ("POST", "PUT", "PATCH")
+        if streamed is not None and streamed.before_reading is not None and has_body:
             try:
                 streamed.before_reading(self)
             except Exception:

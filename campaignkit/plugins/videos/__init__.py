@@ -15,6 +15,7 @@ videos in the public gallery and take them down again. Settings
     retention_days = 90               # files of taken-down videos are purged after this
     erase_withdraws_unpublished = true    # erasure withdraws a producer's unpublished videos
     submit_rate = "10 per hour;50 per day"  # submissions and applications per address
+    insecure_servers = []             # "host:port" fetched over http/private addresses (tests only)
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from campaignkit.core import NavItem, RateText, has_permission
 from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to bp
     briefs,
     hookspecs,
+    media_views,
     models,
+    processing,
     producers,
     producing,
     publishing,
@@ -63,6 +66,8 @@ class VideosSettings(BaseModel):
     erase_withdraws_unpublished: bool = True
     #: How often one address may post a submission or a producer application.
     submit_rate: RateText = "10 per hour;50 per day"
+    #: "host:port" servers reached over plain http and on any address (tests only).
+    insecure_servers: list[str] = Field(default_factory=list)
 
 
 @hookimpl
@@ -80,13 +85,14 @@ def campaignkit_settings_schema():
 @hookimpl
 def campaignkit_blueprints():
     """The gallery, the producers' pages and the organisers' pages."""
-    return [bp]
+    return [bp, media_views.media_bp]
 
 
 @hookimpl
 def campaignkit_jobs(huey):
     """The hourly job that mails producers when a brief they claimed is due soon."""
     reminders.register(huey)
+    processing.register(huey)
 
 
 @hookimpl

@@ -57,6 +57,9 @@ class VideoStore(Protocol):
     def open_part(self, key: str, offset: int = 0) -> BinaryIO:
         """The unfinished file of `key`, opened to write at `offset` (which must be its size)."""
 
+    def part_path(self, key: str) -> Path:
+        """A local path of the unfinished file of `key`, for a program that writes it (ffmpeg)."""
+
     def part_size(self, key: str) -> int:
         """How many bytes of the unfinished file of `key` are stored (0 when none)."""
 
@@ -105,6 +108,10 @@ class FolderStore:
         stream = open(part, "r+b" if offset else "wb")  # noqa: SIM115 - the caller closes it
         stream.seek(offset)
         return stream
+
+    def part_path(self, key: str) -> Path:
+        """``<key>.part`` in the folder."""
+        return self.root / f"{self._checked(key)}.part"
 
     def part_size(self, key: str) -> int:
         """Bytes of the unfinished file stored so far."""

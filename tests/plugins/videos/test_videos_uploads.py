@@ -1,0 +1,85 @@
+"""The plain form upload: streamed to the store, probed, served; bad uploads leave nothing."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from videos_clips import clips  # noqa: F401 - the session's clips fixture
+
+from campaignkit.plugins.videos.models import Submission
+
+
+def _store(app) -> Path:  # noqa: ANN001
+    return Path(app.instance_path) / "videos"
+
+
+def _stored_files(app) -> list[str]:  # noqa: ANN001
+    folder = _store(app)
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def upload(client, csrf_token, path: Path, brief_id=None, **extra):  # noqa: ANN001, ANN201
+    """Post the upload form with the file at `path`."""
+    form = {"csrf_token": csrf_token(client), "title": "Our library", "description": "Short.",
+            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}  # fmt: skip
+    url = f"/videos/media/upload?brief={brief_id}" if brief_id else "/videos/media/upload"
+    return client.post(url, data=form, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def claimed(producer, brief_id, csrf_token) -> int:  # noqa: ANN001
+    """The 9:16 brief, claimed by the producer."""
+    answer = producer.post(f"/videos/briefs/{brief_id}/claim",
+                           data={"csrf_token": csrf_token(producer)})  # fmt: skip
+    assert answer.status_code == 303
+    return brief_id
+
+
+def test_an_upload_is_stored_probed_and_served_to_who_may_see_it(
+    app, producer, organiser, client, claimed, csrf_token, clips, rows, immediate_jobs  # noqa: ANN001, F811
+):  # fmt: skip
+    page = producer.get(f"/videos/media/upload?brief={claimed}")
+    assert page.status_code == 200 and b'enctype="multipart/form-data"' in page.data
+    answer = upload(producer, csrf_token, clips["portrait.mp4"], claimed)
+    assert answer.status_code == 303, answer.data
+    [row] = rows(Submission)
+    assert (row.kind, row.state, row.media_status, row.media_error) == (
+        "upload", "submitted", "ready", None
+    )  # fmt: skip
+    assert (row.width, row.height, row.video_codec, row.audio_codec) == (180, 320, "h264", "aac")
+    assert row.file_size == clips["portrait.mp4"].stat().st_size and row.media_job_id
+    stored = _store(app) / row.file_key
+    assert stored.read_bytes() == clips["portrait.mp4"].read_bytes()
+    assert sorted(_stored_files(app)) == sorted([row.file_key, row.poster_key, row.preview_key])
+
+    played = producer.get(f"/videos/media/{row.id}/file")
+    assert played.status_code == 200 and played.mimetype == "video/mp4"
+    assert played.headers["Content-Disposition"].startswith("inline")
+    ranged = producer.get(f"/videos/media/{row.id}/file", headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 206 and len(ranged.data) == 100
+    saved = organiser.get(f"/videos/media/{row.id}/file?download=1")
+    assert saved.headers["Content-Disposition"].startswith("attachment")
+    assert 'filename="Our library.mp4"' in saved.headers["Content-Disposition"]
+    assert producer.get(f"/videos/media/{row.id}/poster.jpg").mimetype == "image/jpeg"
+    assert producer.get(f"/videos/media/{row.id}/preview.mp4").status_code == 200
+    assert client.get(f"/videos/media/{row.id}/file").status_code == 404  # not published
+    assert producer.get(f"/videos/media/{row.id}/captions.vtt").status_code == 404  # none yet
+
+
+def test_captions_are_checked_and_served(
+    app, producer, client, csrf_token, clips, rows, immediate_jobs  # noqa: ANN001, F811
+):  # fmt: skip
+    assert upload(producer, csrf_token, clips["portrait.mp4"]).status_code == 303
+    [row] = rows(Submission)
+    bad = {"csrf_token": csrf_token(producer), "captions": (io.BytesIO(b"hello"), "c.vtt")}
+    producer.post(f"/videos/media/{row.id}/captions", data=bad, content_type="multipart/form-data")
+    assert rows(Submission)[0].captions_key is None
+    good = b"WEBVTT\n\n00:00.000 --> 00:01.000\nSave our library\n"
+    form = {"csrf_token": csrf_token(producer), "captions": (io.BytesIO(good), "c.vtt")}
+    answer = producer.post(f"/videos/media/{row.id}/captions", data=form,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert answer.status_code == 303
+    served = producer.get(f"/videos/media/{row.id}/captions.vtt")
+    assert served.mimetype == "text/vtt" and served.data == good
