@@ -38,6 +38,7 @@ from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to
     reminders,
     review,
     submissions,
+    tus,
 )
 from campaignkit.plugins.videos.blueprint import bp
 
