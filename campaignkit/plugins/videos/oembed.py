@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
-from campaignkit.core import OutboundRefused, checked_url, guarded_get
+from campaignkit.core import OutboundRefused, checked_url, guarded_get, one_line
 
 YOUTUBE_HOSTS = {"www.youtube.com", "youtube.com", "m.youtube.com", "youtu.be"}
 VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
@@ -113,7 +113,9 @@ def _youtube_id(path: str, query: str) -> str | None:
     return found.group(1) if found else None
 
 
-def fetch_metadata(link: LinkedVideo, insecure_servers: tuple[str, ...] = ()) -> LinkMetadata:
+def fetch_metadata(
+    link: LinkedVideo, insecure_servers: tuple[str, ...] = (), timeout_s: float = OEMBED_TIMEOUT_S
+) -> LinkMetadata:
     """Ask the link's host (through the outbound guard) for the title, duration and thumbnail.
 
     Raises `LinkRefused` in words when the host is refused by the guard, does not answer
@@ -125,7 +127,7 @@ def fetch_metadata(link: LinkedVideo, insecure_servers: tuple[str, ...] = ()) ->
             checked_url(link.url, insecure_servers)
             return LinkMetadata(link.video_id[:300] or None, None, None)
         response = guarded_get(endpoint, insecure_servers=insecure_servers,
-                               timeout_s=OEMBED_TIMEOUT_S, max_bytes=OEMBED_MAX_BYTES)  # fmt: skip
+                               timeout_s=timeout_s, max_bytes=OEMBED_MAX_BYTES)  # fmt: skip
     except OutboundRefused as refused:
         raise LinkRefused(f"The video's details could not be fetched: {refused}") from None
     if response.status_code == 404:
@@ -150,7 +152,7 @@ def fetch_metadata(link: LinkedVideo, insecure_servers: tuple[str, ...] = ()) ->
 def _text(value: object, limit: int) -> str | None:
     if not isinstance(value, str):
         return None
-    return " ".join(value.split())[:limit] or None
+    return one_line(value)[:limit] or None
 
 
 def _seconds(value: object) -> float | None:
