@@ -31,6 +31,7 @@ from campaignkit.core import (
     has_permission,
     one_line,
     plugin_settings,
+    streamed_uploads,
     write_session,
 )
 from campaignkit.plugins.videos.media_views import media_bp
@@ -44,7 +45,13 @@ from campaignkit.plugins.videos.storage import (
 )
 from campaignkit.plugins.videos.submissions import SubmissionRefused, create_submission
 from campaignkit.plugins.videos.tus_models import TusUpload
-from campaignkit.plugins.videos.uploads import check_room, upload_cap_bytes
+from campaignkit.plugins.videos.uploads import (
+    check_before_reading,
+    check_room,
+    open_upload_part,
+    request_cap_bytes,
+    upload_cap_bytes,
+)
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination"
@@ -154,6 +161,9 @@ def _own_upload(upload_id: str) -> TusUpload:
 
 @media_bp.route("/tus/<upload_id>", methods=["HEAD", "PATCH", "DELETE", "OPTIONS"],
                 provide_automatic_options=False)  # fmt: skip
+@streamed_uploads(  # the upload's own size limit, checked (with the disk space) before reading
+    open_upload_part, before_reading=check_before_reading, max_bytes=request_cap_bytes
+)
 def tus_upload(upload_id: str):
     """HEAD: how much has arrived. PATCH: append. DELETE: give up the upload."""
     if request.method == "OPTIONS":

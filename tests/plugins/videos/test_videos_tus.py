@@ -19,6 +19,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.plugins.videos.models import Submission
 from campaignkit.plugins.videos.tus_models import TusUpload
+from campaignkit.testing import edit_config
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -27,6 +28,13 @@ TUS = {"Tus-Resumable": "1.0.0"}
 def backend() -> str:
     """SQLite only: these check the protocol and files; the tables are checked elsewhere."""
     return "sqlite"
+
+
+@pytest.fixture
+def ck_instance(ck_instance: Path) -> Path:
+    """The videos test instance with a 1 MB site-wide request limit: tus has its own."""
+    edit_config(ck_instance, server={"max_upload_mb": 1})
+    return ck_instance
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -83,7 +91,7 @@ def test_a_tus_client_uploads_a_clip_that_becomes_a_submission(
 ):  # fmt: skip
     source = clips["portrait.mp4"]
     uploader = TusClient(f"{live_server}/videos/media/tus/", headers=tus_headers).uploader(
-        file_path=str(source), chunk_size=16 * 1024,
+        file_path=str(source), chunk_size=1536 * 1024,  # over the site's 1 MB request limit
         metadata={"filename": "library.mp4", "title": "Library (tus)"},
     )  # fmt: skip
     uploader.upload()
@@ -185,3 +193,15 @@ def test_patches_are_checked_and_an_upload_can_be_given_up(
     assert producer.delete(path, headers=headers).status_code == 204
     assert producer.head(path, headers=TUS).status_code == 404
     assert list((Path(app.instance_path) / "videos").iterdir()) == []
+
+
+def test_a_patch_larger_than_the_sites_request_limit_is_taken(producer, tus_headers):  # noqa: ANN001
+    headers = {"X-CSRFToken": tus_headers["X-CSRFToken"], **TUS}
+    size = 2 * 1024 * 1024  # the site takes requests of 1 MB; tus takes up to max_upload_mb
+    created = producer.post("/videos/media/tus/", headers={**headers, "Upload-Length": str(size),
+                            "Upload-Metadata": _metadata(filename="big.mp4")})  # fmt: skip
+    assert created.status_code == 201, created.data
+    path = urlsplit(created.headers["Location"]).path
+    patch = {**headers, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+    answer = producer.patch(path, data=b"\0" * size, headers=patch)
+    assert answer.status_code == 204 and answer.headers["Upload-Offset"] == str(size)
