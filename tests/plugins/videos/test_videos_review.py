@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from videos_helpers import review, submit_link
+import threading
 
-from campaignkit.plugins.videos.models import Review, StateChange, Submission
+import pytest
+from videos_helpers import apply, review, submit_link
+
+from campaignkit.plugins.videos.models import Producer, Review, StateChange, Submission
 
 
 @pytest.fixture
@@ -101,3 +103,34 @@ def test_changes_make_earlier_approvals_stale(
         f"/videos/review/{submission_id}/publish", data={"csrf_token": csrf_token(organiser)}
     )
     assert _state(rows, submission_id) == "submitted"
+
+
+@pytest.mark.parametrize("videos_settings", [{"reviewers_required": 2}])
+def test_two_approvals_at_once_both_count(
+    backend, app, organiser, submission_id, csrf_token, rows, make_user, login
+):  # noqa: ANN001
+    moderator = app.test_client()
+    login(moderator, make_user("mod@example.org", role="moderator"))
+    tokens = [(organiser, csrf_token(organiser)), (moderator, csrf_token(moderator))]
+    start = threading.Barrier(len(tokens))
+
+    def approve(client, token) -> None:  # noqa: ANN001
+        start.wait()
+        review(client, lambda _client: token, submission_id, "approve")
+
+    threads = [threading.Thread(target=approve, args=pair) for pair in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(rows(Review)) == 2 and _state(rows, submission_id) == "approved"
+
+
+def test_nobody_reviews_their_own_video(backend, organiser, csrf_token, rows):  # noqa: ANN001
+    apply(organiser, csrf_token)
+    form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
+    organiser.post(f"/videos/producers/{rows(Producer)[0].id}/decision", data=form)
+    submit_link(organiser, csrf_token)
+    [own] = rows(Submission)
+    review(organiser, csrf_token, own.id, "approve")
+    assert _state(rows, own.id) == "submitted" and rows(Review) == []
