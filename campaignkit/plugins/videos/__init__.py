@@ -31,6 +31,7 @@ from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to
     hookspecs,
     media_views,
     models,
+    personal_data,
     processing,
     producers,
     producing,
@@ -116,3 +117,23 @@ def campaignkit_nav_items(user):
     if has_permission(user, "videos.review"):
         items.append(NavItem("Video review", "/videos/review", order=880))
     return items
+
+
+@hookimpl
+def campaignkit_commands(cli):
+    """``campaignkit videos briefs|purge``."""
+    from campaignkit.plugins.videos.cli import videos
+
+    cli.add_command(videos)
+
+
+@hookimpl
+def campaignkit_personal_data(subject, session):
+    """A producer's application, videos, claims and reviews."""
+    return personal_data.export(subject, session)
+
+
+@hookimpl
+def campaignkit_erase_personal_data(subject, session):
+    """Take a person off their videos' credits (withdrawing unpublished ones, by default)."""
+    return personal_data.erase(subject, session)

@@ -116,7 +116,7 @@ def _record_job(submission_id: int, job_id: str | None) -> None:
     if job_id is None:
         return
     with write_session() as session:
-        row = session.get(Submission, submission_id)
+        row = session.get(Submission, submission_id, with_for_update=True)
         if row is not None and row.media_job_id is None:
             row.media_job_id = job_id
 
@@ -149,7 +149,7 @@ def resubmit(submission_id: int):
     """Send a video back for review after changes were asked for (a link may be replaced)."""
     url = request.form.get("link_url", "").strip()
     with write_session() as session:
-        row = session.get(Submission, submission_id)
+        row = session.get(Submission, submission_id, with_for_update=True)
         if row is None or row.producer_id != current_user.id:
             abort(404)
         if row.state != CHANGES:

@@ -94,7 +94,7 @@ def publish_video(submission_id: int):
     """Publish an approved video to the gallery and tell other plugins."""
     try:
         with write_session() as session:
-            row = session.get(Submission, submission_id)
+            row = session.get(Submission, submission_id, with_for_update=True)
             if row is None:
                 abort(404)
             publish(session, row, by=current_user.id,
@@ -117,7 +117,7 @@ def takedown(submission_id: int):
         abort(400, description="Keep the reason to 5000 characters.")
     try:
         with write_session() as session:
-            row = session.get(Submission, submission_id)
+            row = session.get(Submission, submission_id, with_for_update=True)
             if row is None:
                 abort(404)
             take_down(session, row, by=current_user.id, reason=reason)

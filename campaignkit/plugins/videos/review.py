@@ -119,7 +119,7 @@ def start(submission_id: int):
     """Take a submitted video for review."""
     try:
         with write_session() as session:
-            row = session.get(Submission, submission_id)
+            row = session.get(Submission, submission_id, with_for_update=True)
             if row is None:
                 abort(404)
             start_review(session, row, current_user.id)
@@ -138,7 +138,7 @@ def review_decision(submission_id: int):
         abort(400, description="Keep the comment to 5000 characters.")
     try:
         with write_session() as session:
-            row = session.get(Submission, submission_id)
+            row = session.get(Submission, submission_id, with_for_update=True)
             if row is None:
                 abort(404)
             before = row.state

@@ -91,6 +91,8 @@ def decide(
 ) -> str:
     """Record one reviewer's checklist and decision; returns the submission's new state.
 
+    Load ``row`` with ``with_for_update=True``, so two reviewers deciding at
+    once are counted one after the other. Nobody reviews their own video.
     Approval needs every checklist item ticked; the video is "approved" once
     ``required`` different reviewers have approved this version. Asking for
     changes makes earlier approvals stale.
@@ -100,6 +102,8 @@ def decide(
         raise WorkflowError("Choose approve, ask for changes or reject.")
     if row.state not in REVIEWABLE:
         raise WorkflowError(f"A video that is {row.state.replace('_', ' ')} cannot be reviewed.")
+    if row.producer_id == by:
+        raise WorkflowError("Someone else must review your own video.")
     if to_state == APPROVED and not all(ticks.get(name) for name in CHECKLIST):
         raise WorkflowError("Tick every item of the checklist before approving.")
     if to_state != APPROVED and not comment:
