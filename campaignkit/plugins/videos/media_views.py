@@ -145,7 +145,7 @@ def captions(submission_id: int):
     return _serve(row.captions_key, row)
 
 
-@media_bp.post("/<int:submission_id>/captions")
+@media_bp.route("/<int:submission_id>/captions", methods=["GET", "POST"])
 @in_memory_uploads(MAX_BYTES + 64 * 1024)
 @require_permission("videos.produce")
 def captions_upload(submission_id: int):
@@ -153,13 +153,15 @@ def captions_upload(submission_id: int):
     row = db_session().get(Submission, submission_id)
     if row is None or row.producer_id != current_user.id:
         abort(404)
+    if request.method == "GET":
+        return render_template("videos/captions.html", submission=row, error=None)
     upload = request.files.get("captions")
     data = upload.read(MAX_BYTES + 1) if upload else b""
     try:
         check_webvtt(data)
     except CaptionsInvalid as exc:
-        flash(f"The captions were not added: {exc}", "error")
-        return redirect(url_for("videos.mine"), 303)
+        page = render_template("videos/captions.html", submission=row, error=str(exc))
+        return page, 400
     store = video_store()
     key = store.new_key(".vtt")
     with store.open_part(key) as part:

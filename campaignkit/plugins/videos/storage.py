@@ -152,6 +152,11 @@ def video_store() -> FolderStore:
     return FolderStore(Path(current_app.instance_path) / FOLDER)
 
 
+def delete_key(key: str) -> None:
+    """Remove a stored file (and any unfinished one) from the app's store; a missing one is fine."""
+    video_store().delete_key(key)
+
+
 def serve_file(store: VideoStore, key: str, download_name: str, *, download: bool = False):  # noqa: ANN201
     """A response with the stored file: its content type, ranges (so a player can seek) and
     ``Content-Disposition`` (inline, or attachment for a download) naming `download_name`."""

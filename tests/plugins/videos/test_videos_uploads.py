@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from videos_clips import clips  # noqa: F401 - the session's clips fixture
+from videos_helpers import review
 
 from campaignkit.plugins.videos.models import Submission
 
@@ -73,8 +74,11 @@ def test_captions_are_checked_and_served(
 ):  # fmt: skip
     assert upload(producer, csrf_token, clips["portrait.mp4"]).status_code == 303
     [row] = rows(Submission)
+    assert b'name="captions"' in producer.get(f"/videos/media/{row.id}/captions").data
     bad = {"csrf_token": csrf_token(producer), "captions": (io.BytesIO(b"hello"), "c.vtt")}
-    producer.post(f"/videos/media/{row.id}/captions", data=bad, content_type="multipart/form-data")
+    refused = producer.post(f"/videos/media/{row.id}/captions", data=bad,
+                            content_type="multipart/form-data")  # fmt: skip
+    assert refused.status_code == 400 and b"starts with the line" in refused.data
     assert rows(Submission)[0].captions_key is None
     good = b"WEBVTT\n\n00:00.000 --> 00:01.000\nSave our library\n"
     form = {"csrf_token": csrf_token(producer), "captions": (io.BytesIO(good), "c.vtt")}
@@ -83,3 +87,21 @@ def test_captions_are_checked_and_served(
     assert answer.status_code == 303
     served = producer.get(f"/videos/media/{row.id}/captions.vtt")
     assert served.mimetype == "text/vtt" and served.data == good
+
+
+def test_a_published_upload_plays_in_the_gallery_for_anyone(
+    producer, organiser, client, csrf_token, clips, rows, immediate_jobs  # noqa: ANN001, F811
+):  # fmt: skip
+    assert upload(producer, csrf_token, clips["portrait.mp4"]).status_code == 303
+    [row] = rows(Submission)
+    good = b"WEBVTT\n\n00:00.000 --> 00:01.000\nSave our library\n"
+    form = {"csrf_token": csrf_token(producer), "captions": (io.BytesIO(good), "c.vtt")}
+    producer.post(f"/videos/media/{row.id}/captions", data=form, content_type="multipart/form-data")
+    review(organiser, csrf_token, row.id, "approve")
+    organiser.post(f"/videos/review/{row.id}/publish", data={"csrf_token": csrf_token(organiser)})
+    assert rows(Submission)[0].state == "published"
+    page = client.get(f"/videos/{row.id}").get_data(as_text=True)
+    assert "<video controls" in page
+    for route in ("poster.jpg", "preview.mp4", "file", "captions.vtt", "file?download=1"):
+        assert f"/videos/media/{row.id}/{route}" in page.replace("&amp;", "&")
+        assert client.get(f"/videos/media/{row.id}/{route}").status_code == 200
