@@ -8,44 +8,23 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
-from pathlib import Path
 
 import pytest
-from videos_clips import clips  # noqa: F401 - the session's clips fixture
+from videos_clips import (  # noqa: F401 - claimed and clips are fixtures
+    claimed,
+    clips,
+    store_folder,
+    stored_files,
+    upload,
+)
 
 from campaignkit.plugins.videos.models import Submission
-
-
-def _store(app) -> Path:  # noqa: ANN001
-    return Path(app.instance_path) / "videos"
-
-
-def _stored_files(app) -> list[str]:  # noqa: ANN001
-    folder = _store(app)
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-
-
-def upload(client, csrf_token, path: Path, brief_id=None, **extra):  # noqa: ANN001, ANN201
-    """Post the upload form with the file at `path`."""
-    form = {"csrf_token": csrf_token(client), "title": "Our library", "description": "Short.",
-            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}  # fmt: skip
-    url = f"/videos/media/upload?brief={brief_id}" if brief_id else "/videos/media/upload"
-    return client.post(url, data=form, content_type="multipart/form-data")
 
 
 @pytest.fixture
 def backend() -> str:
     """SQLite only (see the module's docstring)."""
     return "sqlite"
-
-
-@pytest.fixture
-def claimed(producer, brief_id, csrf_token) -> int:  # noqa: ANN001
-    """The 9:16 brief, claimed by the producer."""
-    answer = producer.post(f"/videos/briefs/{brief_id}/claim",
-                           data={"csrf_token": csrf_token(producer)})  # fmt: skip
-    assert answer.status_code == 303
-    return brief_id
 
 
 @pytest.mark.parametrize(
@@ -68,7 +47,7 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_read(app, producer, csrf
     answer = producer.post("/videos/media/upload", data=big, content_type="multipart/form-data",
                            environ_overrides={"CONTENT_LENGTH": str(3 * 1024**3)})  # fmt: skip
     assert answer.status_code == 413 and b"larger than the 2048 MB" in answer.data
-    assert rows(Submission) == [] and _stored_files(app) == []
+    assert rows(Submission) == [] and stored_files(app) == []
 
 
 @pytest.mark.parametrize("videos_settings", [{"max_upload_mb": 1_048_576}])
@@ -79,7 +58,7 @@ def test_an_upload_larger_than_the_free_disk_space_is_refused(app, producer, csr
     answer = producer.post("/videos/media/upload", data=form, content_type="multipart/form-data",
                            environ_overrides={"CONTENT_LENGTH": str(free)})  # fmt: skip
     assert answer.status_code == 507 and b"not enough free disk space" in answer.data
-    assert rows(Submission) == [] and _stored_files(app) == []
+    assert rows(Submission) == [] and stored_files(app) == []
 
 
 def test_a_truncated_upload_leaves_nothing_stored(app, producer, csrf_token, clips, rows):  # noqa: ANN001, F811
@@ -100,14 +79,14 @@ def test_a_truncated_upload_leaves_nothing_stored(app, producer, csrf_token, cli
         environ_overrides={"CONTENT_LENGTH": str(len(body))},
     )
     assert answer.status_code == 400
-    assert rows(Submission) == [] and _stored_files(app) == []
+    assert rows(Submission) == [] and stored_files(app) == []
 
 
 def test_only_producers_may_upload_and_nothing_is_stored_for_others(
     app, client, organiser, csrf_token, clips, rows  # noqa: ANN001, F811
 ):  # fmt: skip
     assert upload(client, csrf_token, clips["portrait.mp4"]).status_code in (302, 403)
-    assert rows(Submission) == [] and _stored_files(app) == []
+    assert rows(Submission) == [] and stored_files(app) == []
 
 
 def test_a_job_cut_short_can_run_again_and_the_upload_is_untouched(
@@ -117,14 +96,14 @@ def test_a_job_cut_short_can_run_again_and_the_upload_is_untouched(
 
     assert upload(producer, csrf_token, clips["portrait.mp4"]).status_code == 303
     [row] = rows(Submission)
-    before = hashlib.sha256((_store(app) / row.file_key).read_bytes()).hexdigest()
+    before = hashlib.sha256((store_folder(app) / row.file_key).read_bytes()).hexdigest()
     # what a worker killed while drawing the preview leaves: a half-written preview
-    half = _store(app) / f"{derived_key(row.file_key, 'preview', '.mp4')}.part"
+    half = store_folder(app) / f"{derived_key(row.file_key, 'preview', '.mp4')}.part"
     half.write_bytes(b"\0" * 1000)
-    (_store(app) / row.preview_key).unlink()
+    (store_folder(app) / row.preview_key).unlink()
     with app.test_request_context():
         start_processing(row.id)
     [again] = rows(Submission)
     assert again.media_status == "ready" and again.preview_key == row.preview_key
-    assert hashlib.sha256((_store(app) / row.file_key).read_bytes()).hexdigest() == before
-    assert not any(name.endswith(".part") for name in _stored_files(app))
+    assert hashlib.sha256((store_folder(app) / row.file_key).read_bytes()).hexdigest() == before
+    assert not any(name.endswith(".part") for name in stored_files(app))

@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import pytest
-from videos_clips import clips  # noqa: F401 - the session's clips fixture
+from videos_clips import (  # noqa: F401 - claimed and clips are fixtures
+    claimed,
+    clips,
+    store_folder,
+    stored_files,
+    upload,
+)
 from videos_helpers import review
 
 from campaignkit.plugins.videos.models import Submission
-
-
-def _store(app) -> Path:  # noqa: ANN001
-    return Path(app.instance_path) / "videos"
-
-
-def _stored_files(app) -> list[str]:  # noqa: ANN001
-    folder = _store(app)
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-
-
-def upload(client, csrf_token, path: Path, brief_id=None, **extra):  # noqa: ANN001, ANN201
-    """Post the upload form with the file at `path`."""
-    form = {"csrf_token": csrf_token(client), "title": "Our library", "description": "Short.",
-            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}  # fmt: skip
-    url = f"/videos/media/upload?brief={brief_id}" if brief_id else "/videos/media/upload"
-    return client.post(url, data=form, content_type="multipart/form-data")
-
-
-@pytest.fixture
-def claimed(producer, brief_id, csrf_token) -> int:  # noqa: ANN001
-    """The 9:16 brief, claimed by the producer."""
-    answer = producer.post(f"/videos/briefs/{brief_id}/claim",
-                           data={"csrf_token": csrf_token(producer)})  # fmt: skip
-    assert answer.status_code == 303
-    return brief_id
 
 
 def test_an_upload_is_stored_probed_and_served_to_who_may_see_it(
@@ -51,9 +29,9 @@ def test_an_upload_is_stored_probed_and_served_to_who_may_see_it(
     )  # fmt: skip
     assert (row.width, row.height, row.video_codec, row.audio_codec) == (180, 320, "h264", "aac")
     assert row.file_size == clips["portrait.mp4"].stat().st_size and row.media_job_id
-    stored = _store(app) / row.file_key
+    stored = store_folder(app) / row.file_key
     assert stored.read_bytes() == clips["portrait.mp4"].read_bytes()
-    assert sorted(_stored_files(app)) == sorted([row.file_key, row.poster_key, row.preview_key])
+    assert sorted(stored_files(app)) == sorted([row.file_key, row.poster_key, row.preview_key])
 
     played = producer.get(f"/videos/media/{row.id}/file")
     assert played.status_code == 200 and played.mimetype == "video/mp4"

@@ -1,7 +1,8 @@
-"""Tiny real video files for the media tests, made once per test session with ffmpeg itself."""
+"""Tiny real video files for the media tests (made once per session with ffmpeg), and helpers."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
@@ -46,3 +47,31 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     found["truncated.mp4"] = folder / "truncated.mp4"
     found["truncated.mp4"].write_bytes(whole[: len(whole) // 2])
     return found
+
+
+def store_folder(app) -> Path:  # noqa: ANN001
+    """The app's videos store folder."""
+    return Path(app.instance_path) / "videos"
+
+
+def stored_files(app) -> list[str]:  # noqa: ANN001
+    """The names of the files in the app's videos store."""
+    folder = store_folder(app)
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def upload(client, csrf_token, path: Path, brief_id=None, **extra):  # noqa: ANN001, ANN201
+    """Post the upload form with the file at `path`."""
+    form = {"csrf_token": csrf_token(client), "title": "Our library", "description": "Short.",
+            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}  # fmt: skip
+    url = f"/videos/media/upload?brief={brief_id}" if brief_id else "/videos/media/upload"
+    return client.post(url, data=form, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def claimed(producer, brief_id, csrf_token) -> int:  # noqa: ANN001
+    """The 9:16 brief, claimed by the producer."""
+    answer = producer.post(f"/videos/briefs/{brief_id}/claim",
+                           data={"csrf_token": csrf_token(producer)})  # fmt: skip
+    assert answer.status_code == 303
+    return brief_id
