@@ -15,6 +15,7 @@ from campaignkit.core.auth.access import (
     require_permission,
     signin_required,
 )
+from campaignkit.core.auth.accounts import load_user, set_role
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
@@ -24,9 +25,24 @@ from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_ev
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
 from campaignkit.core.hooktypes import DataSubject, NavItem, Place, SeatRef, ShareTarget
-from campaignkit.core.inputs import clean_text, in_memory_uploads, max_length, one_line
+from campaignkit.core.inputs import (
+    clean_text,
+    in_memory_uploads,
+    max_length,
+    one_line,
+    streamed_uploads,
+)
 from campaignkit.core.jobs import JobHandle, Progress, enqueue_job, job
 from campaignkit.core.mail import MailError, send_mail
+from campaignkit.core.outbound import (
+    OutboundRefused,
+    checked_base_url,
+    checked_url,
+    guarded_get,
+    guarded_session,
+    is_public_address,
+    resolved_addresses,
+)
 from campaignkit.core.parsing import (
     ParseError,
     form_int,
@@ -60,6 +76,7 @@ __all__ = [
     "JobHandle",
     "MailError",
     "Model",
+    "OutboundRefused",
     "NavItem",
     "ParseError",
     "Place",
@@ -74,6 +91,8 @@ __all__ = [
     "app_store",
     "call_plugins",
     "campaign_name",
+    "checked_base_url",
+    "checked_url",
     "clean_email",
     "clean_text",
     "clear_place_cache",
@@ -86,14 +105,18 @@ __all__ = [
     "db_session",
     "enqueue_job",
     "geocode",
+    "guarded_get",
+    "guarded_session",
     "has_permission",
     "in_memory_uploads",
     "in_zone",
     "insert_unless_exists",
     "is_email",
+    "is_public_address",
     "instance_app",
     "job",
     "kit",
+    "load_user",
     "log_export",
     "max_length",
     "members_only",
@@ -110,10 +133,13 @@ __all__ = [
     "RateText",
     "read_session",
     "record_consent",
+    "resolved_addresses",
     "require_permission",
     "seat_at",
     "send_mail",
+    "set_role",
     "signin_required",
+    "streamed_uploads",
     "upcoming_events_by_seat",
     "upcoming_events_in_seats",
     "write_session",

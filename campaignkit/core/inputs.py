@@ -19,6 +19,12 @@ which spools any request over 500 KB to a temporary file, and its own request
 size limit (for the whole body and for any one form field) instead of
 ``[server] max_upload_mb``. The form is parsed before the view runs (the
 CSRF check reads it), so the request consults the matched view as it parses.
+
+A view decorated with ``streamed_uploads(open_file, ...)`` gets each uploaded
+file written, as it arrives, to a stream its own ``open_file`` opens (a file
+in its own store, say), so a large upload is neither held in memory nor
+spooled to a temporary file elsewhere; ``before_reading`` may refuse the
+request (by its headers: length, who sent it) before any of its body is read.
 """
 
 from __future__ import annotations
@@ -27,13 +33,15 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from flask import Request, current_app
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 #: The attribute ``in_memory_uploads`` sets on a view: its request size limit in bytes.
 IN_MEMORY_UPLOADS = "campaignkit_in_memory_uploads"
+#: The attribute ``streamed_uploads`` sets on a view: its ``StreamedUploads``.
+STREAMED_UPLOADS = "campaignkit_streamed_uploads"
 #: Line ends of every kind, made a plain newline: CR LF, CR, NEL, line and paragraph separators.
 _LINE_ENDS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 #: C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the 66 noncharacters.
@@ -128,13 +136,76 @@ def in_memory_uploads(max_bytes: int) -> Callable[[Callable], Callable]:
     return decorate
 
 
+class StreamedUploads(NamedTuple):
+    """What ``streamed_uploads`` keeps on a view."""
+
+    open_file: Callable[..., IO[bytes]]
+    before_reading: Callable[[Request], None] | None
+    max_bytes: Callable[[], int] | None
+
+
+def streamed_uploads(
+    open_file: Callable[..., IO[bytes]],
+    *,
+    before_reading: Callable[[Request], None] | None = None,
+    max_bytes: Callable[[], int] | None = None,
+) -> Callable[[Callable], Callable]:
+    """Write the decorated view's uploaded files straight to streams the view's code opens.
+
+    For uploads too large for memory or a temporary file (a video): when the
+    request's form is parsed (by the CSRF check, before the view runs), each
+    file's bytes go, as they arrive, to ``open_file(filename=..., content_type=...,
+    total_content_length=..., content_length=...)``, a writable stream such as a
+    file in the plugin's own store; ``request.files[name].stream`` is that
+    stream afterwards. ``before_reading(request)`` runs before any of the body
+    is read and may refuse the request with an HTTP error (a length over the
+    cap, too little disk space, nobody signed in); ``max_bytes()`` replaces
+    ``[server] max_upload_mb`` as the request size limit. A request cut short
+    raises before the view runs, so the opener's code must remove what it
+    opened unless the view keeps it (a ``teardown_request`` does). Put it
+    under the route decorator::
+
+        @bp.post("/upload")
+        @streamed_uploads(open_part, before_reading=check_room, max_bytes=upload_cap)
+        def upload(): ...
+    """
+
+    def decorate(view: Callable) -> Callable:
+        setattr(view, STREAMED_UPLOADS, StreamedUploads(open_file, before_reading, max_bytes))
+        return view
+
+    return decorate
+
+
 class CleanRequest(Request):
     """The app's request: ``form``, ``args``, ``values`` and ``get_json()`` hold cleaned text.
 
-    It honours ``in_memory_uploads`` on the view the request was routed to.
+    It honours ``in_memory_uploads`` and ``streamed_uploads`` on the view the
+    request was routed to.
     """
 
     parameter_storage_class = CleanMultiDict
+
+    def _streamed(self) -> StreamedUploads | None:
+        """The matched view's ``streamed_uploads``, or None."""
+        if self.url_rule is None or not current_app:
+            return None
+        view = current_app.view_functions.get(self.url_rule.endpoint)
+        return getattr(view, STREAMED_UPLOADS, None)
+
+    def _load_form_data(self) -> None:
+        """Parse the form, first letting a ``streamed_uploads`` view refuse the request."""
+        streamed = self._streamed() if "form" not in self.__dict__ else None
+        has_body = self.method in ("POST", "PUT", "PATCH")
+        if streamed is not None and streamed.before_reading is not None and has_body:
+            try:
+                streamed.before_reading(self)
+            except Exception:
+                # refused: the body is never read, even if an error page asks for the form
+                self.__dict__["form"] = self.parameter_storage_class()
+                self.__dict__["files"] = self.parameter_storage_class()
+                raise
+        super()._load_form_data()
 
     def _in_memory_limit(self) -> int | None:
         """The matched view's ``in_memory_uploads`` limit, or None."""
@@ -145,8 +216,12 @@ class CleanRequest(Request):
 
     @property
     def max_content_length(self) -> int | None:
-        """The request size limit: the view's ``in_memory_uploads`` limit, else Flask's."""
+        """The request size limit: the view's ``in_memory_uploads`` or ``streamed_uploads``
+        limit, else Flask's."""
         limit = self._in_memory_limit() if self._max_content_length is None else None
+        streamed = self._streamed() if limit is None and self._max_content_length is None else None
+        if streamed is not None and streamed.max_bytes is not None:
+            limit = streamed.max_bytes()
         return limit if limit is not None else Request.max_content_length.fget(self)
 
     @max_content_length.setter
@@ -170,9 +245,18 @@ class CleanRequest(Request):
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        """Where an uploaded file is parsed to: memory for ``in_memory_uploads`` views."""
+        """Where an uploaded file is parsed to: memory for ``in_memory_uploads`` views, the
+        view's own stream for ``streamed_uploads`` views."""
         if self._in_memory_limit() is not None:
             return io.BytesIO()
+        streamed = self._streamed()
+        if streamed is not None:
+            return streamed.open_file(
+                total_content_length=total_content_length,
+                content_type=content_type,
+                filename=filename,
+                content_length=content_length,
+            )
         return super()._get_file_stream(
             total_content_length, content_type, filename, content_length
         )

@@ -348,12 +348,19 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
     result = run("--instance", str(folder), "plugins", "disable", "share")
     assert result.exit_code == 0, result.output
     assert "Disabled 'share'" in result.output
-    assert read_toml(path)["campaign"]["plugins"] == ["marginals", "pledges", "emoji", "blocklists"]
+    assert read_toml(path)["campaign"]["plugins"] == [
+        "marginals",
+        "pledges",
+        "emoji",
+        "blocklists",
+        "videos",
+    ]
     assert load_instance(folder, environ={}).enabled == [
         "marginals",
         "pledges",
         "emoji",
         "blocklists",
+        "videos",
     ]
 
     result = run("--instance", str(folder), "plugins", "enable", "share")
@@ -363,6 +370,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "pledges",
         "emoji",
         "blocklists",
+        "videos",
         "share",
     ]
     assert load_instance(folder, environ={}).enabled == [
@@ -370,6 +378,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "pledges",
         "emoji",
         "blocklists",
+        "videos",
         "share",
     ]
     text = path.read_text("utf-8")

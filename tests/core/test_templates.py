@@ -148,6 +148,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "pledges",
         "emoji",
         "blocklists",
+        "videos",
         "tpl_one",
         "tpl_two",
         "core",

@@ -191,6 +191,8 @@ class Site:
             made["pledge_id"] = str(self.ids("pledges")[-1])
         if wanted & {"entry_id", "appeal_id"}:
             made.update(self.fresh_blocklist_rows(organiser))
+        if wanted & {"submission_id", "video_id", "brief_id"}:
+            made.update(seed_video(self, organiser))
         return made
 
     def fresh_blocklist_rows(self, organiser: Any) -> dict[str, str]:
@@ -245,7 +247,7 @@ def build_site(
     """Make, migrate and seed an instance on a backend (with extra plugin objects)."""
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
-        plugins=["share", "marginals", "pledges", "emoji", "blocklists"],
+        plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(
@@ -307,9 +309,37 @@ def seed(site: Site) -> None:
     signer = {"name": "Ann Example", "email": "ann@example.org", "postcode": "SW1A 1AA"}
     _post(site, guest, f"/pledges/{PLEDGE_SLUG}/sign", {**signer, "consent": "yes"})
     _post(site, guest, f"/blocklists/{PLEDGE_SLUG}/appeal", BLOCKLIST_APPEAL)
+    seed_video(site, organiser)
     seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art",
-              "emoji_frames", "blocklists_entries", "blocklists_appeals")  # fmt: skip
+              "emoji_frames", "blocklists_entries", "blocklists_appeals", "videos_producers",
+              "videos_briefs", "videos_submissions")  # fmt: skip
     assert all(site.ids(t) for t in seeded)
+
+
+def seed_video(site: Site, organiser: Any) -> dict[str, str]:
+    """A brief, a producer who claimed it, a link video they sent for it (published) and a
+    second one waiting for review; their ids. The producer is made (and approved) once."""
+    number = next(site.emails)
+    brief = {"title": f"Brief {number}", "message": "Save the library.", "format": "9:16",
+             "max_seconds": "60", "deadline": TOMORROW, "max_claims": "5"}  # fmt: skip
+    _post(site, organiser, "/videos/briefs/new", brief)
+    brief_id = site.ids("videos_briefs")[-1]
+    producer = getattr(site, "video_producer", None)
+    if producer is None:
+        producer = site.video_producer = site.signed_in("supporter")
+        _post(site, producer, "/videos/apply", {"credit_name": "Sam", "agree": "yes"})
+        (producer_id, *_) = site.ids("videos_producers")
+        _post(site, organiser, f"/videos/producers/{producer_id}/decision", {"decision": "approve"})
+    _post(site, producer, f"/videos/briefs/{brief_id}/claim", {})
+    link = {"title": f"Film {number}", "link_url": "https://vimeo.com/1"}
+    for _ in range(2):
+        _post(site, producer, f"/videos/submit?brief={brief_id}", link)
+    *_, published, waiting = site.ids("videos_submissions")
+    ticks = dict.fromkeys(("message_fits", "no_copyrighted_music", "consent_of_people",
+                           "captions_present", "digital_imprint"), "yes")  # fmt: skip
+    _post(site, organiser, f"/videos/review/{published}", {**ticks, "decision": "approve"})
+    _post(site, organiser, f"/videos/review/{published}/publish", {})
+    return {"brief_id": str(brief_id), "video_id": str(published), "submission_id": str(waiting)}
 
 
 def seed_emoji_art(site: Site) -> None:

@@ -118,6 +118,32 @@ BASELINES: dict[str, dict[str, str]] = {
     },  # fmt: skip
     "/account/blocklists/subscriptions/<int:subscription_id>": {"action": "mute", "mode": "all"},
     "/account/blocklists/subscriptions/<int:subscription_id>/unsubscribe": {},
+    "/videos/briefs/new": {
+        "title": "Brief {n}",
+        "message": "Save the library.",
+        "audience": "",
+        "format": "1:1",
+        "max_seconds": "30",
+        "deadline": "2030-01-01",
+        "max_claims": "2",
+        "dos": "",
+        "donts": "",
+        "assets": "Logo | https://example.org/logo.png",
+    },  # fmt: skip
+    "/videos/apply": {"credit_name": "Fuzz", "portfolio_url": "", "skills": "", "agree": "yes"},
+    "/videos/submit": {"title": "Film {n}", "link_url": "https://vimeo.com/{n}"},
+    "/videos/review/<int:submission_id>": {
+        "decision": "approve",
+        "comment": "",
+        "message_fits": "yes",
+        "no_copyrighted_music": "yes",
+        "consent_of_people": "yes",
+        "captions_present": "yes",
+        "digital_imprint": "yes",
+    },  # fmt: skip
+    "/videos/review/<int:submission_id>/takedown": {"reason": "Withdrawn consent"},
+    "/videos/producers/<int:producer_id>/decision": {"decision": "approve"},
+    "/videos/briefs/<int:brief_id>/status": {"status": "closed"},
     # The copy of a photo a frame's answer page carries (no file: the fuzzer sends text).
     "/emoji/frames/<int:frame_id>": {
         "copy": photo_copy(Image.new("RGB", (64, 48), (200, 30, 40))),

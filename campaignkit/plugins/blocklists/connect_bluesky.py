@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 
 from atproto_client import Session
 
-from campaignkit.core import plugin_settings
+from campaignkit.core import OutboundRefused, checked_base_url, plugin_settings
 from campaignkit.plugins.blocklists.connect_x import ConnectError
-from campaignkit.plugins.blocklists.outbound import OutboundRefused, checked_base_url
 from campaignkit.plugins.blocklists.platforms.base import (
     AuthExpired,
     PlatformError,

@@ -15,17 +15,20 @@ import secrets
 
 from sqlalchemy.exc import IntegrityError
 
-from campaignkit.core import db_session, plugin_settings, public_url, public_url_for, write_session
+from campaignkit.core import (
+    OutboundRefused,
+    checked_base_url,
+    db_session,
+    guarded_session,
+    plugin_settings,
+    public_url,
+    public_url_for,
+    write_session,
+)
 from campaignkit.plugins.blocklists import vault
 from campaignkit.plugins.blocklists.connect_x import ConnectError
 from campaignkit.plugins.blocklists.models import now
-from campaignkit.plugins.blocklists.outbound import (
-    OutboundRefused,
-    base_url,
-    checked_base_url,
-    clean_server,
-    guarded_session,
-)
+from campaignkit.plugins.blocklists.outbound import base_url, clean_server
 from campaignkit.plugins.blocklists.platforms.base import PlatformError, RemoteAccount
 from campaignkit.plugins.blocklists.platforms.mastodon import (
     MastodonPlatform,

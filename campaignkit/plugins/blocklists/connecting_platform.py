@@ -41,7 +41,7 @@ def platform_for(
             values["access_token"], base_url=settings.x_api_url, allow_block=settings.x_allow_block
         )
     if connection.platform == "mastodon":
-        from campaignkit.plugins.blocklists.outbound import guarded_session
+        from campaignkit.core import guarded_session
         from campaignkit.plugins.blocklists.platforms.mastodon import MastodonPlatform
 
         url = server_url(connection.server, settings.insecure_servers)

@@ -26,14 +26,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from campaignkit.core import write_session
+from campaignkit.core import OutboundRefused, checked_base_url, guarded_session, write_session
 from campaignkit.plugins.blocklists.entries import audit, describe, first_status
 from campaignkit.plugins.blocklists.models import LIVE, LOOKUP, PLATFORM_NAMES, Entry, now
-from campaignkit.plugins.blocklists.outbound import (
-    OutboundRefused,
-    checked_base_url,
-    guarded_session,
-)
 from campaignkit.plugins.blocklists.platforms.base import PlatformError, RateLimited, RemoteAccount
 from campaignkit.plugins.blocklists.platforms.bluesky import BlueskyPlatform
 from campaignkit.plugins.blocklists.platforms.mastodon import MastodonPlatform

@@ -94,6 +94,10 @@ PUBLIC_ENDPOINTS = {
     "emoji.frame",
     "emoji.frame_image",
     "emoji.make_frame",
+    # Published videos are public: the gallery and each video's page (a video not published
+    # 404s inside the view). Everything else in videos needs a producer's or reviewer's role.
+    "videos.gallery",
+    "videos.video",
 }
 
 demo = Blueprint("demo", __name__)
