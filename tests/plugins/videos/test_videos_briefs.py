@@ -73,6 +73,8 @@ def test_claims_stop_at_the_limit_and_a_release_frees_a_place(
     page = other.get(f"/videos/briefs/{brief_id}").get_data(as_text=True)
     assert "Every place on this brief is taken" in page
     assert len(rows(Claim)) == 1 and rows(Brief)[0].claim_count == 1
+    assert "Close the brief" not in page
+    assert "Close the brief" in organiser.get(f"/videos/briefs/{brief_id}").get_data(as_text=True)
     producer.post(f"/videos/briefs/{brief_id}/release", data=form(producer))
     assert rows(Claim) == [] and rows(Brief)[0].claim_count == 0
     other.post(f"/videos/briefs/{brief_id}/claim", data=form(other))
