@@ -116,6 +116,8 @@ def campaignkit_nav_items(user):
         items.append(NavItem("Video briefs", "/videos/briefs", order=66))
     if has_permission(user, "videos.review"):
         items.append(NavItem("Video review", "/videos/review", order=880))
+    if has_permission(user, "members.approve"):
+        items.append(NavItem("Video producers", "/videos/producers", order=885))
     return items
 
 

@@ -11,6 +11,7 @@ from campaignkit.core import (
     ParseError,
     current_user,
     db_session,
+    has_permission,
     parse_day,
     require_permission,
     write_session,
@@ -61,7 +62,8 @@ def briefs():
     )
     due_text = request.args.get("due_by", "")
     page = render_template("videos/briefs.html", briefs=rows, mine=mine, formats=FORMATS,
-                           chosen=chosen, due_by=due_text, problem=problem)  # fmt: skip
+                           chosen=chosen, due_by=due_text, problem=problem,
+                           can_manage=has_permission(current_user, "videos.manage"))  # fmt: skip
     return page, 400 if problem else 200
 
 
@@ -83,7 +85,8 @@ def brief(brief_id: int):
         select(Claim.id).where(Claim.brief_id == brief_id, Claim.producer_id == current_user.id)
     )
     return render_template("videos/brief.html", brief=row, assets=assets, claimed=bool(claimed),
-                           producer=may_submit(session, current_user.id))  # fmt: skip
+                           producer=may_submit(session, current_user.id),
+                           can_manage=has_permission(current_user, "videos.manage"))  # fmt: skip
 
 
 @bp.post("/briefs/<int:brief_id>/claim")

@@ -55,7 +55,9 @@ def _claim_for(brief_id: int, moment: datetime) -> tuple[str, datetime, list[int
         if not marked:
             return None
         brief = session.get(Brief, brief_id)
-        submitted = select(Submission.producer_id).where(Submission.brief_id == brief_id)
+        submitted = select(Submission.producer_id).where(
+            Submission.brief_id == brief_id, Submission.producer_id.is_not(None)
+        )  # NOT IN a list holding NULL would match nobody
         people = session.scalars(
             select(Claim.producer_id).where(
                 Claim.brief_id == brief_id, Claim.producer_id.not_in(submitted)

@@ -28,6 +28,7 @@ from campaignkit.plugins.videos.models import (
     APPROVED,
     CHANGES,
     IN_REVIEW,
+    PUBLISHED,
     REJECTED,
     SUBMITTED,
     Brief,
@@ -67,7 +68,7 @@ def mail_producer(producer_id: int | None, subject: str, body: str) -> None:
 @bp.get("/review")
 @require_permission("videos.review")
 def queue():
-    """Videos waiting for review, oldest first."""
+    """Videos waiting for review, oldest first, and the latest published (to take down)."""
     rows = (
         db_session()
         .scalars(
@@ -77,7 +78,13 @@ def queue():
         )
         .all()
     )
-    return render_template("videos/queue.html", submissions=rows)
+    published = db_session().scalars(
+        select(Submission)
+        .where(Submission.state == PUBLISHED)
+        .order_by(Submission.published_at.desc())
+        .limit(50)
+    )
+    return render_template("videos/queue.html", submissions=rows, published=list(published))
 
 
 def _submission_or_404(submission_id: int) -> Submission:

@@ -13,7 +13,7 @@ from videos_helpers import apply, post_brief
 from campaignkit.plugins.videos.models import Brief, Producer
 from campaignkit.testing import edit_config
 
-PLUGINS = ["share", "marginals", "videos"]
+PLUGINS = ["share", "videos"]
 
 
 @pytest.fixture

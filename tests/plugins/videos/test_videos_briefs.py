@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 from videos_helpers import apply, day, post_brief
 
 from campaignkit.core import enqueue_job
-from campaignkit.plugins.videos.models import Brief, BriefAsset, Claim, Producer
+from campaignkit.plugins.videos.models import Brief, BriefAsset, Claim, Producer, Submission
 
 
 def _another_producer(app, organiser, make_user, login, csrf_token, rows, email):  # noqa: ANN001, ANN202
@@ -73,6 +74,8 @@ def test_claims_stop_at_the_limit_and_a_release_frees_a_place(
     page = other.get(f"/videos/briefs/{brief_id}").get_data(as_text=True)
     assert "Every place on this brief is taken" in page
     assert len(rows(Claim)) == 1 and rows(Brief)[0].claim_count == 1
+    assert "Close the brief" not in page
+    assert "Close the brief" in organiser.get(f"/videos/briefs/{brief_id}").get_data(as_text=True)
     producer.post(f"/videos/briefs/{brief_id}/release", data=form(producer))
     assert rows(Claim) == [] and rows(Brief)[0].claim_count == 0
     other.post(f"/videos/briefs/{brief_id}/claim", data=form(other))
@@ -102,13 +105,17 @@ def test_two_claims_at_once_never_pass_the_limit(
 
 
 def test_claimants_are_mailed_once_when_the_deadline_is_near(
-    backend, app, organiser, producer, csrf_token, rows, mailbox, immediate_jobs
+    backend, app, organiser, producer, csrf_token, rows, mailbox, immediate_jobs, database
 ):  # noqa: ANN001
     post_brief(organiser, csrf_token, title="Due tomorrow", deadline=day(1))
     post_brief(organiser, csrf_token, title="Due next month", deadline=day(30), max_claims="2")
     soon, later = (b.id for b in rows(Brief))
     for brief_id in (soon, later):
         producer.post(f"/videos/briefs/{brief_id}/claim", data={"csrf_token": csrf_token(producer)})
+    moment = datetime.now(UTC)
+    with database.write() as session:  # an erased producer's video for the brief
+        session.add(Submission(brief_id=soon, producer_id=None, title="Erased", kind="link",
+                               created_at=moment, updated_at=moment))  # fmt: skip
     with app.app_context():
         enqueue_job("campaignkit.plugins.videos.reminders.remind_deadlines")
         enqueue_job("campaignkit.plugins.videos.reminders.remind_deadlines")

@@ -56,6 +56,8 @@ def test_publishing_shows_the_video_and_calls_the_hook(
     )
     assert 'href="https://vimeo.com/123456"' in page
     assert "wa.me" in page or "whatsapp" in page.lower()  # a share button from the share plugin
+    queue = organiser.get("/videos/review").get_data(as_text=True)
+    assert "<h2>Published</h2>" in queue and f"/videos/review/{approved_id}" in queue
 
 
 def test_the_open_graph_image_is_the_links_thumbnail(
