@@ -98,6 +98,16 @@ PUBLIC_ENDPOINTS = {
     # 404s inside the view). Everything else in videos needs a producer's or reviewer's role.
     "videos.gallery",
     "videos.video",
+    # A published video's files (the upload, poster, preview and captions); anything not
+    # published 404s inside the view unless it is the producer's own or the viewer reviews.
+    "videos_media.file",
+    "videos_media.poster",
+    "videos_media.preview",
+    "videos_media.captions",
+    # tus: OPTIONS is public as the protocol says; every other method checks in the view and
+    # answers 403 to anyone but a producer, 404 for someone else's upload (test_videos_tus_access).
+    "videos_media.tus_collection",
+    "videos_media.tus_upload",
 }
 
 demo = Blueprint("demo", __name__)
