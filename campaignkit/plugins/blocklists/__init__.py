@@ -21,6 +21,7 @@ to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
     bluesky_publisher_handle = ""     # the group's account that publishes moderation lists
                                       # (app password: CAMPAIGNKIT_BLUESKY_APP_PASSWORD)
     insecure_servers = []             # "host:port" reachable over http/private (tests only)
+    handle_refresh_hours = 24         # listed accounts are checked by id this often
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ class BlocklistsSettings(BaseModel):
     #: Servers that may be reached over plain http or on a private address (development
     #: and tests only), as "host:port"; every other outbound address must be public https.
     insecure_servers: tuple[str, ...] = ()
+    #: Listed accounts are asked for by their id this often (hours), when a list page is
+    #: shown and by an hourly scan: their handles kept current, suspended and deleted ones
+    #: marked.
+    handle_refresh_hours: int = Field(default=24, ge=1, le=8760)
 
 
 @hookimpl
