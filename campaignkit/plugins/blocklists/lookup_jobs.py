@@ -39,6 +39,7 @@ from campaignkit.plugins.blocklists.models import BlockList
 
 log = logging.getLogger(__name__)
 LOOKUP_JOB = f"{__name__}.look_up_handles"
+LOOKUP_STORE = "blocklists.lookup"
 REFRESH_STORE = "blocklists.refresh"
 #: A refresh flag older than this is taken to be left by a worker that died.
 STALE_FLAG_S = 3600.0
@@ -67,6 +68,15 @@ def run_lookup(slug: str, progress=lambda *_: None) -> LookupReport:  # noqa: AN
     )  # fmt: skip
 
 
+def look_up_now(slug: str, progress=lambda *_: None) -> LookupReport:  # noqa: ANN001
+    """Run the lookup (in a job); when a rate limit stops it, it starts again at the reset."""
+    report = run_lookup(slug, progress)
+    if report.retry_at is not None:
+        eta = datetime.fromtimestamp(report.retry_at, UTC)
+        app_store(LOOKUP_STORE)["later"].schedule(args=(slug,), eta=eta)
+    return report
+
+
 def register(huey: Huey) -> None:
     """Declare the lookup job, and the task that restarts it after a rate limit."""
 
@@ -79,10 +89,10 @@ def register(huey: Huey) -> None:
     @job(huey, title="Look up handles")
     def look_up_handles(progress: Progress, slug: str) -> str:
         """Give a list's entries waiting by handle their stable ids, with progress."""
-        report = run_lookup(slug, lambda d, t, m: progress.update(d, total=t, message=m))
-        if report.retry_at is not None:
-            lookup_later.schedule(args=(slug,), eta=datetime.fromtimestamp(report.retry_at, UTC))
+        report = look_up_now(slug, lambda d, t, m: progress.update(d, total=t, message=m))
         return report.summary()
+
+    app_store(LOOKUP_STORE, huey.flask_app).update(later=lookup_later)
 
     @huey.task(name=f"{__name__}.refresh_handles")
     def refresh_handles(list_id: int) -> None:

@@ -102,6 +102,8 @@ class Entry(Model):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     #: Why the handle lookup could not give this entry an id (it does not exist, ...).
     lookup_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: The line of the imported file this entry came from (None: not imported from a file).
+    import_line: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: When the handle refresh last asked the platform about this account by its id.
     handle_checked_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
