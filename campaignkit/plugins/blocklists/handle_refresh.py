@@ -16,7 +16,9 @@ suspended, deleted or deactivated is marked so (``Entry.account_state``, with an
 line) and stays on the list: maintainers decide what to do with it. An account that can be
 shown again loses its mark. Each batch is stored before the next call, and the run stops a
 platform's part when its rate-limit headers say the window is spent or it answers 429: what
-was not checked stays due, and the caller runs again at ``retry_at``.
+was not checked stays due, and the caller runs again at ``retry_at``. A Mastodon account
+found alive also drops what the apply job could not find of it on subscribers' own servers,
+so they look again (`recheck_unknown_mastodon_ids`).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, delete, exists, or_, select, update
 
 from campaignkit.core import write_session
 from campaignkit.plugins.blocklists.entries import audit, describe
+from campaignkit.plugins.blocklists.ledger import MastodonAccountId
 from campaignkit.plugins.blocklists.lookup import NO_X_TOKEN, Resolvers
 from campaignkit.plugins.blocklists.models import (
     ACCOUNT_STATES,
@@ -47,6 +50,7 @@ from campaignkit.plugins.blocklists.platforms.base import PlatformError, RateLim
 from campaignkit.plugins.blocklists.platforms.bluesky import PROFILES_PER_CALL, BlueskyPlatform
 from campaignkit.plugins.blocklists.platforms.mastodon import MastodonPlatform
 from campaignkit.plugins.blocklists.platforms.x import LOOKUP_BATCH, XPlatform
+from campaignkit.plugins.blocklists.subscribers import Connection, Subscription
 
 #: The entries whose handles are kept current (removed ones are not shown to subscribers).
 REFRESHED_STATUSES = (LIVE, PENDING)
@@ -159,9 +163,9 @@ def _checks(platform: str, rows: list[_Due], found_by: Resolvers, report: Refres
     return _mastodon_checks(rows, found_by, report)
 
 
-def _store(batch: list[_Due], answers: dict, report: RefreshReport) -> None:
-    """Store what the platform said about each entry."""
-    stamp = now()
+def _store(batch: list[_Due], answers: dict, report: RefreshReport) -> list[str]:
+    """Store what the platform said about each entry; returns Mastodon keys found alive."""
+    stamp, alive = now(), []
     with write_session() as session:
         for row in batch:
             entry = session.get(Entry, row.id)
@@ -190,6 +194,39 @@ def _store(batch: list[_Due], answers: dict, report: RefreshReport) -> None:
                     audit(session, entry.list_id, "handle", None,
                           f"{PLATFORM_NAMES[entry.platform]} {old_handle or '(no handle)'} is now "
                           f"{new_handle} [{entry.account_id}]", entry_id=entry.id)  # fmt: skip
+            if entry.platform == "mastodon":
+                alive.append(entry.account_id)
+    return alive
+
+
+def recheck_unknown_mastodon_ids(keys: list[str]) -> int:
+    """Forget that these Mastodon accounts were not found on subscribers' servers.
+
+    The apply job looks an entry up on each subscriber's own server once and keeps the
+    answer (`MastodonAccountId`); a "not found" answer would otherwise be kept forever. For
+    accounts the refresh found alive, those answers are dropped and the connections on
+    those servers that subscribe to a list with them plan again (and look them up again).
+    Returns how many answers were dropped.
+    """
+    if not keys:
+        return 0
+    with write_session() as session:
+        unknown = MastodonAccountId.local_id.is_(None) & MastodonAccountId.entry_key.in_(keys)
+        servers = set(session.scalars(select(MastodonAccountId.server).where(unknown)))
+        if not servers:
+            return 0
+        dropped = session.execute(delete(MastodonAccountId).where(unknown)).rowcount
+        lists = select(Entry.list_id).where(
+            Entry.platform == "mastodon", Entry.account_id.in_(keys)
+        )
+        subscribers = select(Subscription.connection_id).where(Subscription.list_id.in_(lists))
+        session.execute(
+            update(Connection)
+            .where(Connection.platform == "mastodon", Connection.server.in_(servers),
+                   Connection.id.in_(subscribers))
+            .values(planned_at=None)
+        )  # fmt: skip
+        return dropped
 
 
 def refresh_list(list_id: int, found_by: Resolvers, *, hours: int) -> RefreshReport:
@@ -213,7 +250,7 @@ def refresh_list(list_id: int, found_by: Resolvers, *, hours: int) -> RefreshRep
             continue
         try:
             for batch, answers in _checks(platform, wanted, found_by, report):
-                _store(batch, answers, report)
+                recheck_unknown_mastodon_ids(_store(batch, answers, report))
         except RateLimited as limited:
             report.retry_at = max(report.retry_at or 0, limited.retry_at)
             report.waiting_reason += (f" {PLATFORM_NAMES[platform]}'s rate limit was reached: "

@@ -8,10 +8,15 @@ import fake_bluesky
 import fake_mastodon
 import fake_x
 import pytest
+from sqlalchemy import select
 
+from campaignkit.plugins.blocklists.applying import run_apply
 from campaignkit.plugins.blocklists.handle_refresh import refresh_list
+from campaignkit.plugins.blocklists.ledger import MastodonAccountId
 from campaignkit.plugins.blocklists.lookup import Resolvers
+from campaignkit.plugins.blocklists.lookup_jobs import run_refresh
 from campaignkit.plugins.blocklists.models import AuditEvent, Entry
+from campaignkit.plugins.blocklists.subscribers import Connection
 
 
 @pytest.fixture
@@ -55,6 +60,13 @@ def listed(app):  # noqa: ANN001
             return [entry.id for entry in entries]
 
     return add
+
+
+def _local_ids(app) -> list[tuple[str, str | None]]:  # noqa: ANN001
+    """What the apply job found of listed Mastodon accounts on subscribers' servers."""
+    with app.extensions["campaignkit"].database.new_session() as session:
+        found = session.execute(select(MastodonAccountId.entry_key, MastodonAccountId.local_id))
+        return [tuple(row) for row in found]
 
 
 def _run_scheduled(huey) -> None:  # noqa: ANN001
@@ -181,3 +193,36 @@ def test_a_rate_limit_is_waited_out_and_nothing_is_lost(
     assert [c.status for c in x_fake.calls_to("GET", "/2/users")] == [200, 429, 200]
     assert all(e.handle.startswith("@renamed_") for e in rows(Entry))
     assert not immediate_jobs.scheduled()
+
+
+def test_a_mastodon_account_not_found_on_a_subscribers_server_is_looked_up_again(
+    app,
+    add_list,
+    add_connection,
+    listed,
+    rows,
+    masto_fake,  # noqa: ANN001
+):
+    server = masto_fake.url.removeprefix("http://")
+    me = masto_fake.add_account("alice")
+    troll = masto_fake.add_account("troll", "other.example")
+    block_list = add_list()
+    key = f"{troll}@{server}"  # its id on its own server (here the same fake)
+    listed(block_list.id, "mastodon", [(key, "@troll@other.example")])
+    token = masto_fake.issue_token(me)
+    connection_id = add_connection("mastodon", me, {"access_token": token},
+                                   lists={block_list.id: "mute"}, server=server)  # fmt: skip
+    with app.extensions["campaignkit"].database.write() as session:  # an earlier look found none
+        session.add(MastodonAccountId(server=server, entry_key=key, local_id=None,
+                                      checked_at=datetime(2026, 1, 1, tzinfo=UTC)))  # fmt: skip
+    with app.app_context():
+        run_apply(connection_id)
+        run_apply(connection_id)
+    assert not masto_fake.has(masto_fake.mutes, me, troll)  # kept as unknown until checked
+    with app.app_context():
+        assert run_refresh(block_list.id).checked == 1
+    assert _local_ids(app) == [] and rows(Connection)[0].planned_at is None
+    with app.app_context():
+        run_apply(connection_id)
+    assert masto_fake.has(masto_fake.mutes, me, troll)  # looked up again, and muted
+    assert _local_ids(app) == [(key, troll)]
