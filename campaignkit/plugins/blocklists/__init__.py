@@ -10,6 +10,7 @@ to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
 
     require_second_approval = false   # a new entry waits for a second maintainer
     appeal_rate = "5 per hour;20 per day"   # appeals per address
+    connect_rate = "20 per hour;60 per day" # attempts to connect an account, per address
     retention_days = 730              # purge removed entries, decided appeals after (unset:
                                       # [privacy] retention_days)
     x_client_id = ""                  # the group's X app (secret: CAMPAIGNKIT_X_CLIENT_SECRET)
@@ -57,6 +58,9 @@ class BlocklistsSettings(BaseModel):
 
     require_second_approval: bool = False
     appeal_rate: RateText = "5 per hour;20 per day"
+    #: Attempts to connect an X, Mastodon or Bluesky account per address (each one reaches
+    #: out to another server).
+    connect_rate: RateText = "20 per hour;60 per day"
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
     #: X: the OAuth 2.0 client of the group's X app (its secret is in the environment,
     #: CAMPAIGNKIT_X_CLIENT_SECRET), where X's API and sign-in page are, and whether this
