@@ -23,16 +23,17 @@ so they look again (`recheck_unknown_mastodon_ids`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, or_, select, update
 
-from campaignkit.core import write_session
+from campaignkit.core import read_session, write_session
 from campaignkit.plugins.blocklists.entries import audit, describe
 from campaignkit.plugins.blocklists.ledger import MastodonAccountId
-from campaignkit.plugins.blocklists.lookup import NO_X_TOKEN, Resolvers
+from campaignkit.plugins.blocklists.lookup import X_TOKEN_VARIABLE, Resolvers
 from campaignkit.plugins.blocklists.models import (
     ACCOUNT_STATES,
     LIVE,
@@ -97,7 +98,7 @@ def cutoff_for(hours: int) -> datetime:
 
 def has_due(list_id: int, hours: int) -> bool:
     """Whether some of a list's entries wait for their handle to be refreshed."""
-    with write_session() as session:
+    with read_session() as session:
         return bool(
             session.scalar(
                 select(exists().where(Entry.list_id == list_id, _due(cutoff_for(hours))))
@@ -107,7 +108,7 @@ def has_due(list_id: int, hours: int) -> bool:
 
 def lists_due(hours: int) -> list[int]:
     """The lists with entries due for a handle refresh."""
-    with write_session() as session:
+    with read_session() as session:
         found = session.scalars(select(Entry.list_id).where(_due(cutoff_for(hours))).distinct())
         return sorted(found)
 
@@ -115,7 +116,7 @@ def lists_due(hours: int) -> list[int]:
 def _pace(client) -> None:  # noqa: ANN001 - any platform adapter
     """Stop before a 429 when the last answer's headers say the window is spent."""
     limit = client.last_rate_limit
-    if limit is not None and limit.remaining == 0 and limit.reset_at and limit.reset_at > 0:
+    if limit is not None and limit.remaining == 0 and (limit.reset_at or 0) > time.time():
         raise RateLimited("the rate limit's window is spent", float(limit.reset_at))
 
 
@@ -127,30 +128,40 @@ def _batches(client, rows: list[_Due], size: int) -> Iterator[tuple[list[_Due], 
         yield batch, client.accounts_by_id([row.account_id for row in batch])
 
 
+def _mastodon_server(server: str, rows: list[_Due], found_by: Resolvers) -> Iterator:
+    """(entries, answers by entry id) for one server's accounts, a few at a time."""
+    base = checked_base_url(found_by.mastodon_url(server), found_by.insecure_servers)
+    client = MastodonPlatform(base, None, timeout=found_by.timeout, server=server,
+                              session=guarded_session(found_by.insecure_servers))  # fmt: skip
+    for start in range(0, len(rows), MASTODON_BATCH):
+        batch, answers = rows[start : start + MASTODON_BATCH], {}
+        try:
+            for row in batch:
+                _pace(client)
+                local = row.account_id.partition("@")[0]
+                for value in client.accounts_by_id([local]).values():
+                    answers[row.account_id] = value
+        finally:  # a 429 half-way keeps what came before it
+            if answers:
+                yield batch, answers
+
+
 def _mastodon_checks(rows: list[_Due], found_by: Resolvers, report: RefreshReport) -> Iterator:
-    """(entries, answers by entry id) for Mastodon entries, one server at a time."""
+    """(entries, answers) for Mastodon entries, one server at a time: each has its own limit."""
     servers: dict[str, list[_Due]] = {}
     for row in rows:
         servers.setdefault(row.account_id.partition("@")[2].lower(), []).append(row)
     for server, server_rows in servers.items():
         try:
-            base = checked_base_url(found_by.mastodon_url(server), found_by.insecure_servers)
+            yield from _mastodon_server(server, server_rows, found_by)
+        except RateLimited as limited:
+            report.retry_at = max(report.retry_at or 0, limited.retry_at)
+            report.waiting_reason += (f" {server}'s rate limit was reached: its other "
+                                      "accounts are checked when it reopens.")  # fmt: skip
         except OutboundRefused:
             report.waiting_reason += f" {server} is not a public Mastodon server: not checked."
-            continue
-        client = MastodonPlatform(base, None, timeout=found_by.timeout, server=server,
-                                  session=guarded_session(found_by.insecure_servers))  # fmt: skip
-        for start in range(0, len(server_rows), MASTODON_BATCH):
-            batch, answers = server_rows[start : start + MASTODON_BATCH], {}
-            try:
-                for row in batch:
-                    _pace(client)
-                    local = row.account_id.partition("@")[0]
-                    for value in client.accounts_by_id([local]).values():
-                        answers[row.account_id] = value
-            finally:  # a 429 half-way keeps what came before it
-                if answers:
-                    yield batch, answers
+        except PlatformError as problem:
+            report.waiting_reason += f" {server}'s accounts wait: {problem}."
 
 
 def _checks(platform: str, rows: list[_Due], found_by: Resolvers, report: RefreshReport):  # noqa: ANN202
@@ -232,7 +243,7 @@ def recheck_unknown_mastodon_ids(keys: list[str]) -> int:
 def refresh_list(list_id: int, found_by: Resolvers, *, hours: int) -> RefreshReport:
     """Check every due entry of a list on its platform; stops a platform at its rate limit."""
     report = RefreshReport()
-    with write_session() as session:
+    with read_session() as session:
         rows = [
             _Due(*row)
             for row in session.execute(
@@ -246,7 +257,8 @@ def refresh_list(list_id: int, found_by: Resolvers, *, hours: int) -> RefreshRep
         if not wanted:
             continue
         if platform == "x" and not found_by.x_token:
-            report.waiting_reason += " " + NO_X_TOKEN.replace("handles are waiting", "handles wait")
+            report.waiting_reason += (f" X accounts are not checked: set {X_TOKEN_VARIABLE} (the X "
+                                      "app's app-only bearer token) for the worker.")  # fmt: skip
             continue
         try:
             for batch, answers in _checks(platform, wanted, found_by, report):

@@ -226,3 +226,34 @@ def test_a_mastodon_account_not_found_on_a_subscribers_server_is_looked_up_again
         run_apply(connection_id)
     assert masto_fake.has(masto_fake.mutes, me, troll)  # looked up again, and muted
     assert _local_ids(app) == [(key, troll)]
+
+
+def test_a_mastodon_server_at_its_limit_waits_while_other_servers_are_checked(
+    app,
+    add_list,
+    listed,
+    rows,
+    x_fake,
+    bsky_fake,  # noqa: ANN001
+):
+    block_list = add_list()
+    with fake_mastodon.serve(limit=1) as busy, fake_mastodon.serve() as calm:
+        one, two, three = (
+            busy.add_account("one"),
+            busy.add_account("two"),
+            calm.add_account("three"),
+        )
+        listed(block_list.id, "mastodon", [(f"{one}@busy.test", "@one@busy.test"),
+                                           (f"{two}@busy.test", "@two@busy.test"),
+                                           (f"{three}@calm.test", "@three@calm.test")])  # fmt: skip
+        urls = {"busy.test": busy.url, "calm.test": calm.url}
+        servers = tuple(url.removeprefix("http://") for url in urls.values())
+        found_by = Resolvers(x_fake.url, x_fake.token, bsky_fake.url, urls.get,
+                             insecure_servers=servers)  # fmt: skip
+        with app.app_context():
+            report = refresh_list(block_list.id, found_by, hours=24)
+        assert len(busy.paths("GET")) == 1  # its headers said the window was spent: no 429
+    assert report.checked == 2 and report.retry_at is not None
+    assert "busy.test's rate limit was reached" in report.summary()
+    checked = {e.handle: e.handle_checked_at is not None for e in rows(Entry)}
+    assert checked == {"@one@busy.test": True, "@two@busy.test": False, "@three@calm.test": True}
