@@ -18,6 +18,7 @@ RATE_SETTINGS = [
     ("plugins.emoji", "download_rate"),
     ("plugins.emoji", "frame_rate"),
     ("plugins.blocklists", "appeal_rate"),
+    ("plugins.blocklists", "connect_rate"),
     ("plugins.videos", "submit_rate"),
 ]
 

@@ -10,6 +10,7 @@ to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
 
     require_second_approval = false   # a new entry waits for a second maintainer
     appeal_rate = "5 per hour;20 per day"   # appeals per address
+    connect_rate = "20 per hour;60 per day" # attempts to connect an account, per address
     retention_days = 730              # purge removed entries, decided appeals after (unset:
                                       # [privacy] retention_days)
     x_client_id = ""                  # the group's X app (secret: CAMPAIGNKIT_X_CLIENT_SECRET)
@@ -21,6 +22,7 @@ to lists at "Your blocklists" (``/account/blocklists``); the platform adapters
     bluesky_publisher_handle = ""     # the group's account that publishes moderation lists
                                       # (app password: CAMPAIGNKIT_BLUESKY_APP_PASSWORD)
     insecure_servers = []             # "host:port" reachable over http/private (tests only)
+    handle_refresh_hours = 24         # listed accounts are checked by id this often
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class BlocklistsSettings(BaseModel):
 
     require_second_approval: bool = False
     appeal_rate: RateText = "5 per hour;20 per day"
+    #: Attempts to connect an X, Mastodon or Bluesky account per address (each one reaches
+    #: out to another server).
+    connect_rate: RateText = "20 per hour;60 per day"
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
     #: X: the OAuth 2.0 client of the group's X app (its secret is in the environment,
     #: CAMPAIGNKIT_X_CLIENT_SECRET), where X's API and sign-in page are, and whether this
@@ -74,6 +79,10 @@ class BlocklistsSettings(BaseModel):
     #: Servers that may be reached over plain http or on a private address (development
     #: and tests only), as "host:port"; every other outbound address must be public https.
     insecure_servers: tuple[str, ...] = ()
+    #: Listed accounts are asked for by their id this often (hours), when a list page is
+    #: shown and by an hourly scan: their handles kept current, suspended and deleted ones
+    #: marked.
+    handle_refresh_hours: int = Field(default=24, ge=1, le=8760)
 
 
 @hookimpl

@@ -33,7 +33,9 @@ from campaignkit.plugins.blocklists.accounts import (
 from campaignkit.plugins.blocklists.entries import DONE, add_entry, audit, change_status
 from campaignkit.plugins.blocklists.jobs import start_import
 from campaignkit.plugins.blocklists.lookup import lookup_status
+from campaignkit.plugins.blocklists.lookup_jobs import refresh_when_shown
 from campaignkit.plugins.blocklists.models import (
+    ACCOUNT_STATES,
     PLATFORM_NAMES,
     REASONS,
     STATUS_NAMES,
@@ -135,7 +137,11 @@ def edit(list_id: int):
 
 
 def render_entries(block_list: BlockList, error: str | None = None, status: int = 200):  # noqa: ANN201
-    """The list's entries page, filtered by ``?status=`` and ``?reason=``, a page at a time."""
+    """The list's entries page, filtered by ``?status=`` and ``?reason=``, a page at a time.
+
+    Handles due for a refresh are queued for it; the page shows what is stored now.
+    """
+    refresh_when_shown(block_list.id)
     query = select(Entry).where(Entry.list_id == block_list.id)
     shown_status, shown_reason = request.args.get("status", ""), request.args.get("reason", "")
     if shown_status in STATUS_NAMES:
@@ -152,7 +158,7 @@ def render_entries(block_list: BlockList, error: str | None = None, status: int 
         page=page, pages=max(1, -(-total // PER_PAGE)), shown_status=shown_status,
         shown_reason=shown_reason, statuses=STATUS_NAMES, reasons=REASONS,
         platforms=PLATFORM_NAMES, error=error, form=request.form if error else {},
-        second_approval=second_approval(), me=maintainer_id(),
+        second_approval=second_approval(), me=maintainer_id(), account_states=ACCOUNT_STATES,
         lookup=lookup_status(block_list.id),
     )  # fmt: skip
     return html, status

@@ -271,14 +271,9 @@ class ApplyRun:
         pending, total = self._counts()
         return total - pending, total
 
-    def _wait_until(self, unix: float) -> bool:
-        """Sleep until `unix` if that is within max_wait; False if the run must end instead."""
-        delay = unix - self.clock.time()
-        if delay > self.max_wait:
-            return False
-        if delay > 0:
-            self.clock.sleep(delay)
-        return True
+    def _may_wait_for(self, unix: float) -> bool:
+        """Whether waiting until `unix` is within max_wait (False: the run ends instead)."""
+        return unix - self.clock.time() <= self.max_wait
 
     def _next_steps(self) -> list[Step]:
         """The next batch of pending steps, in order (detached)."""
@@ -308,15 +303,16 @@ class ApplyRun:
                 return Outcome(STOPPED, total - pending, total)
             step = batch[0]
             pacer = self._pacer(step)
-            if not self._wait_until(pacer.next_call_at):
+            if not self._may_wait_for(pacer.next_call_at):
                 finish = self._when(pacer.estimated_finish(pending))
                 resume = pacer.next_call_at
                 self._set_connection(not_before=self._when(resume), estimated_finish=finish)
                 return Outcome(WAITING, total - pending, total, resume_at=resume)
             if made % ESTIMATE_EVERY == 0:
                 self._set_connection(estimated_finish=self._when(pacer.estimated_finish(pending)))
-            # Marked sent before the wait, so the commit overlaps it; a worker killed while
-            # waiting leaves a "sent" step that the next run finds not in force: pending.
+            # Marked sent before the wait, so the commit overlaps it and the call goes out
+            # as the window reopens; a worker killed while waiting leaves a "sent" step
+            # that the next run finds not in force: pending.
             self._update(step.id, state=SENT, attempts=step.attempts + 1)
             pacer.wait_before_call()
             if self._call(step, pacer):

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from campaignkit.core import current_user, rate_limited, signin_required, write_session
+from campaignkit.core import (
+    current_user,
+    plugin_settings,
+    rate_limited,
+    signin_required,
+    write_session,
+)
 from campaignkit.plugins.blocklists import connect_bluesky, connect_mastodon, connect_x
 from campaignkit.plugins.blocklists.account_views import bp
 from campaignkit.plugins.blocklists.apply_queue import request_apply
@@ -18,8 +24,10 @@ from campaignkit.plugins.blocklists.connect_x import ConnectError
 from campaignkit.plugins.blocklists.connections import store_connection
 from campaignkit.plugins.blocklists.models import PLATFORM_NAMES
 
-#: Connect attempts per address (each one reaches out to another server).
-CONNECT_RATE = "20 per hour;60 per day"
+
+def connect_rate() -> str:
+    """Connect attempts per address (each one reaches out to another server): a setting."""
+    return plugin_settings("blocklists").connect_rate
 
 
 def _stored(account, server: str, credentials: dict):  # noqa: ANN001, ANN202
@@ -40,7 +48,7 @@ def _failed(error: ConnectError):  # noqa: ANN202
 
 @bp.post("/x/connect")
 @signin_required
-@rate_limited(CONNECT_RATE)
+@rate_limited(connect_rate)
 def x_connect():
     """Send the supporter to X's consent page (OAuth 2.0 with PKCE)."""
     try:
@@ -62,7 +70,7 @@ def x_callback():
 
 @bp.post("/mastodon/connect")
 @signin_required
-@rate_limited(CONNECT_RATE)
+@rate_limited(connect_rate)
 def mastodon_connect():
     """Send the supporter to their own server's consent page."""
     try:
@@ -84,7 +92,7 @@ def mastodon_callback():
 
 @bp.route("/bluesky", methods=["GET", "POST"])
 @signin_required
-@rate_limited(CONNECT_RATE)
+@rate_limited(connect_rate)
 def bluesky_connect():
     """A handle and an app password; only the session Bluesky gives back is kept."""
     error = None

@@ -11,7 +11,9 @@ checked, and a file with any bad row is refused with the line numbers and
 nothing is stored; then the rows are stored in batches of ``BATCH`` (each its
 own transaction, so progress can be shown between them; a re-run skips what a
 stopped run stored). Ids go on the list at once (pending when a second approval
-is required); handles wait for the handle lookup job (status ``lookup``).
+is required); handles wait for the handle lookup job (status ``lookup``), each
+with its line in the file (``Entry.import_line``) so a handle that is not found
+is reported by line.
 Accounts already on the list, or removed from it, are left as they are.
 """
 
@@ -151,8 +153,12 @@ def _store_batch(list_id: int, batch: list[dict], status: str, actor_id: int | N
     stamp = now()
     common = {"list_id": list_id, "added_by": actor_id, "added_at": stamp, "changed_at": stamp}
     with write_session() as session:
-        by_id = {(e["platform"], e["account_id"]): e for e in batch if e["account_id"]}
-        by_handle = {(e["platform"], e["handle"].lower()): e for e in batch if not e["account_id"]}
+        by_id, by_handle = {}, {}  # the first row of each account, with its line
+        for e in batch:
+            if e["account_id"]:
+                by_id.setdefault((e["platform"], e["account_id"]), e)
+            else:
+                by_handle.setdefault((e["platform"], e["handle"].lower()), e)
         if by_handle:
             lowered = func.lower(Entry.handle)
             known = session.execute(
@@ -214,8 +220,8 @@ def import_file(
     rows = check_file(path, default_platform, lambda n: progress(0, None, f"Checked {n} rows"))
     before = _counts(list_id)
     status, batch, done = first_status(require_second_approval), [], 0
-    for _line, entry in read_entries(path, default_platform):
-        batch.append(entry)
+    for line, entry in read_entries(path, default_platform):
+        batch.append({**entry, "import_line": line})  # the lookup names a missing handle by it
         if len(batch) == BATCH:
             _store_batch(list_id, batch, status, actor_id)
             done += len(batch)

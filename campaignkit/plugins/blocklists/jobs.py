@@ -1,7 +1,9 @@
 """The import job: an uploaded file is saved in the instance, imported in the background, removed.
 
 The organiser watches the job's page (``/jobs/<id>``); a refused file fails the
-job with the bad lines in its message, and nothing is stored.
+job with the bad lines in its message, and nothing is stored. A file with handles goes
+on to the handle lookup in the same job, so its message names each handle that was
+not found by its line in the file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from campaignkit.core import Progress, enqueue_job, job, plugin_settings
 from campaignkit.plugins.blocklists.imports import import_file
-from campaignkit.plugins.blocklists.lookup_jobs import LOOKUP_JOB
+from campaignkit.plugins.blocklists.lookup_jobs import look_up_now
 
 IMPORT_JOB = f"{__name__}.import_blocklist_file"
 UPLOAD_FOLDER = "blocklists-imports"
@@ -42,8 +44,7 @@ def register(huey: Huey) -> None:
         finally:
             Path(path).unlink(missing_ok=True)
         if result.waiting:
-            enqueue_job(LOOKUP_JOB, slug)
-            return f"{result.summary()} The handle lookup has started."
+            return f"{result.summary()} {look_up_now(slug, report).summary()}"
         return result.summary()
 
 

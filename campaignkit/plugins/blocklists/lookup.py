@@ -12,7 +12,8 @@ Each platform is asked through its adapter, in batches of ``BATCH`` entries:
 A resolved entry goes live (or waits for a second maintainer); when its id is already on
 the list, the waiting row is merged into that entry (deleted, with an audit line) rather
 than doubling it. A handle that does not exist keeps its entry waiting with
-``lookup_error`` set and an audit line, so maintainers see which handles failed. A
+``lookup_error`` set and an audit line, so maintainers see which handles failed; an entry
+from an imported file is named by its line there (``Entry.import_line``). A
 `RateLimited` answer stops that platform's part of the run: what was resolved is stored,
 and the caller tries again at ``retry_at``; any other platform failure leaves the rest of
 that platform's entries waiting, unmarked, for the next run.
@@ -50,16 +51,19 @@ class LookupReport:
     resolved: int = 0
     merged: int = 0  # the id was already on the list: the waiting row was folded into it
     missing: list[str] = field(default_factory=list)  # handles that do not exist
+    #: (line of the imported file or None, "line 17: @name not found on X") for each of them.
+    not_found: list[tuple[int | None, str]] = field(default_factory=list)
     waiting_reason: str = ""  # why some entries still wait (no X token, a rate limit)
     retry_at: float | None = None  # set when a rate limit stopped the run
 
     def summary(self) -> str:
-        """The report in a sentence or two."""
+        """The report in a sentence or two; handles not found named by their import line."""
         text = (f"{self.resolved} handles looked up, {self.merged} of them already on the list; "
                 f"{len(self.missing)} not found")  # fmt: skip
-        if self.missing:
-            shown = ", ".join(self.missing[:20])
-            text += f" ({shown}{', ...' if len(self.missing) > 20 else ''})"
+        if self.not_found:
+            ordered = sorted(self.not_found, key=lambda item: (item[0] is None, item[0] or 0))
+            shown = "; ".join(words for _line, words in ordered[:20])
+            text += f": {shown}{'; ...' if len(ordered) > 20 else ''}"
         text += "."
         return f"{text} {self.waiting_reason}".strip()
 
@@ -156,12 +160,16 @@ def _store(list_id: int, batch: list[Entry], found: dict, require_second: bool, 
                 continue
             account = found.get(entry.handle)
             if account is None:
-                day = stamp.strftime("%Y-%m-%d")
-                entry.lookup_error = NOT_FOUND.format(
-                    platform=PLATFORM_NAMES[entry.platform], when=day
-                )
+                day, line = stamp.strftime("%Y-%m-%d"), entry.import_line
+                where = f"line {line} of the import" if line else ""
+                name = PLATFORM_NAMES[entry.platform]
+                error = NOT_FOUND.format(platform=name, when=day)
+                entry.lookup_error = f"{error}; {where}" if where else error
                 report.missing.append(entry.handle)
-                audit(session, list_id, "lookup", None, f"Not found: {describe(entry)}",
+                words = f"{entry.handle} not found on {name}"
+                report.not_found.append((line, f"line {line}: {words}" if line else words))
+                audit(session, list_id, "lookup", None,
+                      f"Not found: {describe(entry)}{f' ({where})' if where else ''}",
                       entry_id=entry.id)  # fmt: skip
                 continue
             report.resolved += 1

@@ -8,7 +8,8 @@ An entry names an account by its stable id (X user id, Mastodon ``id@server``,
 Bluesky DID), unique per list and platform. An entry imported by handle has no
 id yet: it waits (status ``lookup``) for the handle lookup job, which needs the
 platform adapters; ids never collide with those rows because SQL treats NULLs
-as distinct.
+as distinct. The handle shown is refreshed from the id (`handle_refresh`), which also
+records an account that is suspended or deleted (``account_state``) without dropping it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ STATUS_NAMES = {
     PENDING: "waiting for a second maintainer",
     LIVE: "live",
     REMOVED: "removed",
+}
+#: What the handle refresh found when a listed account cannot be shown (None: it can).
+ACCOUNT_STATES = {
+    "suspended": "suspended",
+    "deleted": "deleted or not found",
+    "deactivated": "deactivated",
 }
 #: Appeal states and the two decisions a maintainer can make.
 OPEN, UPHELD, ENTRY_REMOVED = "open", "upheld", "removed"
@@ -95,6 +102,14 @@ class Entry(Model):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     #: Why the handle lookup could not give this entry an id (it does not exist, ...).
     lookup_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: The line of the imported file this entry came from (None: not imported from a file).
+    import_line: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: When the handle refresh last asked the platform about this account by its id.
+    handle_checked_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    #: What that check found when the account cannot be shown (a key of ACCOUNT_STATES).
+    account_state: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
 
 class AuditEvent(Model):

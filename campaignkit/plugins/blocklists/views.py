@@ -14,7 +14,15 @@ from sqlalchemy import column, select, table
 from campaignkit.core import current_member_approved, db_session, query_int
 from campaignkit.plugins.blocklists.connections import is_subscriber, subscribe_choices
 from campaignkit.plugins.blocklists.entries import reason_counts
-from campaignkit.plugins.blocklists.models import LIVE, PLATFORM_NAMES, REASONS, BlockList, Entry
+from campaignkit.plugins.blocklists.lookup_jobs import refresh_when_shown
+from campaignkit.plugins.blocklists.models import (
+    ACCOUNT_STATES,
+    LIVE,
+    PLATFORM_NAMES,
+    REASONS,
+    BlockList,
+    Entry,
+)
 
 bp = Blueprint("blocklists", __name__, url_prefix="/blocklists")
 PER_PAGE = 200
@@ -58,9 +66,16 @@ def page(slug: str):
     counts = reason_counts(db_session(), block_list.id)
     shown, number = [], query_int("page", 1, 1, 100_000)
     if handles_visible(block_list):
+        refresh_when_shown(block_list.id)  # queued: this page shows the handles stored now
         shown = list(
             db_session().execute(
-                select(Entry.platform, Entry.handle, Entry.account_id, Entry.reason)
+                select(
+                    Entry.platform,
+                    Entry.handle,
+                    Entry.account_id,
+                    Entry.reason,
+                    Entry.account_state,
+                )  # fmt: skip
                 .where(Entry.list_id == block_list.id, Entry.status == LIVE)
                 .order_by(Entry.id)
                 .limit(PER_PAGE)
@@ -72,5 +87,5 @@ def page(slug: str):
         "blocklists/list.html", block_list=block_list, counts=counts, reasons=REASONS,
         total=total, entries=shown, visible=handles_visible(block_list), page=number,
         pages=max(1, -(-total // PER_PAGE)), platforms=PLATFORM_NAMES,
-        choices=subscribe_choices(block_list.id),
+        choices=subscribe_choices(block_list.id), account_states=ACCOUNT_STATES,
     )  # fmt: skip

@@ -43,6 +43,7 @@ _LIST_PARAMS = {"actors", "reasons"}
 _OPEN_METHODS = {
     "com.atproto.server.createSession",
     "com.atproto.identity.resolveHandle",
+    "app.bsky.actor.getProfile",
     "app.bsky.actor.getProfiles",
     "app.bsky.graph.getList",
 }

@@ -1,6 +1,7 @@
 """A local fake of the X API v2 user endpoints (and v1.1 blocks), speaking the real wire format.
 
-It answers what the blocklists X adapter calls: ``/2/users/me``, ``/2/users/by``, the
+It answers what the blocklists X adapter calls: ``/2/users/me``, ``/2/users/by``,
+``/2/users?ids=`` (the handle refresh), the
 following, muting and blocking lists, mute and unmute, the mentions timeline, and the v1.1
 ``blocks/create`` and ``blocks/destroy``. Answers have X's shapes (``data``, ``includes``,
 ``meta`` with ``result_count`` and ``next_token``, an ``errors`` array of problems with
@@ -38,6 +39,7 @@ WINDOW = 900  # X's rate-limit windows are 15 minutes
 LIMITS = {
     ("GET", "me"): 75,
     ("GET", "by"): 900,
+    ("GET", "users"): 300,  # per app: the app-only bearer token the handle refresh uses
     ("GET", "following"): 15,
     ("GET", "muting"): 15,
     ("GET", "blocking"): 15,
@@ -143,8 +145,11 @@ class Failure:
 class FakeX:
     """The fake's whole state; `serve` runs it on a localhost port."""
 
-    def __init__(self, window_seconds: float = WINDOW, hang_seconds: float = 1.0) -> None:
+    def __init__(
+        self, window_seconds: float = WINDOW, hang_seconds: float = 1.0, limits: dict | None = None
+    ) -> None:
         self.clock = Clock(WINDOW / window_seconds)
+        self.limits = {**LIMITS, **(limits or {})}  # a test may lower one, e.g. ("GET", "users")
         self.hang_seconds = hang_seconds
         self.users: dict[str, User] = {}
         self.tokens: dict[str, str] = {}
@@ -233,7 +238,7 @@ class FakeX:
         if found is None:
             return 404, ApiError(404, "Not Found Error", "Not Found", code=34).body(v1), {}
         endpoint, handler, args = found
-        limit = LIMITS[(method, endpoint)]
+        limit = self.limits[(method, endpoint)]
         now = self.clock.time()
         key = (user.id, method, endpoint)
         window = self.windows.get(key)

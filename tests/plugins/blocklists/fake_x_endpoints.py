@@ -140,6 +140,26 @@ def get_me(fake: FakeX, user: User, params: dict) -> dict:
     return {"data": user.as_json(_fields(params))}
 
 
+def get_users(fake: FakeX, user: User, params: dict) -> dict:
+    """GET /2/users?ids=1,2: found users in data, deleted and suspended ones in errors."""
+    ids = [user_id for user_id in params.get("ids", "").split(",") if user_id]
+    if not 1 <= len(ids) <= 100:
+        raise invalid_request("ids", str(len(ids)), "must name 1 to 100 users")
+    for user_id in ids:
+        if not re.fullmatch(r"[0-9]{1,19}", user_id):
+            raise invalid_request("ids", user_id, "does not match ^[0-9]{1,19}$")
+    data, errors = [], []
+    for user_id in ids:
+        found = fake.users.get(user_id)
+        if found is None or found.deleted:
+            errors.append(missing("ids", user_id))
+        elif found.suspended:
+            errors.append(missing("ids", user_id, suspended=True))
+        else:
+            data.append(found.as_json(_fields(params)))
+    return {key: value for key, value in (("data", data), ("errors", errors)) if value}
+
+
 def get_by(fake: FakeX, user: User, params: dict) -> dict:
     """GET /2/users/by?usernames=a,b: found users in data, the rest in errors."""
     names = [name for name in params.get("usernames", "").split(",") if name]
@@ -260,6 +280,7 @@ def post_block(fake: FakeX, user: User, params: dict, action: str) -> dict:
 
 
 ROUTES = [
+    ("GET", re.compile(r"/2/users"), "users", get_users),
     ("GET", re.compile(r"/2/users/me"), "me", get_me),
     ("GET", re.compile(r"/2/users/by"), "by", get_by),
     ("GET", re.compile(r"/2/users/(\d+)/(following|muting|blocking)"), None, get_relation),

@@ -148,6 +148,26 @@ def test_a_429_is_waited_out_not_failed(app, fake, world, rows):  # noqa: ANN001
     assert len(fake.calls_to("POST", "/muting")) == 5  # one 429, four mutes
 
 
+def test_a_step_is_marked_sent_before_the_wait_for_its_window_not_after(app, fake, world):
+    """The commit overlaps the wait, so the call leaves as the window reopens."""
+    assert _apply(app, fake, world["connection"], max_steps=0).total == 4  # planned
+    fake.windows[(fake.me.id, "POST", "muting")] = [math.ceil(fake.clock.time() + 1800), 50]
+    seen = []
+
+    class WatchingClock:
+        def time(self) -> float:
+            return fake.clock.time()
+
+        def sleep(self, seconds: float) -> None:
+            seen.append([step.state for step in steps(app, world["connection"])])
+            fake.clock.sleep(seconds)
+
+    with app.app_context():
+        outcome = run_apply(world["connection"], clock=WatchingClock(), max_wait=5000)
+    assert outcome.state == FINISHED and outcome.done == 4
+    assert seen and all(states.count(SENT) == 1 for states in seen)
+
+
 def test_a_worker_killed_between_a_call_and_its_record_repeats_and_misses_nothing(app, fake, world):
     users = world["users"]
     stopped = _apply(app, fake, world["connection"], max_steps=0)  # planned, no call yet

@@ -164,6 +164,12 @@ def test_connect_attempts_are_rate_limited(client, supporter, csrf_token, mastod
     assert client.post("/account/blocklists/bluesky", data=form).status_code == 400  # its own
 
 
+@pytest.mark.parametrize("blocklists_settings", [{"connect_rate": "2 per hour"}])
+def test_the_connect_rate_is_the_instances_setting(client, supporter, csrf_token):  # noqa: ANN001
+    statuses = [connect_mastodon(client, csrf_token, "localhost").status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
+
+
 def test_a_pds_on_a_private_address_is_refused_before_any_call_there(
     client,
     supporter,

@@ -205,7 +205,7 @@ def test_an_import_with_handles_starts_the_lookup(
     started = client.post(f"/organise/blocklists/{block_list.id}/import", data=data,
                           content_type="multipart/form-data")  # fmt: skip
     page = client.get(started.location).get_data(as_text=True)
-    assert "1 waiting for handle lookup" in page and "handle lookup has started" in page
+    assert "1 waiting for handle lookup" in page and "1 handles looked up" in page
     (entry,) = rows(Entry)
     assert (entry.account_id, entry.status) == (bsky.did, "live")
 
@@ -233,3 +233,29 @@ def test_a_rate_limited_job_finishes_saying_so_and_is_scheduled_again(
     assert "Finished" in page and "rate limit was reached" in page
     assert len(immediate_jobs.scheduled()) == 1
     assert rows(Entry)[0].status == "lookup"
+
+
+def test_handles_of_an_import_that_are_not_found_are_reported_by_line(
+    client,
+    maintainer,
+    immediate_jobs,
+    csrf_token,
+    add_list,
+    rows,
+    x_fake,
+    monkeypatch,  # noqa: ANN001
+):
+    monkeypatch.setenv("CAMPAIGNKIT_X_BEARER_TOKEN", x_fake.token)
+    x_fake.add_user("troll_one")
+    block_list = add_list()
+    lines = ["handle,reason", "@troll_one,abuse", "", "@nosuchuser,spam", "@troll_one,spam"]
+    upload = io.BytesIO("\n".join(lines).encode())
+    data = {"platform": "x", "csrf_token": csrf_token(client), "file": (upload, "t.csv")}
+    started = client.post(f"/organise/blocklists/{block_list.id}/import", data=data,
+                          content_type="multipart/form-data")  # fmt: skip
+    page = client.get(started.location).get_data(as_text=True)
+    assert "1 handles looked up" in page and "line 4: @nosuchuser not found on X" in page
+    missing = rows(Entry, handle="@nosuchuser")[0]
+    assert missing.import_line == 4 and missing.lookup_error.endswith("line 4 of the import")
+    assert rows(Entry, handle="@troll_one")[0].import_line == 2  # the first of its lines
+    assert any("(line 4 of the import)" in a.detail for a in rows(AuditEvent))

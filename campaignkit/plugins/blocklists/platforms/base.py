@@ -20,6 +20,8 @@ from typing import Protocol
 #: The actions a subscription can ask for; a platform lists the ones it allows.
 MUTE = "mute"
 BLOCK = "block"
+#: Why an account cannot be shown, as a check by id finds it (`Platform.accounts_by_id`).
+SUSPENDED, DELETED, DEACTIVATED = "suspended", "deleted", "deactivated"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,14 @@ class AuthExpired(PlatformError):
 
 
 class TargetGone(PlatformError):
-    """The target account is suspended, deleted or does not exist: skip it, do not retry."""
+    """The target account is suspended, deleted or does not exist: skip it, do not retry.
+
+    `state` says which, as far as the platform told: SUSPENDED, DELETED or DEACTIVATED.
+    """
+
+    def __init__(self, message: str, state: str = DELETED) -> None:
+        super().__init__(message)
+        self.state = state
 
 
 class Unavailable(PlatformError):
@@ -93,6 +102,9 @@ class Platform(Protocol):
 
     def lookup_handles(self, handles: list[str]) -> dict[str, RemoteAccount]:
         """Resolve handles to accounts; a handle that does not exist is left out."""
+
+    def accounts_by_id(self, ids: list[str]) -> dict[str, RemoteAccount | str]:
+        """The accounts with these stable ids, or why one cannot be shown (SUSPENDED, ...)."""
 
     def recent_mentioners(self, since_id: str | None) -> tuple[list[RemoteAccount], str | None]:
         """Accounts that mentioned the connected account after since_id, and the new since_id."""

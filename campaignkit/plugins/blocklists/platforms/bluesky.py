@@ -24,7 +24,7 @@ from atproto_client import Client, Session, SessionEvent
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
-from .base import BLOCK, MUTE, AuthExpired, RateLimit, RemoteAccount
+from .base import BLOCK, MUTE, AuthExpired, RateLimit, RemoteAccount, TargetGone
 from .bluesky_errors import number, translate
 from .bluesky_modlists import ModerationLists
 
@@ -157,6 +157,27 @@ class BlueskyPlatform(ModerationLists):
             given = wanted.get(account.handle.lower()) or wanted.get(account.account_id)
             if given is not None:
                 found[given] = account
+        return found
+
+    def accounts_by_id(self, ids: list[str]) -> dict[str, RemoteAccount | str]:
+        """Accounts by DID (``app.bsky.actor.getProfiles``, 25 a call); gone ones map to why.
+
+        getProfiles leaves out what the AppView cannot show; each DID left out is asked once
+        with ``getProfile``, whose error says why: AccountTakedown (SUSPENDED),
+        AccountDeactivated (DEACTIVATED) or "Profile not found" (DELETED).
+        """
+        wanted = [did for did in dict.fromkeys(ids) if _DID.fullmatch(did)]
+        found: dict[str, RemoteAccount | str] = {
+            account.account_id: account for account in self._profiles(wanted)
+        }
+        for did in wanted:
+            if did in found:
+                continue
+            try:
+                profile = self._call(self._client.app.bsky.actor.get_profile, {"actor": did})
+                found[did] = _account(profile)
+            except TargetGone as gone:
+                found[did] = gone.state
         return found
 
     def recent_mentioners(self, since_id: str | None) -> tuple[list[RemoteAccount], str | None]:

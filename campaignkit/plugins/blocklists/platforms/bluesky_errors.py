@@ -15,17 +15,27 @@ import httpx
 from atproto_client import exceptions as sdk
 from atproto_server.exceptions import InvalidTokenError
 
-from .base import AuthExpired, PlatformError, RateLimited, TargetGone, Unavailable
+from .base import (
+    DEACTIVATED,
+    DELETED,
+    SUSPENDED,
+    AuthExpired,
+    PlatformError,
+    RateLimited,
+    TargetGone,
+    Unavailable,
+)
 
 AUTH_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"}
+#: Bluesky's names for a gone account, and what each means.
 GONE_ERRORS = {
-    "AccountTakedown",
-    "AccountDeactivated",
-    "RepoTakendown",
-    "RepoDeactivated",
-    "RepoSuspended",
-    "RepoNotFound",
-    "ActorNotFound",
+    "AccountTakedown": SUSPENDED,
+    "AccountDeactivated": DEACTIVATED,
+    "RepoTakendown": SUSPENDED,
+    "RepoDeactivated": DEACTIVATED,
+    "RepoSuspended": SUSPENDED,
+    "RepoNotFound": DELETED,
+    "ActorNotFound": DELETED,
 }
 
 
@@ -54,7 +64,10 @@ def translate(error: Exception) -> PlatformError | None:
         or status == 404
         or (name == "InvalidRequest" and "not found" in message.lower())
     ):
-        return TargetGone(f"That Bluesky account is gone ({name or status}: {message}).")
+        return TargetGone(
+            f"That Bluesky account is gone ({name or status}: {message}).",
+            GONE_ERRORS.get(name, DELETED),
+        )
     if status >= 500:
         return Unavailable(f"Bluesky failed ({status}); the call will be tried again.")
     return PlatformError(f"Bluesky refused the call: {name or status} {message}".strip())

@@ -19,6 +19,7 @@ requests go through: the plugin passes one that refuses private addresses (``out
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from mastodon import (
 from .base import (
     BLOCK,
     MUTE,
+    SUSPENDED,
     AuthExpired,
     PlatformError,
     RateLimit,
@@ -67,6 +69,8 @@ CLIENT_NAME = "campaignkit blocklists"
 TIMEOUT = 30.0  # seconds per HTTP request; Mastodon.py's default is 300
 FALLBACK_WAIT = 300.0  # a 429 without X-RateLimit-Reset: wait one whole 5-minute window
 PAGE_SIZE = 80  # the largest page Mastodon serves for accounts and notifications
+#: An account id as Mastodon (digits) and compatible servers (flake ids) give them.
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 T = TypeVar("T")
 
@@ -154,11 +158,13 @@ class MastodonPlatform:
         actions: frozenset[str] = frozenset({MUTE, BLOCK}),
         timeout: float = TIMEOUT,
         session: requests.Session | None = None,
+        server: str | None = None,
     ) -> None:
         self.api = _client(
             api_base_url, access_token=access_token, timeout=timeout, session=session
         )
-        self.server = _host(api_base_url)
+        #: The server's name in handles (default: the host of api_base_url).
+        self.server = server or _host(api_base_url)
         self.actions = actions
         self.last_rate_limit: RateLimit | None = None
         self._me: str | None = None
@@ -216,6 +222,25 @@ class MastodonPlatform:
                 account = next((m for m in matches if _same_acct(m.acct, acct)), None)
             if account is not None and not account.get("suspended"):
                 found[handle] = self._remote(account)
+        return found
+
+    def accounts_by_id(self, ids: list[str]) -> dict[str, RemoteAccount | str]:
+        """Accounts by their id on this server (`Mastodon.account`, one call each).
+
+        Mastodon answers an Account with ``suspended: true`` for a suspended one (410 before
+        3.3) and 404 ``Record not found`` for one that does not exist: SUSPENDED or DELETED.
+        A rate limit or failure raises, losing nothing: call with a few ids at a time.
+        """
+        found: dict[str, RemoteAccount | str] = {}
+        for account_id in dict.fromkeys(ids):
+            if not _ACCOUNT_ID.fullmatch(account_id):
+                continue  # not an id a server gives (it would change the address asked)
+            try:
+                account = self._call(self.api.account, account_id, target=account_id)
+            except TargetGone as gone:
+                found[account_id] = gone.state
+                continue
+            found[account_id] = SUSPENDED if account.get("suspended") else self._remote(account)
         return found
 
     def recent_mentioners(self, since_id: str | None) -> tuple[list[RemoteAccount], str | None]:
@@ -312,7 +337,7 @@ def _translated(target: str | None, api: Mastodon | None = None) -> Iterator[Non
     except MastodonAPIError as error:
         status = error.args[1] if len(error.args) > 1 else None
         if status == 410 and target is not None:
-            raise TargetGone(f"Mastodon account {target} is suspended or gone") from error
+            raise TargetGone(f"Mastodon account {target} is suspended", SUSPENDED) from error
         if status in (403, 422):
             raise AuthExpired("the Mastodon token lacks a needed permission") from error
         raise PlatformError(f"the Mastodon server refused the call (HTTP {status})") from error

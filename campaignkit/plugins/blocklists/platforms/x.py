@@ -30,7 +30,9 @@ from requests.adapters import HTTPAdapter
 
 from .base import (
     BLOCK,
+    DELETED,
     MUTE,
+    SUSPENDED,
     AuthExpired,
     PlatformError,
     RateLimit,
@@ -173,6 +175,29 @@ class XPlatform:
                     found[handle] = _account(user)
         return found
 
+    def accounts_by_id(self, ids: list[str]) -> dict[str, RemoteAccount | str]:
+        """Accounts by user id (`Client.get_users`, 100 a call); gone ones map to why.
+
+        X answers 200 with the accounts it can show in ``data`` and a resource-not-found
+        problem in ``errors`` for each other id ("User has been suspended: [id]." or "Could
+        not find user with ids: [id]."): SUSPENDED or DELETED. Ids that are not X ids are
+        left out.
+        """
+        wanted = [i for i in dict.fromkeys(ids) if i.isdigit()]
+        found: dict[str, RemoteAccount | str] = {}
+        for start in range(0, len(wanted), LOOKUP_BATCH):
+            batch = wanted[start : start + LOOKUP_BATCH]
+            with self._errors():
+                answer = self.client.get_users(ids=batch, user_fields=USER_FIELDS, user_auth=False)
+            for user in answer.data or []:
+                found[str(user.id)] = _account(user)
+            for problem in answer.errors or []:
+                value = str(problem.get("value") or problem.get("resource_id") or "")
+                if value in batch and problem.get("type") == NOT_FOUND:
+                    detail = str(problem.get("detail", "")).lower()
+                    found[value] = SUSPENDED if "suspended" in detail else DELETED
+        return found
+
     def recent_mentioners(self, since_id: str | None) -> tuple[list[RemoteAccount], str | None]:
         """Authors of posts mentioning the account after since_id, and the newest post id.
 
@@ -237,7 +262,7 @@ class XPlatform:
             raise TargetGone("X says this account does not exist.") from error
         except tweepy.Forbidden as error:
             if "suspended" in str(_body(error.response)).lower():
-                raise TargetGone("X says this account is suspended.") from error
+                raise TargetGone("X says this account is suspended.", SUSPENDED) from error
             raise PlatformError(f"X refused the call: {_detail(error)}") from error
         except tweepy.TwitterServerError as error:
             status = error.response.status_code
