@@ -30,7 +30,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, or_, select, update
 
-from campaignkit.core import read_session, write_session
+from campaignkit.core import (
+    OutboundRefused,
+    checked_base_url,
+    guarded_session,
+    read_session,
+    write_session,
+)
 from campaignkit.plugins.blocklists.entries import audit, describe
 from campaignkit.plugins.blocklists.ledger import MastodonAccountId
 from campaignkit.plugins.blocklists.lookup import X_TOKEN_VARIABLE, Resolvers
@@ -41,11 +47,6 @@ from campaignkit.plugins.blocklists.models import (
     PLATFORM_NAMES,
     Entry,
     now,
-)
-from campaignkit.plugins.blocklists.outbound import (
-    OutboundRefused,
-    checked_base_url,
-    guarded_session,
 )
 from campaignkit.plugins.blocklists.platforms.base import PlatformError, RateLimited
 from campaignkit.plugins.blocklists.platforms.bluesky import PROFILES_PER_CALL, BlueskyPlatform
