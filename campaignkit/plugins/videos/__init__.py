@@ -9,6 +9,7 @@ videos in the public gallery and take them down again. Settings
 (``[plugins.videos]``)::
 
     max_upload_mb = 2048              # largest upload taken
+    asset_max_mb = 50                 # largest file an organiser attaches to a brief
     oembed_hosts = ["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com",
                     "player.vimeo.com"]   # link hosts asked for metadata (add PeerTube hosts)
     reviewers_required = 1            # approvals (by different reviewers) before publishing: 1 or 2
@@ -27,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, RateText, has_permission
 from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to bp
+    asset_files,
     briefs,
     hookspecs,
     media_views,
@@ -58,6 +60,8 @@ class VideosSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_upload_mb: int = Field(default=2048, ge=1, le=1_048_576)
+    #: The largest file (in MB) an organiser may attach to a brief.
+    asset_max_mb: int = Field(default=50, ge=1, le=10_240)
     #: Hosts whose oEmbed metadata the worker may fetch; an instance adds its PeerTube hosts.
     oembed_hosts: list[str] = Field(default_factory=lambda: list(DEFAULT_OEMBED_HOSTS))
     #: How many different reviewers must approve a video before it can be published.
@@ -123,7 +127,7 @@ def campaignkit_nav_items(user):
 
 @hookimpl
 def campaignkit_commands(cli):
-    """``campaignkit videos briefs|purge``."""
+    """``campaignkit videos briefs|import|purge``."""
     from campaignkit.plugins.videos.cli import videos
 
     cli.add_command(videos)

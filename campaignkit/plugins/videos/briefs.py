@@ -13,6 +13,7 @@ from campaignkit.core import (
     db_session,
     has_permission,
     parse_day,
+    plugin_settings,
     require_permission,
     write_session,
 )
@@ -86,6 +87,7 @@ def brief(brief_id: int):
     )
     return render_template("videos/brief.html", brief=row, assets=assets, claimed=bool(claimed),
                            producer=may_submit(session, current_user.id),
+                           asset_max_mb=plugin_settings("videos").asset_max_mb,
                            can_manage=has_permission(current_user, "videos.manage"))  # fmt: skip
 
 
