@@ -19,6 +19,7 @@ RATE_SETTINGS = [
     ("plugins.emoji", "frame_rate"),
     ("plugins.blocklists", "appeal_rate"),
     ("plugins.videos", "submit_rate"),
+    ("plugins.videos", "tus_create_rate"),
 ]
 
 

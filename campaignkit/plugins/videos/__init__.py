@@ -16,6 +16,8 @@ videos in the public gallery and take them down again. Settings
     retention_days = 90               # files of taken-down videos are purged after this
     erase_withdraws_unpublished = true    # erasure withdraws a producer's unpublished videos
     submit_rate = "10 per hour;50 per day"  # submissions and applications per address
+    tus_create_rate = "30 per hour;200 per day"  # resumable uploads a person may start
+    tus_expiry_hours = 24             # unfinished resumable uploads are deleted after this
     insecure_servers = []             # "host:port" fetched over http/private addresses (tests only)
 """
 
@@ -42,6 +44,7 @@ from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to
     review,
     submissions,
     tus,
+    tus_expiry,
 )
 from campaignkit.plugins.videos.blueprint import bp
 
@@ -72,6 +75,10 @@ class VideosSettings(BaseModel):
     erase_withdraws_unpublished: bool = True
     #: How often one address may post a submission or a producer application.
     submit_rate: RateText = "10 per hour;50 per day"
+    #: How many resumable (tus) uploads one signed-in person may start.
+    tus_create_rate: RateText = "30 per hour;200 per day"
+    #: Hours after its creation an unfinished resumable upload expires and is deleted.
+    tus_expiry_hours: int = Field(default=24, ge=1, le=24 * 365)
     #: "host:port" servers reached over plain http and on any address (tests only).
     insecure_servers: list[str] = Field(default_factory=list)
 
@@ -96,9 +103,10 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """The hourly job that mails producers when a brief they claimed is due soon."""
+    """The hourly jobs (deadline reminders, expired uploads' clean-up) and the media job."""
     reminders.register(huey)
     processing.register(huey)
+    tus_expiry.register(huey)
 
 
 @hookimpl

@@ -70,7 +70,7 @@ def test_options_say_what_the_server_offers(client):  # noqa: ANN001
     answer = client.options("/videos/media/tus/")
     assert answer.status_code == 204
     assert answer.headers["Tus-Version"] == "1.0.0"
-    assert answer.headers["Tus-Extension"] == "creation,termination"
+    assert answer.headers["Tus-Extension"] == "creation,termination,expiration"
     assert answer.headers["Tus-Max-Size"] == str(2048 * 1024 * 1024)
 
 
