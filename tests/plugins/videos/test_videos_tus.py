@@ -5,17 +5,13 @@ from __future__ import annotations
 import base64
 import http.client
 import socket
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from tusclient.client import TusClient
 from videos_clips import clips  # noqa: F401 - the session's clips fixture
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.plugins.videos.models import Submission
 from campaignkit.plugins.videos.tus_models import TusUpload
@@ -35,23 +31,6 @@ def ck_instance(ck_instance: Path) -> Path:
     """The videos test instance with a 1 MB site-wide request limit: tus has its own."""
     edit_config(ck_instance, server={"max_upload_mb": 1})
     return ck_instance
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log(self, *args) -> None:  # noqa: ANN002 - no request lines in the test output
-        pass
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served over real HTTP by a threaded server on a free port; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 @pytest.fixture
