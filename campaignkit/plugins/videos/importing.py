@@ -17,15 +17,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from campaignkit.core import find_user, plugin_settings, read_session, write_session
-from campaignkit.plugins.videos.models import APPROVED, OPEN, UPLOAD, Brief, Claim, Producer
+from campaignkit.plugins.videos.models import APPROVED, OPEN, Brief, Claim, Producer
 from campaignkit.plugins.videos.processing import start_processing
 from campaignkit.plugins.videos.storage import (
     CHUNK_BYTES,
-    CONTENT_TYPES,
     extension_for,
     video_store,
 )
-from campaignkit.plugins.videos.submissions import create_submission
+from campaignkit.plugins.videos.submissions import create_upload
 from campaignkit.plugins.videos.uploads import DISK_RESERVE_BYTES, upload_cap_bytes
 
 
@@ -120,13 +119,8 @@ def import_video(
     store = video_store()
     try:
         with write_session() as session:
-            row = create_submission(
-                session, producer_id=producer_id, brief_id=brief_id,
-                title=title, description=description, kind=UPLOAD,
-            )  # fmt: skip
-            row.file_key, row.file_size = key, store.part_size(key)
-            row.content_type = CONTENT_TYPES[Path(key).suffix]
-            store.commit(key)
+            row = create_upload(session, store, key, producer_id=producer_id, brief_id=brief_id,
+                                title=title, description=description)  # fmt: skip
             submission_id = row.id
     except BaseException:
         store.delete_key(key)

@@ -40,12 +40,15 @@ from campaignkit.plugins.videos.media_views import media_bp
 from campaignkit.plugins.videos.models import UPLOAD, Brief, now
 from campaignkit.plugins.videos.processing import start_processing
 from campaignkit.plugins.videos.storage import (
-    CONTENT_TYPES,
     StoreError,
     extension_for,
     video_store,
 )
-from campaignkit.plugins.videos.submissions import SubmissionRefused, create_submission
+from campaignkit.plugins.videos.submissions import (
+    SubmissionRefused,
+    create_submission,
+    create_upload,
+)
 from campaignkit.plugins.videos.tus_expiry import expires_header, is_expired
 from campaignkit.plugins.videos.tus_models import TusUpload
 from campaignkit.plugins.videos.uploads import (
@@ -263,13 +266,10 @@ def _finish(upload: TusUpload) -> None:
     try:
         with write_session() as session:
             row = session.get(TusUpload, upload.id)
-            submission = create_submission(
-                session, producer_id=row.producer_id, brief_id=row.brief_id, title=row.title,
-                description=row.description, kind=UPLOAD,
+            submission = create_upload(
+                session, store, row.file_key, producer_id=row.producer_id, brief_id=row.brief_id,
+                title=row.title, description=row.description,
             )  # fmt: skip
-            submission.file_key, submission.file_size = row.file_key, row.length
-            submission.content_type = CONTENT_TYPES[row.file_key[32:]]
-            store.commit(row.file_key)
             row.submission_id, row.updated_at = submission.id, now()
             submission_id = submission.id
     except SubmissionRefused as exc:
