@@ -16,7 +16,9 @@ describes each one.
 - accounts: ``ck_make_user``, ``ck_login`` (sign a test client in through
   the real form) and ``ck_csrf_token``;
 - mail: ``ck_smtp_server`` (a real aiosmtpd server for the run) and
-  ``ck_mailbox`` (what it received, emptied per test).
+  ``ck_mailbox`` (what it received, emptied per test);
+- real HTTP: ``ck_live_server`` (``ck_app`` served by a threaded server on a
+  free port, for clients that speak HTTP themselves).
 
 Helpers: ``edit_config``, ``free_port``, ``cli_runner``, ``migrate``,
 ``CSRF_FIELD`` and ``FAST_HASHING``. Override these to shape the instance:
@@ -46,6 +48,7 @@ import tomlkit
 from click.testing import CliRunner, Result
 from flask import Flask
 from huey import Huey
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.core.app import create_app
 from campaignkit.core.config import ENVIRONMENT_SECRETS
@@ -257,6 +260,24 @@ def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+class _QuietRequests(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """No access-log lines in the test output."""
+
+
+@pytest.fixture
+def ck_live_server(ck_app: Flask) -> Iterator[str]:
+    """``ck_app`` served by a threaded HTTP server on a free 127.0.0.1 port; yields its URL."""
+    server = make_server("127.0.0.1", 0, ck_app, threaded=True, request_handler=_QuietRequests)
+    server.request_queue_size = 128
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
 
 
 def free_port() -> int:

@@ -119,6 +119,12 @@ def cli(ck_cli):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
+def live_server(ck_live_server):  # noqa: ANN001, ANN201
+    """``ck_live_server``: the app over real HTTP; yields the base URL."""
+    return ck_live_server
+
+
+@pytest.fixture
 def immediate_jobs(ck_immediate_jobs):  # noqa: ANN001, ANN201
     """``ck_immediate_jobs``."""
     return ck_immediate_jobs

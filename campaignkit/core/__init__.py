@@ -15,7 +15,7 @@ from campaignkit.core.auth.access import (
     require_permission,
     signin_required,
 )
-from campaignkit.core.auth.accounts import load_user, set_role
+from campaignkit.core.auth.accounts import find_user, load_user, set_role
 from campaignkit.core.auth.roles import ROLES
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
@@ -99,6 +99,7 @@ __all__ = [
     "consents_of",
     "current_member_approved",
     "current_user",
+    "find_user",
     "flag_enabled",
     "flag_required",
     "form_int",

@@ -18,7 +18,9 @@ from campaignkit.core.state import app_store, limiter
 _STORE = "campaignkit.rate_limited"
 
 
-def rate_limited(rate: str | Callable[[], str]) -> Callable[[Callable], Callable]:
+def rate_limited(
+    rate: str | Callable[[], str], key: Callable[[], str] | None = None
+) -> Callable[[Callable], Callable]:
     """Limit how often one address may POST to the decorated view; more is answered 429.
 
     Put it under the route decorator::
@@ -29,6 +31,8 @@ def rate_limited(rate: str | Callable[[], str]) -> Callable[[Callable], Callable
 
     ``rate`` is in Flask-Limiter's notation (``"10 per hour;100 per day"``);
     a function is called for each request, inside it, so it may read settings.
+    ``key``, when given, is called in the request and returns what is counted
+    instead of the address (the signed-in person's id, say).
     """
 
     def decorate(view: Callable) -> Callable:
@@ -38,7 +42,7 @@ def rate_limited(rate: str | Callable[[], str]) -> Callable[[Callable], Callable
             checked = views.get(view)
             if checked is None:  # first request to this view in this app
                 checked = views.setdefault(
-                    view, limiter(current_app).limit(rate, methods=["POST"])(view)
+                    view, limiter(current_app).limit(rate, key_func=key, methods=["POST"])(view)
                 )
             return checked(*args, **kwargs)
 

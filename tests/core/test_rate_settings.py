@@ -20,6 +20,7 @@ RATE_SETTINGS = [
     ("plugins.blocklists", "appeal_rate"),
     ("plugins.blocklists", "connect_rate"),
     ("plugins.videos", "submit_rate"),
+    ("plugins.videos", "tus_create_rate"),
 ]
 
 

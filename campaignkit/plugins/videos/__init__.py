@@ -9,12 +9,15 @@ videos in the public gallery and take them down again. Settings
 (``[plugins.videos]``)::
 
     max_upload_mb = 2048              # largest upload taken
+    asset_max_mb = 50                 # largest file an organiser attaches to a brief
     oembed_hosts = ["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com",
                     "player.vimeo.com"]   # link hosts asked for metadata (add PeerTube hosts)
     reviewers_required = 1            # approvals (by different reviewers) before publishing: 1 or 2
     retention_days = 90               # files of taken-down videos are purged after this
     erase_withdraws_unpublished = true    # erasure withdraws a producer's unpublished videos
     submit_rate = "10 per hour;50 per day"  # submissions and applications per address
+    tus_create_rate = "30 per hour;200 per day"  # resumable uploads a person may start
+    tus_expiry_hours = 24             # unfinished resumable uploads are deleted after this
     insecure_servers = []             # "host:port" fetched over http/private addresses (tests only)
 """
 
@@ -27,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaignkit import hookimpl
 from campaignkit.core import NavItem, RateText, has_permission
 from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to bp
+    asset_files,
     briefs,
     hookspecs,
     media_views,
@@ -40,6 +44,7 @@ from campaignkit.plugins.videos import (  # noqa: F401 - each adds its routes to
     review,
     submissions,
     tus,
+    tus_expiry,
 )
 from campaignkit.plugins.videos.blueprint import bp
 
@@ -58,6 +63,8 @@ class VideosSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_upload_mb: int = Field(default=2048, ge=1, le=1_048_576)
+    #: The largest file (in MB) an organiser may attach to a brief.
+    asset_max_mb: int = Field(default=50, ge=1, le=10_240)
     #: Hosts whose oEmbed metadata the worker may fetch; an instance adds its PeerTube hosts.
     oembed_hosts: list[str] = Field(default_factory=lambda: list(DEFAULT_OEMBED_HOSTS))
     #: How many different reviewers must approve a video before it can be published.
@@ -68,6 +75,10 @@ class VideosSettings(BaseModel):
     erase_withdraws_unpublished: bool = True
     #: How often one address may post a submission or a producer application.
     submit_rate: RateText = "10 per hour;50 per day"
+    #: How many resumable (tus) uploads one signed-in person may start.
+    tus_create_rate: RateText = "30 per hour;200 per day"
+    #: Hours after its creation an unfinished resumable upload expires and is deleted.
+    tus_expiry_hours: int = Field(default=24, ge=1, le=24 * 365)
     #: "host:port" servers reached over plain http and on any address (tests only).
     insecure_servers: list[str] = Field(default_factory=list)
 
@@ -92,9 +103,10 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_jobs(huey):
-    """The hourly job that mails producers when a brief they claimed is due soon."""
+    """The hourly jobs (deadline reminders, expired uploads' clean-up) and the media job."""
     reminders.register(huey)
     processing.register(huey)
+    tus_expiry.register(huey)
 
 
 @hookimpl
@@ -123,7 +135,7 @@ def campaignkit_nav_items(user):
 
 @hookimpl
 def campaignkit_commands(cli):
-    """``campaignkit videos briefs|purge``."""
+    """``campaignkit videos briefs|import|purge``."""
     from campaignkit.plugins.videos.cli import videos
 
     cli.add_command(videos)

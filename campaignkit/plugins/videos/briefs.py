@@ -13,6 +13,8 @@ from campaignkit.core import (
     db_session,
     has_permission,
     parse_day,
+    parse_int,
+    plugin_settings,
     require_permission,
     write_session,
 )
@@ -67,6 +69,19 @@ def briefs():
     return page, 400 if problem else 200
 
 
+def brief_in_query() -> tuple[int | None, Brief | None]:
+    """The brief a page's ``?brief=ID`` names and its row: (None, None) when there is none;
+    400 for an id that is not a number, 404 for one that does not exist."""
+    text = request.args.get("brief", "").strip()
+    if not text:
+        return None, None
+    try:
+        brief_id = parse_int(text, 1, 2**31 - 1, "the brief")
+    except ParseError as exc:
+        abort(400, description=str(exc))
+    return brief_id, _brief_or_404(brief_id)
+
+
 def _brief_or_404(brief_id: int) -> Brief:
     brief = db_session().get(Brief, brief_id)
     if brief is None:
@@ -86,6 +101,7 @@ def brief(brief_id: int):
     )
     return render_template("videos/brief.html", brief=row, assets=assets, claimed=bool(claimed),
                            producer=may_submit(session, current_user.id),
+                           asset_max_mb=plugin_settings("videos").asset_max_mb,
                            can_manage=has_permission(current_user, "videos.manage"))  # fmt: skip
 
 

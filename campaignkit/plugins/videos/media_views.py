@@ -12,13 +12,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from campaignkit.core import (
-    ParseError,
     current_user,
     db_session,
     has_permission,
     in_memory_uploads,
     one_line,
-    parse_int,
     plugin_settings,
     rate_limited,
     require_permission,
@@ -26,8 +24,9 @@ from campaignkit.core import (
     write_session,
 )
 from campaignkit.plugins.videos import uploads
+from campaignkit.plugins.videos.briefs import brief_in_query
 from campaignkit.plugins.videos.captions import MAX_BYTES, CaptionsInvalid, check_webvtt
-from campaignkit.plugins.videos.models import PUBLISHED, Brief, Submission, now
+from campaignkit.plugins.videos.models import PUBLISHED, Submission, now
 from campaignkit.plugins.videos.processing import start_processing
 from campaignkit.plugins.videos.storage import StoreError, serve_file, video_store
 from campaignkit.plugins.videos.submissions import SubmissionRefused
@@ -35,16 +34,6 @@ from campaignkit.plugins.videos.submissions import SubmissionRefused
 media_bp = Blueprint("videos_media", __name__, url_prefix="/videos/media")
 media_bp.teardown_request(uploads.discard_unfinished)
 DESCRIPTION_LIMIT = 5000
-
-
-def _brief_arg() -> int | None:
-    text = request.args.get("brief", "").strip()
-    if not text:
-        return None
-    try:
-        return parse_int(text, 1, 2**31 - 1, "the brief")
-    except ParseError as exc:
-        abort(400, description=str(exc))
 
 
 def _form_problem(title: str, upload) -> str | None:  # noqa: ANN001 - a FileStorage or None
@@ -69,10 +58,7 @@ def _form_problem(title: str, upload) -> str | None:  # noqa: ANN001 - a FileSto
 @rate_limited(lambda: plugin_settings("videos").submit_rate)
 def upload_form():
     """Upload a video file with a plain form (no JavaScript needed)."""
-    brief_id = _brief_arg()
-    brief = db_session().get(Brief, brief_id) if brief_id else None
-    if brief_id and brief is None:
-        abort(404)
+    brief_id, brief = brief_in_query()
     error = None
     if request.method == "POST":
         title = one_line(request.form.get("title"))

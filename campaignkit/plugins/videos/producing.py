@@ -14,11 +14,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from campaignkit.core import (
-    ParseError,
     current_user,
     db_session,
     one_line,
-    parse_int,
     plugin_settings,
     rate_limited,
     require_permission,
@@ -26,11 +24,11 @@ from campaignkit.core import (
     write_session,
 )
 from campaignkit.plugins.videos.blueprint import bp
+from campaignkit.plugins.videos.briefs import brief_in_query
 from campaignkit.plugins.videos.models import (
     CHANGES,
     LINK,
     SUBMITTED,
-    Brief,
     Review,
     StateChange,
     Submission,
@@ -59,16 +57,6 @@ def start_media_processing(submission_id: int) -> str | None:
     return processing.start_processing(submission_id)
 
 
-def _brief_arg() -> int | None:
-    text = request.values.get("brief", "")
-    if not text.strip():
-        return None
-    try:
-        return parse_int(text, 1, 2**31 - 1, "the brief")
-    except ParseError as exc:
-        abort(400, description=str(exc))
-
-
 def _link_problem(form) -> str | None:  # noqa: ANN001 - a MultiDict
     title, url = one_line(form.get("title")), form.get("link_url", "").strip()
     if not title or len(title) > 200:
@@ -85,10 +73,7 @@ def _link_problem(form) -> str | None:  # noqa: ANN001 - a MultiDict
 @rate_limited(lambda: plugin_settings("videos").submit_rate)
 def submit():
     """Send a video as a link (PeerTube, YouTube, Vimeo or a direct https address)."""
-    brief_id = _brief_arg()
-    brief = db_session().get(Brief, brief_id) if brief_id else None
-    if brief_id and brief is None:
-        abort(404)
+    brief_id, brief = brief_in_query()
     error = None
     if request.method == "POST":
         error = _link_problem(request.form)

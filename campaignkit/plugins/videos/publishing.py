@@ -20,7 +20,6 @@ from campaignkit.core import (
     public_url_for,
     query_int,
     require_permission,
-    write_session,
 )
 from campaignkit.plugins.videos.blueprint import bp
 from campaignkit.plugins.videos.models import (
@@ -31,6 +30,7 @@ from campaignkit.plugins.videos.models import (
     Takedown,
     now,
 )
+from campaignkit.plugins.videos.review import locked_submission
 from campaignkit.plugins.videos.workflow import WorkflowError, publish, take_down
 
 PAGE_SIZE = 24
@@ -93,10 +93,7 @@ def video(video_id: int):
 def publish_video(submission_id: int):
     """Publish an approved video to the gallery and tell other plugins."""
     try:
-        with write_session() as session:
-            row = session.get(Submission, submission_id, with_for_update=True)
-            if row is None:
-                abort(404)
+        with locked_submission(submission_id) as (session, row):
             publish(session, row, by=current_user.id,
                     required=plugin_settings("videos").reviewers_required)  # fmt: skip
     except WorkflowError as exc:
@@ -116,10 +113,7 @@ def takedown(submission_id: int):
     if len(reason) > 5000:
         abort(400, description="Keep the reason to 5000 characters.")
     try:
-        with write_session() as session:
-            row = session.get(Submission, submission_id, with_for_update=True)
-            if row is None:
-                abort(404)
+        with locked_submission(submission_id) as (session, row):
             take_down(session, row, by=current_user.id, reason=reason)
             session.add(Takedown(submission_id=row.id, reason=reason, by_id=current_user.id,
                                  created_at=now()))  # fmt: skip

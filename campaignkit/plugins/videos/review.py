@@ -7,9 +7,12 @@ best effort (a refused message is logged and the decision stands).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from campaignkit.core import (
     MailError,
@@ -52,6 +55,16 @@ SUBJECTS = {
     CHANGES: "Changes asked for on your video",
     REJECTED: "Your video was not accepted",
 }
+
+
+@contextmanager
+def locked_submission(submission_id: int) -> Iterator[tuple[Session, Submission]]:
+    """A write session and the submission, locked while its state changes (404 if none)."""
+    with write_session() as session:
+        row = session.get(Submission, submission_id, with_for_update=True)
+        if row is None:
+            abort(404)
+        yield session, row
 
 
 def mail_producer(producer_id: int | None, subject: str, body: str) -> None:
@@ -125,10 +138,7 @@ def review_page(submission_id: int):
 def start(submission_id: int):
     """Take a submitted video for review."""
     try:
-        with write_session() as session:
-            row = session.get(Submission, submission_id, with_for_update=True)
-            if row is None:
-                abort(404)
+        with locked_submission(submission_id) as (session, row):
             start_review(session, row, current_user.id)
     except WorkflowError as exc:
         flash(str(exc), "error")
@@ -144,10 +154,7 @@ def review_decision(submission_id: int):
     if len(comment) > 5000:
         abort(400, description="Keep the comment to 5000 characters.")
     try:
-        with write_session() as session:
-            row = session.get(Submission, submission_id, with_for_update=True)
-            if row is None:
-                abort(404)
+        with locked_submission(submission_id) as (session, row):
             before = row.state
             state = decide(
                 session, row, by=current_user.id, decision=form.get("decision", ""),

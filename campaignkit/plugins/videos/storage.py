@@ -31,7 +31,18 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".vtt": "text/vtt; charset=utf-8",
     ".bin": "application/octet-stream",
+    # brief assets (their type is read from the bytes, see ``asset_files``)
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".txt": "text/plain; charset=utf-8",
 }
+#: The extensions an uploaded video's key may have (anything else is stored as ".bin").
+VIDEO_EXTENSIONS = (".mp4", ".mov", ".webm", ".mkv", ".m4v")
 #: A key's shape: 32 hex digits and one of the known extensions.
 KEY = re.compile(r"[0-9a-f]{32}(" + "|".join(re.escape(ext) for ext in CONTENT_TYPES) + r")")
 FOLDER = "videos"
@@ -45,7 +56,7 @@ class StoreError(ValueError):
 def extension_for(filename: str | None) -> str:
     """The key extension for an uploaded file's name (".bin" for anything unknown)."""
     suffix = Path(filename or "").suffix.lower()
-    return suffix if suffix in CONTENT_TYPES and suffix not in (".jpg", ".vtt") else ".bin"
+    return suffix if suffix in VIDEO_EXTENSIONS else ".bin"
 
 
 class VideoStore(Protocol):
@@ -65,6 +76,9 @@ class VideoStore(Protocol):
 
     def commit(self, key: str) -> None:
         """Make the unfinished file of `key` the stored file."""
+
+    def commit_as(self, key: str, stored_key: str) -> None:
+        """Make the unfinished file of `key` the stored file of another key, `stored_key`."""
 
     def abort(self, key: str) -> None:
         """Remove the unfinished file of `key`, if any."""
@@ -122,6 +136,10 @@ class FolderStore:
         """Rename ``<key>.part`` to ``<key>``: the file is now whole."""
         os.replace(self.root / f"{self._checked(key)}.part", self.root / key)
 
+    def commit_as(self, key: str, stored_key: str) -> None:
+        """Rename ``<key>.part`` to ``<stored_key>`` (once its type is known from its bytes)."""
+        os.replace(self.root / f"{self._checked(key)}.part", self.root / self._checked(stored_key))
+
     def abort(self, key: str) -> None:
         """Remove ``<key>.part``."""
         (self.root / f"{self._checked(key)}.part").unlink(missing_ok=True)
@@ -165,7 +183,7 @@ def serve_file(store: VideoStore, key: str, download_name: str, *, download: boo
     name = re.sub(r"[^A-Za-z0-9._ -]+", "", download_name).strip()[:80] or "video"
     response = send_file(
         path,
-        mimetype=CONTENT_TYPES[extension],
+        mimetype=CONTENT_TYPES[extension].split(";")[0],  # Werkzeug adds text's charset
         as_attachment=download,
         download_name=f"{name}{extension}",
         conditional=True,

@@ -2,12 +2,14 @@
 
 ``create_submission`` checks that the person may produce videos and that the
 brief (when there is one) is open and claimed by them, stores the row in the
-given session and logs its first state. The media fields are filled later by
-the processing job.
+given session and logs its first state; ``create_upload`` does the same for a
+file in the store and makes the file whole with the row. The media fields are
+filled later by the processing job.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -19,6 +21,7 @@ from campaignkit.plugins.videos.models import (
     LINK,
     OPEN,
     SUBMITTED,
+    UPLOAD,
     Brief,
     Claim,
     Producer,
@@ -26,6 +29,7 @@ from campaignkit.plugins.videos.models import (
     Submission,
     now,
 )
+from campaignkit.plugins.videos.storage import CONTENT_TYPES, VideoStore
 
 
 def is_https_url(text: str | None) -> bool:
@@ -117,3 +121,26 @@ def create_submission(
         )
     )
     return submission
+
+
+def create_upload(
+    session: Session,
+    store: VideoStore,
+    key: str,
+    *,
+    producer_id: int,
+    brief_id: int | None,
+    title: str,
+    description: str,
+) -> Submission:
+    """`create_submission` for a file the store holds unfinished under `key`: the row gets the
+    file's key, size and content type, and the file is made whole (committed) with it.
+
+    Raises ``SubmissionRefused`` (the file left unfinished) when the submission is not taken.
+    """
+    row = create_submission(session, producer_id=producer_id, brief_id=brief_id, title=title,
+                            description=description, kind=UPLOAD)  # fmt: skip
+    row.file_key, row.file_size = key, store.part_size(key)
+    row.content_type = CONTENT_TYPES[Path(key).suffix]
+    store.commit(key)
+    return row

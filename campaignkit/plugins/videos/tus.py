@@ -12,7 +12,8 @@ in ``X-CSRFToken``; an API client sends its ``Authorization: Bearer`` token.
 
 What has arrived is the unfinished file in the store, so bytes written before a
 connection broke count. When the last byte arrives the file is made whole and becomes a
-submission, and the media job starts.
+submission, and the media job starts. Unfinished uploads expire (``tus_expiry``), and
+each person may start only ``tus_create_rate`` uploads.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from campaignkit.core import (
     has_permission,
     one_line,
     plugin_settings,
+    rate_limited,
     streamed_uploads,
     write_session,
 )
@@ -38,12 +40,16 @@ from campaignkit.plugins.videos.media_views import media_bp
 from campaignkit.plugins.videos.models import UPLOAD, Brief, now
 from campaignkit.plugins.videos.processing import start_processing
 from campaignkit.plugins.videos.storage import (
-    CONTENT_TYPES,
     StoreError,
     extension_for,
     video_store,
 )
-from campaignkit.plugins.videos.submissions import SubmissionRefused, create_submission
+from campaignkit.plugins.videos.submissions import (
+    SubmissionRefused,
+    create_submission,
+    create_upload,
+)
+from campaignkit.plugins.videos.tus_expiry import expires_header, is_expired
 from campaignkit.plugins.videos.tus_models import TusUpload
 from campaignkit.plugins.videos.uploads import (
     check_before_reading,
@@ -54,7 +60,7 @@ from campaignkit.plugins.videos.uploads import (
 )
 
 TUS_VERSION = "1.0.0"
-EXTENSIONS = "creation,termination"
+EXTENSIONS = "creation,termination,expiration"
 CHUNK_BYTES = 1024 * 1024
 _HEADERS = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
 
@@ -96,7 +102,13 @@ def _header_int(name: str) -> int:
     return int(text)
 
 
+def _person() -> str:
+    """What the creation rate counts: the signed-in person (their address when signed out)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else str(request.remote_addr)
+
+
 @media_bp.route("/tus/", methods=["OPTIONS", "POST"], provide_automatic_options=False)
+@rate_limited(lambda: plugin_settings("videos").tus_create_rate, key=_person)
 def tus_collection():
     """OPTIONS: what this tus server offers. POST: start an upload (creation)."""
     if request.method == "OPTIONS":
@@ -129,7 +141,8 @@ def tus_collection():
     location = url_for(".tus_upload", upload_id=upload_id)  # relative: right behind any proxy
     if length == 0:
         _finish(db_session().get(TusUpload, upload_id))
-    return _answer(201, Location=location, Upload_Offset="0")
+        return _answer(201, Location=location, Upload_Offset="0")
+    return _answer(201, Location=location, Upload_Offset="0", **expires_header(moment))
 
 
 def _brief_id(text: str) -> int | None:
@@ -171,12 +184,17 @@ def tus_upload(upload_id: str):
                        Tus_Max_Size=str(upload_cap_bytes()))  # fmt: skip
     _check_client()
     row = _own_upload(upload_id)
+    if request.method != "DELETE" and is_expired(row):
+        _terminate(row)
+        _refuse(410, "This upload has expired; start it again.")
     store = video_store()
     offset = row.length if row.submission_id else store.part_size(row.file_key)
     if request.method == "HEAD":
         headers = {"Upload_Offset": str(offset), "Upload_Length": str(row.length)}
         if row.metadata_header:
             headers["Upload_Metadata"] = row.metadata_header
+        if row.submission_id is None:
+            headers.update(expires_header(row.created_at))
         return _answer(200, **headers)
     if request.method == "DELETE":
         return _terminate(row)
@@ -207,7 +225,8 @@ def _append(row: TusUpload, offset: int) -> Response:
     offset += written
     if offset == row.length:
         _finish(row)
-    return _answer(204, Upload_Offset=str(offset))
+        return _answer(204, Upload_Offset=str(offset))
+    return _answer(204, Upload_Offset=str(offset), **expires_header(row.created_at))
 
 
 def _copy(part, remaining: int) -> tuple[int, bool]:  # noqa: ANN001 - the open part file
@@ -247,13 +266,10 @@ def _finish(upload: TusUpload) -> None:
     try:
         with write_session() as session:
             row = session.get(TusUpload, upload.id)
-            submission = create_submission(
-                session, producer_id=row.producer_id, brief_id=row.brief_id, title=row.title,
-                description=row.description, kind=UPLOAD,
+            submission = create_upload(
+                session, store, row.file_key, producer_id=row.producer_id, brief_id=row.brief_id,
+                title=row.title, description=row.description,
             )  # fmt: skip
-            submission.file_key, submission.file_size = row.file_key, row.length
-            submission.content_type = CONTENT_TYPES[row.file_key[32:]]
-            store.commit(row.file_key)
             row.submission_id, row.updated_at = submission.id, now()
             submission_id = submission.id
     except SubmissionRefused as exc:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import email
 import importlib
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from email.policy import default as default_policy
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.testing import FAST_HASHING, edit_config
 
@@ -104,21 +102,3 @@ def outbox(instance: Path) -> Callable[[], list[Any]]:
         ]
 
     return read
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """No access-log lines in the test output."""
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served by a threaded HTTP server on a free port; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    server.request_queue_size = 128
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)

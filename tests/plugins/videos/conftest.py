@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from videos_clips import claimed, clips  # noqa: F401 - fixtures for every videos test
 from videos_helpers import apply, post_brief
 
 from campaignkit.plugins.videos.models import Brief, Producer

@@ -5,17 +5,13 @@ from __future__ import annotations
 import base64
 import http.client
 import socket
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from tusclient.client import TusClient
 from videos_clips import clips  # noqa: F401 - the session's clips fixture
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.plugins.videos.models import Submission
 from campaignkit.plugins.videos.tus_models import TusUpload
@@ -37,23 +33,6 @@ def ck_instance(ck_instance: Path) -> Path:
     return ck_instance
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log(self, *args) -> None:  # noqa: ANN002 - no request lines in the test output
-        pass
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served over real HTTP by a threaded server on a free port; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
 @pytest.fixture
 def tus_headers(app, producer, csrf_token) -> dict[str, str]:  # noqa: ANN001
     """The producer's session cookie and CSRF token, as a tus client sends them."""
@@ -70,7 +49,7 @@ def test_options_say_what_the_server_offers(client):  # noqa: ANN001
     answer = client.options("/videos/media/tus/")
     assert answer.status_code == 204
     assert answer.headers["Tus-Version"] == "1.0.0"
-    assert answer.headers["Tus-Extension"] == "creation,termination"
+    assert answer.headers["Tus-Extension"] == "creation,termination,expiration"
     assert answer.headers["Tus-Max-Size"] == str(2048 * 1024 * 1024)
 
 

@@ -64,7 +64,7 @@ def test_captions_are_checked_and_served(
                            content_type="multipart/form-data")  # fmt: skip
     assert answer.status_code == 303
     served = producer.get(f"/videos/media/{row.id}/captions.vtt")
-    assert served.mimetype == "text/vtt" and served.data == good
+    assert served.headers["Content-Type"] == "text/vtt; charset=utf-8" and served.data == good
 
 
 def test_a_published_upload_plays_in_the_gallery_for_anyone(
