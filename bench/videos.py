@@ -9,9 +9,9 @@ production server (gunicorn, one worker so its memory is the upload's) and:
     The copy is timed in the same run, before and after the upload, and the fastest
     is the baseline. Like the upload, it reads the source the bench has just written
     (from the page cache) and leaves its writes in the page cache; a copy that waits
-    for the disk (fsync) is printed too, labelled, but the ratio is to the plain copy. So is
-    the ceiling: the same upload to a bare WSGI app under gunicorn that only writes the
-    body to a file (bench/_bare_upload.py);
+    for the disk (fsync) is printed too, labelled, but the ratio is to the plain copy. Also
+    printed for reference: the ceiling, the same upload to a bare WSGI app under gunicorn
+    that only writes the body to a file (bench/_bare_upload.py);
 (b) uploads the file with tus, cutting the connection (a TCP reset) half-way through the
     PATCH, asks where it stands (HEAD) and sends the rest: the bytes sent twice as a
     fraction of the file (target <= 0.02).
