@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
@@ -22,7 +23,13 @@ class _Recorder(io.BytesIO):
 
     def __init__(self) -> None:
         super().__init__()
+        self.written = b""
         _Recorder.opened.append(self)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.written = self.getvalue()
+        super().close()
 
 
 def _app(room: int) -> Flask:
@@ -62,3 +69,60 @@ def test_a_refusal_comes_before_any_of_the_body_is_read():
     answer = client.post("/upload", data=data, content_type="multipart/form-data")
     assert answer.status_code == 507
     assert _Recorder.opened == []
+
+
+class _CountingInput(io.BytesIO):
+    """A request body that remembers how much each read asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(size if size is not None else -1)
+        return super().read(size)
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001
+        self.sizes.append(len(buffer))
+        return super().readinto(buffer)
+
+
+def _multipart(boundary: str, title: str, content: bytes) -> bytes:
+    return (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="film.mp4"\r\n'
+            f"Content-Type: video/mp4\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
+def _post(app: Flask, body: bytes, boundary: str, stream: io.BytesIO | None = None):  # noqa: ANN202
+    stream = stream if stream is not None else io.BytesIO(body)
+    return app.test_client().post(
+        "/upload", input_stream=stream, content_length=len(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )  # fmt: skip
+
+
+def test_a_large_file_is_read_in_large_steps_and_stored_byte_for_byte():
+    _Recorder.opened.clear()
+    content = os.urandom(5 * 1024 * 1024 + 17)  # random bytes: CRs, LFs and dashes at every step
+    body = _multipart("b-1", "Film", content)
+    counting = _CountingInput(body)
+    answer = _post(_app(room=10_000_000), body, "b-1", counting)
+    assert answer.status_code == 200
+    assert answer.json == {"same": True, "size": len(content), "title": "Film"}
+    assert _Recorder.opened[-1].written == content
+    # the body is taken from the server a mebibyte at a time, not in 64 KiB steps
+    assert max(counting.sizes) >= 1024 * 1024
+    assert len(counting.sizes) <= 10
+
+
+def test_a_text_field_over_the_form_memory_limit_is_still_refused():
+    app = _app(room=10_000_000)
+    app.config["MAX_FORM_MEMORY_SIZE"] = 1000
+    body = _multipart("b-2", "x" * 5000, b"film")
+    assert _post(app, body, "b-2").status_code == 413
