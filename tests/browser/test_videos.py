@@ -18,8 +18,9 @@ pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 390
 DESKTOP = {"width": 1280, "height": 800}
-#: A 1-second 9:16 clip with sound, H.264/AAC in a QuickTime file (as phones record them).
-CLIP_ARGS = ["-f", "lavfi", "-i", "testsrc=size=180x320:rate=10", "-f", "lavfi",
+#: A 1-second 9:16 clip with sound, wider than a phone, H.264/AAC in a QuickTime file (as
+#: phones record them).
+CLIP_ARGS = ["-f", "lavfi", "-i", "testsrc=size=432x768:rate=10", "-f", "lavfi",
              "-i", "sine=frequency=440", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast",
              "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]  # fmt: skip
 
