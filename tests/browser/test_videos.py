@@ -224,3 +224,5 @@ def test_a_clip_goes_from_brief_to_gallery_and_plays_on_a_phone(
     desktop.goto(supporter.url)
     played = play(desktop)
     assert played["played"] and played["error"] is None, played
+    assert played["source"].endswith("/preview.mp4"), played
+    assert page_width(desktop) <= DESKTOP["width"]
