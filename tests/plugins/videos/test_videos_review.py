@@ -90,6 +90,19 @@ def test_two_reviewers_must_approve_before_publishing(
     assert _state(rows, submission_id) == "published"
 
 
+def test_only_publishers_are_offered_publishing_and_takedown(
+    backend, app, organiser, submission_id, csrf_token, make_user, login
+):  # noqa: ANN001
+    review(organiser, csrf_token, submission_id, "approve")
+    moderator = app.test_client()
+    login(moderator, make_user("mod@example.org", role="moderator"))
+    page = moderator.get(f"/videos/review/{submission_id}").get_data(as_text=True)
+    assert "Your review" in page  # a reviewer may still review
+    assert "Publish to the gallery" not in page and "Take down" not in page
+    page = organiser.get(f"/videos/review/{submission_id}").get_data(as_text=True)
+    assert "Publish to the gallery" in page and "Take down" in page
+
+
 def test_changes_make_earlier_approvals_stale(
     backend, app, organiser, producer, submission_id, csrf_token, rows
 ):  # noqa: ANN001
