@@ -2,8 +2,8 @@
 
 The app's Flask-Limiter (in memory, or in Redis when ``redis_url`` is set)
 counts the posts; the rate is a string such as ``"5 per hour"`` or a function
-that reads it from a setting when a request comes. GETs are never limited,
-so the form itself always shows.
+that reads it from a setting when a request comes. GETs are not limited
+(so a form always shows) unless a view that writes on GET asks for it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from campaignkit.core.state import app_store, limiter
 _STORE = "campaignkit.rate_limited"
 
 
-def rate_limited(rate: str | Callable[[], str]) -> Callable[[Callable], Callable]:
+def rate_limited(
+    rate: str | Callable[[], str], methods: tuple[str, ...] = ("POST",)
+) -> Callable[[Callable], Callable]:
     """Limit how often one address may POST to the decorated view; more is answered 429.
 
     Put it under the route decorator::
@@ -29,6 +31,8 @@ def rate_limited(rate: str | Callable[[], str]) -> Callable[[Callable], Callable
 
     ``rate`` is in Flask-Limiter's notation (``"10 per hour;100 per day"``);
     a function is called for each request, inside it, so it may read settings.
+    ``methods`` are the methods counted: POSTs only unless a view that writes on
+    GET (such as a counted short link) names ``("GET",)`` too.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -38,7 +42,7 @@ def rate_limited(rate: str | Callable[[], str]) -> Callable[[Callable], Callable
             checked = views.get(view)
             if checked is None:  # first request to this view in this app
                 checked = views.setdefault(
-                    view, limiter(current_app).limit(rate, methods=["POST"])(view)
+                    view, limiter(current_app).limit(rate, methods=list(methods))(view)
                 )
             return checked(*args, **kwargs)
 

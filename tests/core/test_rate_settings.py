@@ -20,6 +20,8 @@ RATE_SETTINGS = [
     ("plugins.blocklists", "appeal_rate"),
     ("plugins.blocklists", "connect_rate"),
     ("plugins.videos", "submit_rate"),
+    ("plugins.cascade", "open_rate"),
+    ("plugins.cascade", "forward_rate"),
 ]
 
 
