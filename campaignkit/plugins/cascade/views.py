@@ -152,7 +152,13 @@ def forward(code: str):
 @bp.post("/c/<code>/seat")
 @rate_limited(lambda: plugin_settings("cascade").forward_rate)
 def give_seat(code: str):
-    """Note the seat of the opener's postcode on their node (the postcode is not kept)."""
+    """Note the seat of the opener's postcode on their node (the postcode is not kept).
+
+    Only the browser that opened the link (its signed cookie names the code) may.
+    """
+    codes = remembered_codes(request.cookies.get(COOKIE))
+    if codes.get(str(cascade_id_of(code))) != code:
+        abort(403, description="Only the person who opened this link can give their area.")
     try:
         place = geocode(request.form.get("postcode", ""))
     except GeocodeError as exc:

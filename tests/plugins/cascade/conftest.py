@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from sqlalchemy import select
 from campaignkit.testing import edit_config
 
 PLUGINS = ["share", "marginals", "cascade"]
-CODE_IN_PAGE = re.compile(r'action="/c/([^/"]+)/forward"')
 
 
 @pytest.fixture
@@ -81,10 +79,3 @@ def start_cascade(organiser, csrf_token, rows) -> Callable[..., str]:  # noqa: A
         return f"/c/{root.code}"
 
     return start
-
-
-def own_code(page: str) -> str:
-    """The opener's own code, read from the forward forms on the page."""
-    found = CODE_IN_PAGE.search(page)
-    assert found, "no forward form on the page"
-    return found.group(1)

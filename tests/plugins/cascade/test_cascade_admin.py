@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from conftest import own_code
+from cascade_helpers import own_code
 from PIL import Image
 
 from campaignkit.plugins.cascade.models import Cascade, Node

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import own_code
+from cascade_helpers import own_code
 
 from campaignkit.plugins.cascade.models import Node
 
@@ -63,7 +63,7 @@ def test_a_forward_needs_the_csrf_token(app, start_cascade, rows):  # noqa: ANN0
     assert rows(Node, code=code)[0].forwards_sms == 0
 
 
-def test_the_opener_may_give_a_postcode_and_only_the_seat_is_kept(
+def test_the_opener_alone_may_give_a_postcode_and_only_the_seat_is_kept(
     app, start_cascade, rows, csrf_token
 ):  # noqa: ANN001
     root = start_cascade()
@@ -77,3 +77,8 @@ def test_the_opener_may_give_a_postcode_and_only_the_seat_is_kept(
     bad = {"postcode": "not a postcode", "csrf_token": csrf_token(ann)}
     assert ann.post(f"/c/{code}/seat", data=bad).status_code == 303
     assert rows(Node, code=code)[0].seat_name == "Cities of London and Westminster"
+    stranger = app.test_client()
+    other = {"postcode": "GU11 1AA", "csrf_token": csrf_token(stranger)}
+    assert stranger.post(f"/c/{code}/seat", data=other).status_code == 403
+    assert rows(Node, code=code)[0].seat_name == "Cities of London and Westminster"
+    assert len(rows(Node)) == 2

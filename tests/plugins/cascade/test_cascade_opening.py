@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import own_code
+from cascade_helpers import own_code
 
 from campaignkit.plugins.cascade.models import Cascade, Node
 
