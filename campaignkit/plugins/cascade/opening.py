@@ -9,13 +9,13 @@ unique code and adds the child only while the cascade is running.
 
 from __future__ import annotations
 
+import functools
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import DateTime, Integer, String, insert, literal, select, update
+from sqlalchemy import DateTime, Integer, String, bindparam, insert, literal, select, update
 from sqlalchemy.orm import aliased
 
 from campaignkit.core import db_session, write_session
@@ -25,14 +25,6 @@ COOKIE = "ck_cascade"
 COOKIE_SALT = "campaignkit.cascade.openers"
 #: How many cascades one browser's cookie remembers (the most recent ones).
 REMEMBERED = 20
-
-
-@dataclass(frozen=True)
-class Opened:
-    """The opener's node code and whether this request made it."""
-
-    code: str
-    created: bool
 
 
 def new_code(cascade_id: int) -> str:
@@ -78,22 +70,18 @@ def own_node(code: str) -> Node | None:
     return db_session().scalars(select(Node).where(Node.code == code)).first()
 
 
-def open_child(parent_code: str, now: datetime | None = None) -> str | None:
-    """Add the opener's node under ``parent_code`` in one write; its code, or None when the
-    parent is unknown or its cascade is not running (nothing is written then)."""
-    cascade_id = cascade_id_of(parent_code)
-    if cascade_id is None:
-        return None
-    code = new_code(cascade_id)
-    parent = aliased(Node)
-    moment = now or datetime.now(UTC)
+@functools.cache
+def _open_statement():  # noqa: ANN202 - an Insert
+    """The one statement that opens a link, built once: bound are the new code, the time and
+    the parent's code."""
+    parent = aliased(Node, name="parent")
     columns = ["code", "cascade_id", "parent_id", "generation", "opened_at"]
     values = [
-        literal(code, String()),
+        bindparam("code", type_=String()),
         parent.cascade_id,
         parent.id,
         parent.generation + literal(1, Integer()),
-        literal(moment, DateTime(timezone=True)),
+        bindparam("opened_at", type_=DateTime(timezone=True)),
     ]
     for target in TARGETS:
         columns.append(f"forwards_{target}")
@@ -101,10 +89,22 @@ def open_child(parent_code: str, now: datetime | None = None) -> str | None:
     source = (
         select(*values)
         .join(Cascade, Cascade.id == parent.cascade_id)
-        .where(parent.code == parent_code, Cascade.status == RUNNING)
+        .where(parent.code == bindparam("parent_code", type_=String()))
+        .where(Cascade.status == RUNNING)
     )
+    return insert(Node.__table__).from_select(columns, source).returning(Node.__table__.c.id)
+
+
+def open_child(parent_code: str, now: datetime | None = None) -> str | None:
+    """Add the opener's node under ``parent_code`` in one write; its code, or None when the
+    parent is unknown or its cascade is not running (nothing is written then)."""
+    cascade_id = cascade_id_of(parent_code)
+    if cascade_id is None:
+        return None
+    code = new_code(cascade_id)
+    values = {"code": code, "opened_at": now or datetime.now(UTC), "parent_code": parent_code}
     with write_session() as session:
-        made = session.execute(insert(Node).from_select(columns, source).returning(Node.id))
+        made = session.connection().execute(_open_statement(), values)
         return code if made.first() is not None else None
 
 
