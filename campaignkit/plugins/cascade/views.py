@@ -111,26 +111,39 @@ def render_open(cascade: Cascade, code: str | None, status: int = 200):  # noqa:
 @bp.get("/c/<code>")
 @rate_limited(lambda: plugin_settings("cascade").open_rate, methods=("GET",))
 def open_link(code: str):
-    """Open a cascade link: the first visit from a browser adds its own node under ``code``."""
+    """Resolve a cascade link, then send the browser (303) to the message with its own code.
+
+    The first visit from a browser adds its node under ``code`` in one write
+    and remembers it in the signed cookie; a later visit reads the cookie and
+    writes nothing. Unknown codes are a 404; a stopped cascade counts nothing.
+    """
     cascade_id = cascade_id_of(code)
     codes = remembered_codes(request.cookies.get(COOKIE))
     mine = codes.get(str(cascade_id)) if cascade_id is not None else None
-    if mine is not None and (node := own_node(mine)) is not None and node.cascade_id == cascade_id:
-        cascade = visible_cascade(cascade_id)
-        return render_open(cascade, mine if cascade.status == RUNNING else None)
+    if mine is not None:
+        return redirect(url_for(".message", code=mine), 303)
     made = open_child(code)
     if made is None:  # never issued, or the cascade is a draft or stopped
         if cascade_id is None or own_node(code) is None:
             abort(404, description=NOT_FOUND)
-        cascade = visible_cascade(cascade_id)
-        return render_open(cascade, code if cascade.status == RUNNING else None)
-    page, status = render_open(visible_cascade(cascade_id), made)
-    response = Response(page, status)
+        visible_cascade(cascade_id)  # drafts stay 404
+        return redirect(url_for(".message", code=code), 303)
+    response = redirect(url_for(".message", code=made), 303)
     response.set_cookie(
         COOKIE, cookie_value(codes, cascade_id, made), max_age=COOKIE_AGE, httponly=True,
         secure=request.is_secure, samesite="Lax",
     )  # fmt: skip
     return response
+
+
+@bp.get("/c/<code>/message")
+def message(code: str):
+    """The message with the public counter and forward buttons carrying ``code`` (no write)."""
+    node = own_node(code)
+    if node is None:
+        abort(404, description=NOT_FOUND)
+    cascade = visible_cascade(node.cascade_id)
+    return render_open(cascade, code if cascade.status == RUNNING else None)
 
 
 @bp.post("/c/<code>/forward")
@@ -143,7 +156,7 @@ def forward(code: str):
     if not count_forward(code, target):
         abort(404, description=NOT_FOUND)
     if target in ("signal", "copy"):
-        return redirect(url_for(".open_link", code=code, share=target) + "#message", 303)
+        return redirect(url_for(".message", code=code, share=target) + "#message", 303)
     cascade = visible_cascade(cascade_id_of(code))
     links = forward_links(cascade, public_url_for(".open_link", code=code))
     return redirect(links[target], 303)
@@ -163,17 +176,17 @@ def give_seat(code: str):
         place = geocode(request.form.get("postcode", ""))
     except GeocodeError as exc:
         flash(str(exc), "error")
-        return redirect(url_for(".open_link", code=code), 303)
+        return redirect(url_for(".message", code=code), 303)
     seat = place.seat
     if seat is None:
         flash("We could not find the seat for that postcode.", "error")
-        return redirect(url_for(".open_link", code=code), 303)
+        return redirect(url_for(".message", code=code), 303)
     with write_session() as session:
         query = update(Node).where(Node.code == code).values(seat=seat.code, seat_name=seat.name)
         if session.execute(query).rowcount != 1:
             abort(404, description=NOT_FOUND)
     flash(f"Thank you: counted in {seat.name}.", "success")
-    return redirect(url_for(".open_link", code=code), 303)
+    return redirect(url_for(".message", code=code), 303)
 
 
 @bp.get("/cascade/<int:cascade_id>/image.jpg")

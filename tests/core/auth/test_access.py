@@ -111,6 +111,7 @@ PUBLIC_ENDPOINTS = {
     # Cascade links are for anyone a message reaches: codes are unguessable, opens and
     # forwards are rate-limited, drafts 404 inside the view and nodes hold no personal data.
     "cascade.open_link",
+    "cascade.message",
     "cascade.forward",
     "cascade.give_seat",
     "cascade.image",

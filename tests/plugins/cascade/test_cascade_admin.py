@@ -57,12 +57,12 @@ def test_the_organiser_view_shows_reach_generations_seats_and_branches(  # noqa:
 ):
     root = start_cascade()
     ann = app.test_client()
-    ann_code = own_code(ann.get(root).text)
+    ann_code = own_code(ann.get(root, follow_redirects=True).text)
     ann.post(f"/c/{ann_code}/seat", data={"postcode": "SW1A 1AA", "csrf_token": csrf_token(ann)})
     forward = {"target": "whatsapp", "csrf_token": csrf_token(ann)}
     assert ann.post(f"/c/{ann_code}/forward", data=forward).status_code == 303
     for _ in range(3):
-        app.test_client().get(f"/c/{ann_code}")
+        app.test_client().get(f"/c/{ann_code}", follow_redirects=True)
     (cascade,) = rows(Cascade)
     page = organiser.get(f"/organise/cascade/{cascade.id}").get_data(as_text=True)
     assert "<svg" in page and "Reach over time: 4 opens" in page

@@ -20,7 +20,7 @@ def test_a_forward_is_counted_and_carries_the_openers_own_link(
 ):  # noqa: ANN001
     root = start_cascade()
     ann = app.test_client()
-    code = own_code(ann.get(root).text)
+    code = own_code(ann.get(root, follow_redirects=True).text)
     whatsapp = _forward(ann, csrf_token, code, "whatsapp")
     assert whatsapp.status_code == 303
     assert whatsapp.location.startswith("https://wa.me/?")
@@ -33,7 +33,7 @@ def test_a_forward_is_counted_and_carries_the_openers_own_link(
     sms = _forward(ann, csrf_token, code, "sms")
     assert sms.location.startswith("sms:?&body=") and code in sms.location
     copy = _forward(ann, csrf_token, code, "signal")
-    assert copy.status_code == 303 and urlsplit(copy.location).path == f"/c/{code}"
+    assert copy.status_code == 303 and urlsplit(copy.location).path == f"/c/{code}/message"
     page = ann.get(copy.location).text
     assert "paste it into Signal" in page and f"/c/{code}</textarea>" in page
     (node,) = rows(Node, code=code)
@@ -45,7 +45,7 @@ def test_a_forward_is_counted_and_carries_the_openers_own_link(
 def test_a_bad_forward_is_refused_and_counts_nothing(app, start_cascade, rows, csrf_token):  # noqa: ANN001
     root = start_cascade()
     ann = app.test_client()
-    mine = own_code(ann.get(root).text)
+    mine = own_code(ann.get(root, follow_redirects=True).text)
     for code, target, status in [
         (mine, "fax", 400),
         (mine, "", 400),
@@ -58,7 +58,7 @@ def test_a_bad_forward_is_refused_and_counts_nothing(app, start_cascade, rows, c
 def test_a_forward_needs_the_csrf_token(app, start_cascade, rows):  # noqa: ANN001
     root = start_cascade()
     ann = app.test_client()
-    code = own_code(ann.get(root).text)
+    code = own_code(ann.get(root, follow_redirects=True).text)
     assert ann.post(f"/c/{code}/forward", data={"target": "sms"}).status_code == 400
     assert rows(Node, code=code)[0].forwards_sms == 0
 
@@ -68,7 +68,7 @@ def test_the_opener_alone_may_give_a_postcode_and_only_the_seat_is_kept(
 ):  # noqa: ANN001
     root = start_cascade()
     ann = app.test_client()
-    code = own_code(ann.get(root).text)
+    code = own_code(ann.get(root, follow_redirects=True).text)
     data = {"postcode": "SW1A 1AA", "csrf_token": csrf_token(ann)}
     assert ann.post(f"/c/{code}/seat", data=data).status_code == 303
     (node,) = rows(Node, code=code)
