@@ -2,8 +2,8 @@
 
 The app's Flask-Limiter (in memory, or in Redis when ``redis_url`` is set)
 counts the posts; the rate is a string such as ``"5 per hour"`` or a function
-that reads it from a setting when a request comes. GETs are never limited,
-so the form itself always shows.
+that reads it from a setting when a request comes. GETs are not limited
+(so a form always shows) unless a view that writes on GET asks for it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ _STORE = "campaignkit.rate_limited"
 
 
 def rate_limited(
-    rate: str | Callable[[], str], key: Callable[[], str] | None = None
+    rate: str | Callable[[], str],
+    key: Callable[[], str] | None = None,
+    methods: tuple[str, ...] = ("POST",),
 ) -> Callable[[Callable], Callable]:
     """Limit how often one address may POST to the decorated view; more is answered 429.
 
@@ -33,6 +35,8 @@ def rate_limited(
     a function is called for each request, inside it, so it may read settings.
     ``key``, when given, is called in the request and returns what is counted
     instead of the address (the signed-in person's id, say).
+    ``methods`` are the methods counted: POSTs only unless a view that writes on
+    GET (such as a counted short link) names ``("GET",)`` too.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -42,7 +46,8 @@ def rate_limited(
             checked = views.get(view)
             if checked is None:  # first request to this view in this app
                 checked = views.setdefault(
-                    view, limiter(current_app).limit(rate, key_func=key, methods=["POST"])(view)
+                    view,
+                    limiter(current_app).limit(rate, key_func=key, methods=list(methods))(view),
                 )
             return checked(*args, **kwargs)
 

@@ -21,6 +21,8 @@ RATE_SETTINGS = [
     ("plugins.blocklists", "connect_rate"),
     ("plugins.videos", "submit_rate"),
     ("plugins.videos", "tus_create_rate"),
+    ("plugins.cascade", "open_rate"),
+    ("plugins.cascade", "forward_rate"),
 ]
 
 

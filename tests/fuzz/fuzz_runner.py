@@ -114,6 +114,8 @@ class RouteFuzzer:
     def _real_values(self, name: str, mailed: dict[str, list[str]]) -> list[str]:
         if name in mailed:  # tokens from links in the mail sent so far
             return mailed[name]
+        if name == "code":  # a seat's code, and the cascade links that were issued
+            return REAL_VALUES[name] + self.site.cascade_codes
         if name in REAL_VALUES:
             return REAL_VALUES[name]
         stem = name.removesuffix("_id")

@@ -116,6 +116,8 @@ class Site:
     folder: Path
     addresses: itertools.count = field(default_factory=lambda: itertools.count(1))
     emails: itertools.count = field(default_factory=lambda: itertools.count(1))
+    #: Codes of cascade links that were issued (the root and one opener's), for ``<code>``.
+    cascade_codes: list[str] = field(default_factory=list)
 
     def client(self) -> Any:
         """A test client from an address of its own (so sign-in throttling stays per client)."""
@@ -247,7 +249,7 @@ def build_site(
     """Make, migrate and seed an instance on a backend (with extra plugin objects)."""
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
-        plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos"],
+        plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(
@@ -310,10 +312,26 @@ def seed(site: Site) -> None:
     _post(site, guest, f"/pledges/{PLEDGE_SLUG}/sign", {**signer, "consent": "yes"})
     _post(site, guest, f"/blocklists/{PLEDGE_SLUG}/appeal", BLOCKLIST_APPEAL)
     seed_video(site, organiser)
+    seed_cascade(site, organiser)
     seeded = ("ck_events", "pledges", "ck_carpool_offers", "ck_invites", "emoji_art",
               "emoji_frames", "blocklists_entries", "blocklists_appeals", "videos_producers",
-              "videos_briefs", "videos_submissions")  # fmt: skip
+              "videos_briefs", "videos_submissions", "cascade_nodes")  # fmt: skip
     assert all(site.ids(t) for t in seeded)
+
+
+def seed_cascade(site: Site, organiser: Any) -> None:
+    """A running cascade and one opener of its root link; both codes go to ``<code>``."""
+    message = {"title": "Vote today", "text": "Polls close at 10pm.", "link": "https://example.org"}
+    _post(site, organiser, "/organise/cascade", message)
+    cascade_id = site.ids("cascades")[-1]
+    _post(site, organiser, f"/organise/cascade/{cascade_id}/status", {"status": "running"})
+    engine = site.app.extensions["campaignkit"].database.engine
+    nodes = table("cascade_nodes", column("code"), column("id"))
+    with engine.connect() as connection:
+        (root,) = connection.execute(select(nodes.c.code)).scalars()
+    opened = site.client().get(f"/c/{root}")  # a 303 to the opener's own message page
+    mine = urlsplit(opened.location).path.split("/")[2]
+    site.cascade_codes.extend([root, mine])
 
 
 def seed_video(site: Site, organiser: Any) -> dict[str, str]:

@@ -21,6 +21,10 @@ How each form says no, as the app answers today (the "refused" signal):
   forms (connect, subscribe, auto rule; someone else's connection is a 404);
 - a 200 that re-shows the form: sign-in (``REFUSED_AT_200``).
 
+The cascade forms follow the same signals: its organiser form re-renders with 400,
+a bad forward target is a 400, an unknown link a 404, and an opener's postcode that
+finds no seat is a 303 with an "error" flash.
+
 Not signalled, so not checked: a robot caught by the pledge honeypot and a sign-up
 with a taken address get the same answer as a success (on purpose), and the
 invitation form clamps its numbers instead of refusing them.
@@ -144,6 +148,10 @@ BASELINES: dict[str, dict[str, str]] = {
     "/videos/review/<int:submission_id>/takedown": {"reason": "Withdrawn consent"},
     "/videos/producers/<int:producer_id>/decision": {"decision": "approve"},
     "/videos/briefs/<int:brief_id>/status": {"status": "closed"},
+    "/organise/cascade": {"title": "Vote {n}", "text": "Polls close at 10pm.", "link": ""},
+    "/organise/cascade/<int:cascade_id>/status": {"status": "running"},
+    "/c/<code>/forward": {"target": "whatsapp"},
+    "/c/<code>/seat": {"postcode": "SW1A 1AA"},
     # The copy of a photo a frame's answer page carries (no file: the fuzzer sends text).
     "/emoji/frames/<int:frame_id>": {
         "copy": photo_copy(Image.new("RGB", (64, 48), (200, 30, 40))),

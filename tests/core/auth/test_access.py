@@ -108,6 +108,13 @@ PUBLIC_ENDPOINTS = {
     # answers 403 to anyone but a producer, 404 for someone else's upload (test_videos_tus_access).
     "videos_media.tus_collection",
     "videos_media.tus_upload",
+    # Cascade links are for anyone a message reaches: codes are unguessable, opens and
+    # forwards are rate-limited, drafts 404 inside the view and nodes hold no personal data.
+    "cascade.open_link",
+    "cascade.message",
+    "cascade.forward",
+    "cascade.give_seat",
+    "cascade.image",
 }
 
 demo = Blueprint("demo", __name__)
