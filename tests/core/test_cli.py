@@ -354,6 +354,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "emoji",
         "blocklists",
         "videos",
+        "cascade",
     ]
     assert load_instance(folder, environ={}).enabled == [
         "marginals",
@@ -361,6 +362,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "emoji",
         "blocklists",
         "videos",
+        "cascade",
     ]
 
     result = run("--instance", str(folder), "plugins", "enable", "share")
@@ -371,6 +373,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "emoji",
         "blocklists",
         "videos",
+        "cascade",
         "share",
     ]
     assert load_instance(folder, environ={}).enabled == [
@@ -379,6 +382,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "emoji",
         "blocklists",
         "videos",
+        "cascade",
         "share",
     ]
     text = path.read_text("utf-8")

@@ -149,6 +149,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "emoji",
         "blocklists",
         "videos",
+        "cascade",
         "tpl_one",
         "tpl_two",
         "core",
