@@ -185,9 +185,9 @@ def test_unknown_theme(folder: Path):
 
 
 def test_table_for_a_plugin_that_is_not_installed(folder: Path):
-    append(folder, "[plugins.videos]\nmax_minutes = 3")
+    append(folder, "[plugins.karaoke]\nmax_minutes = 3")
     message = load_error(folder)
-    assert "[plugins.videos]" in message
+    assert "[plugins.karaoke]" in message
     assert "not a setting table of an enabled plugin" in message
     assert str(config_file(folder)) in message
 

@@ -88,7 +88,11 @@ class RouteFuzzer:
         self.site, self.rule, self.stats = site, rule, stats
         self.refuses_with_200 = refuses_with_200  # a POST answered 200 re-shows the form
         self.name = f"{'/'.join(sorted(rule.methods - {'HEAD', 'OPTIONS'}))} {rule.rule}"
-        self.methods = sorted(rule.methods & {"GET", "POST"})
+        # Forms and pages are GET and POST; a route with neither (a tus upload's PATCH and
+        # DELETE, say) is fuzzed with the methods it has, as body-less requests.
+        self.methods = sorted(rule.methods & {"GET", "POST"}) or sorted(
+            rule.methods & {"PATCH", "DELETE", "PUT"}
+        )
         self.failures = Failures()
         self.clients = {"anonymous": site.client(), "admin": site.signed_in("admin")}
         self.tokens: dict[str, str] = {}
@@ -159,7 +163,7 @@ class RouteFuzzer:
                 (k, v.replace("{n}", str(next(self.serial))) if isinstance(v, str) else v)
                 for k, v in MultiDict(form).items(multi=True)
             )
-        if method == "POST" and csrf != "missing":
+        if method != "GET" and csrf != "missing":
             token = self._csrf(persona) if csrf == "valid" else "forged-" + "0" * 40
             if form is not None:
                 form = MultiDict(form)
@@ -309,6 +313,9 @@ class RouteFuzzer:
                 self.send(persona, "GET", path, query)
                 return
             csrf = draw(st.sampled_from(["valid"] * 6 + ["missing", "forged"]))
+            if method != "POST":
+                self.send(persona, method, path, query, csrf=csrf)
+                return
             if draw(st.integers(0, 9)) == 0:
                 self.send(persona, "POST", path, query, json=draw(json_values), csrf=csrf)
                 return
