@@ -1,4 +1,4 @@
-"""Benchmark part (b) and (c) of ``bench/emoji.py``: framing a 12-megapixel photo over HTTP.
+"""Parts (b) and (c) of ``bench/emoji_stickers.py``: framing a 12-megapixel photo over HTTP.
 
 Builds a throwaway instance with a profile-picture frame (SQLite), starts the
 production server (``campaignkit serve``, gunicorn) and, from one client at a
@@ -8,7 +8,7 @@ carried copy; and an 800 x 800 PNG download made from that copy. Prints the
 p50 and p95 latency of each and their ratio to the bare route, and (c) the
 peak memory (VmHWM) of each server worker before and after.
 
-    python bench/emoji.py            # calls main() here
+    python bench/emoji_stickers.py            # calls main() here
     python -c "import sys; sys.path.insert(0, 'bench'); import _emoji_frames as f; f.main()"
 """
 

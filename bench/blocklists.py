@@ -31,8 +31,6 @@ from sqlalchemy import insert, select
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-# bench/emoji.py would shadow the emoji library that a kit's plugin imports.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT / "tests" / "plugins" / "blocklists"))  # the fake X and its endpoints
 
 from fake_x import WINDOW, Clock, serve  # noqa: E402

@@ -95,7 +95,7 @@ def open_link(client: Client, state: dict) -> tuple[bool, str | None]:
 
 def make_instance(folder: Path, database_url: str | None) -> Path:
     """A new instance with a running cascade whose root code is ``ROOT`` and no open limit."""
-    # Only the plugins the page needs (bench/emoji.py would shadow the emoji library here).
+    # Only the plugins the page needs.
     path = init_instance(folder, kit="uk", name="Bench", database_url=database_url,
                          plugins=["share", "marginals", "cascade"])  # fmt: skip
     config = path / "campaign.toml"

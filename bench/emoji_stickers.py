@@ -11,7 +11,7 @@
     and the ratio to a bare route; (c) the peak memory of (b). Both live in
     ``bench/_emoji_frames.py`` (its ``main(argv)``), run from here.
 
-Run: ``python bench/emoji.py [--only a|b|c ...] [--repeat N]``; arguments this script does
+Run: ``python bench/emoji_stickers.py [--only a|b|c ...] [--repeat N]``; arguments this script does
 not know are passed on to parts (b) and (c). Not part of the test run.
 """
 
@@ -28,9 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-# This file is called emoji.py: take its folder off the path so `import emoji` (the library
-# the intake uses) does not find it.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 
 from PIL import Image, ImageDraw, ImageFilter, ImageSequence  # noqa: E402
 
