@@ -1,4 +1,4 @@
-"""Parts (b) and (c) of ``bench/emoji_stickers.py``: framing a 12-megapixel photo over HTTP.
+"""Parts (b) and (c) of ``bench/emoji.py``: framing a 12-megapixel photo over HTTP.
 
 Builds a throwaway instance with a profile-picture frame (SQLite), starts the
 production server (``campaignkit serve``, gunicorn) and, from one client at a
@@ -8,7 +8,7 @@ carried copy; and an 800 x 800 PNG download made from that copy. Prints the
 p50 and p95 latency of each and their ratio to the bare route, and (c) the
 peak memory (VmHWM) of each server worker before and after.
 
-    python bench/emoji_stickers.py            # calls main() here
+    python bench/emoji.py            # calls main() here
     python -c "import sys; sys.path.insert(0, 'bench'); import _emoji_frames as f; f.main()"
 """
 
@@ -25,13 +25,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import tomlkit
-from _server import Client, peak_rss_mb, serve, worker_pids
+from _server import Client, new_instance, peak_rss_mb, serve, worker_pids
 from PIL import Image, ImageDraw
-
-from campaignkit.core.app import create_app
-from campaignkit.core.init_instance import init_instance
-from campaignkit.testing import isolated_environ, migrate
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 COPY = re.compile(r'name="copy" value="([^"]+)"')
@@ -41,13 +36,7 @@ def make_instance(folder: Path) -> tuple[Path, int]:
     """A new instance with the emoji plugin, no photo-form limit, and one frame; (path, id)."""
     from campaignkit.plugins.emoji.frames import add_frame
 
-    path = init_instance(folder, kit="uk", name="Bench")
-    config = path / "campaign.toml"
-    document = tomlkit.parse(config.read_text(encoding="utf-8"))
-    plugins = document.setdefault("plugins", tomlkit.table())
-    plugins["emoji"] = {"frame_rate": "1000000 per minute"}
-    config.write_text(tomlkit.dumps(document), encoding="utf-8")
-    app = migrate(create_app(path, environ=isolated_environ()))
+    path, app = new_instance(folder, {"emoji": {"frame_rate": "1000000 per minute"}})
     ring = Image.new("RGBA", (800, 800), (90, 30, 120, 255))
     ImageDraw.Draw(ring).ellipse((100, 100, 700, 700), fill=(0, 0, 0, 0))
     out = io.BytesIO()

@@ -6,13 +6,30 @@ Not a benchmark itself (bench/_*.py are helpers); the scripts import it.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import re
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import tomlkit
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from campaignkit.core.app import create_app
+from campaignkit.core.init_instance import init_instance
+from campaignkit.testing import isolated_environ, migrate
 
 CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
 
@@ -66,6 +83,64 @@ def serve(instance: Path, workers: int, threads: int, log: Path) -> tuple[subpro
     raise SystemExit(f"the server did not start:\n{log.read_text()}")
 
 
+class Run:
+    """One benchmark run: its instance, the production server on it, and its load phases."""
+
+    def __init__(self, args: argparse.Namespace, instance: Path, log: Path) -> None:
+        self.args, self.instance = args, instance
+        self.server, self.base = serve(instance, args.workers, args.threads, log)
+
+    def phase(
+        self, action: Action, prepare: Callable[[Client, int], dict] | None = None
+    ) -> tuple[int, int, list[str]]:
+        """Load the server with ``action`` from every client for the run's seconds (run_phase)."""
+        extra = {"prepare": prepare} if prepare else {}
+        return run_phase(self.base, self.args.clients, self.args.seconds, action, **extra)
+
+    def stop(self) -> None:
+        """Stop the server (again is harmless), so what it stored can be read."""
+        if self.server.poll() is None:
+            self.server.send_signal(signal.SIGTERM)
+            self.server.wait(timeout=30)
+
+
+@contextmanager
+def running(
+    args: argparse.Namespace, make_instance: Callable[[Path, str | None], Path]
+) -> Iterator[Run]:
+    """A run on a new instance (``make_instance(folder, database_url)``), SQLite or a new
+    PostgreSQL database as the arguments say; the server, folder and database go afterwards."""
+    with bench_database(args.postgres) as database_url, tempfile.TemporaryDirectory() as folder:
+        run = Run(
+            args, make_instance(Path(folder) / "instance", database_url), Path(folder) / "serve.log"
+        )
+        try:
+            yield run
+        finally:
+            run.stop()
+
+
+def print_setup(args: argparse.Namespace, bare_ok: int, bare_errors: int) -> float:
+    """Print the run's set-up and the bare route's rate; returns that rate (requests/s)."""
+    backend = "postgresql" if args.postgres else "sqlite"
+    bare_rate = bare_ok / args.seconds
+    print(f"backend {backend}, {args.clients} clients, {args.workers} workers"
+          f" x {args.threads} threads, {args.seconds:g}s")  # fmt: skip
+    print(f"bare route (/healthz): {bare_rate:.0f} req/s, {bare_errors} errors")
+    return bare_rate
+
+
+@contextmanager
+def stored_data(instance: Path) -> Iterator[Session]:
+    """A session on an instance's database, to count what a run stored."""
+    app = create_app(instance, environ=isolated_environ())
+    try:
+        with app.extensions["campaignkit"].database.new_session() as session:
+            yield session
+    finally:
+        app.extensions["campaignkit"].database.dispose()
+
+
 def worker_pids(master: int) -> list[int]:
     """The process ids of the server's workers (Linux /proc)."""
     children = Path(f"/proc/{master}/task/{master}/children")
@@ -78,3 +153,107 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def new_instance(
+    folder: Path, settings: dict[str, dict], database_url: str | None = None,
+    plugins: list[str] | None = None,
+) -> tuple[Path, Flask]:  # fmt: skip
+    """A new UK-kit instance with these plugin settings, migrated: (its folder, its app).
+
+    ``plugins`` narrows the kit's plugins to those a benchmark needs. Call
+    ``app.extensions["campaignkit"].database.dispose()`` after seeding it.
+    """
+    path = init_instance(folder, kit="uk", name="Bench", database_url=database_url,
+                         plugins=plugins)  # fmt: skip
+    config = path / "campaign.toml"
+    document = tomlkit.parse(config.read_text(encoding="utf-8"))
+    table = document.setdefault("plugins", tomlkit.table())
+    for plugin, values in settings.items():
+        table[plugin] = values
+    config.write_text(tomlkit.dumps(document), encoding="utf-8")
+    return path, migrate(create_app(path, environ=isolated_environ()))
+
+
+def load_arguments(description: str) -> argparse.Namespace:
+    """The arguments every load benchmark takes: clients, seconds, server size, PostgreSQL."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--postgres", metavar="ADMIN_URL", help="run on a new PostgreSQL database")
+    return parser.parse_args()
+
+
+@contextmanager
+def bench_database(admin_url: str | None) -> Iterator[str | None]:
+    """A new PostgreSQL database for one run (its URL), dropped afterwards; None for SQLite."""
+    if not admin_url:
+        yield None
+        return
+    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")  # fmt: skip
+    name = f"ck_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield (
+            make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )  # fmt: skip
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+#: One request of a phase: ``action(client, state)`` -> (succeeded, key it acknowledged or None).
+Action = Callable[[Client, dict], tuple[bool, str | None]]
+
+
+def run_phase(
+    base: str, clients: int, seconds: float, action: Action,
+    prepare: Callable[[Client, int], dict] = lambda _client, _number: {},
+) -> tuple[int, int, list[str]]:  # fmt: skip
+    """Run ``action`` from ``clients`` threads for ``seconds``: (ok, errors, acknowledged keys).
+
+    Each thread first calls ``prepare(client, number)`` for its own state (outside the timed
+    part); a client whose connection fails is replaced and the request counts as an error.
+    """
+    ok, errors, acknowledged, lock = [0], [0], [], threading.Lock()
+    start = threading.Barrier(clients + 1)
+    stop_at: list[float] = []
+
+    def worker(number: int) -> None:
+        client = Client(base)
+        state = prepare(client, number)
+        start.wait()
+        while time.monotonic() < stop_at[0]:
+            try:
+                good, key = action(client, state)
+            except (OSError, http.client.HTTPException):
+                good, key = False, None
+                client = Client(base)
+            with lock:
+                if good:
+                    ok[0] += 1
+                    if key:
+                        acknowledged.append(key)
+                else:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    stop_at.append(time.monotonic() + 1e9)
+    start.wait()
+    stop_at[0] = time.monotonic() + seconds
+    for thread in threads:
+        thread.join()
+    return ok[0], errors[0], acknowledged
+
+
+def bare(client: Client, _state: dict) -> tuple[bool, None]:
+    """GET the bare route (``/healthz``), the baseline of every load benchmark."""
+    return client.request("GET", "/healthz")[0] == 200, None

@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
 import tomlkit
 from sqlalchemy import insert, select
 

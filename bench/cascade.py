@@ -16,71 +16,21 @@ but not answered) nodes, which must both be 0.
 
 from __future__ import annotations
 
-import argparse
-import http.client
 import re
-import signal
-import tempfile
-import threading
-import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import tomlkit
-from _server import Client, serve
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
+import _server
+from sqlalchemy import func, select
 
-from campaignkit.core.app import create_app
-from campaignkit.core.init_instance import init_instance
 from campaignkit.plugins.cascade.models import RUNNING, TARGETS, Cascade, Node
-from campaignkit.testing import isolated_environ, migrate
 
 OWN_CODE = re.compile(r"/c/([^/]+)/message$")
 ROOT = "1-benchmarkroot"
 
 
-def run_phase(base: str, clients: int, seconds: float, action) -> tuple[int, int, list[str]]:  # noqa: ANN001
-    """Run ``action(client, state)`` from many threads for a while: (ok, errors, acknowledged)."""
-    ok, errors, acknowledged, lock = [0], [0], [], threading.Lock()
-    start = threading.Barrier(clients + 1)
-    stop_at: list[float] = []
-
-    def worker() -> None:
-        client, state = Client(base), {"parent": ROOT}
-        start.wait()
-        while time.monotonic() < stop_at[0]:
-            try:
-                good, key = action(client, state)
-            except (OSError, http.client.HTTPException):
-                good, key = False, None
-                client = Client(base)
-            with lock:
-                if good:
-                    ok[0] += 1
-                    if key:
-                        acknowledged.append(key)
-                else:
-                    errors[0] += 1
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    stop_at.append(time.monotonic() + 1e9)
-    start.wait()
-    stop_at[0] = time.monotonic() + seconds
-    for thread in threads:
-        thread.join()
-    return ok[0], errors[0], acknowledged
-
-
-def bare(client: Client, _state: dict) -> tuple[bool, None]:
-    """GET the bare route."""
-    return client.request("GET", "/healthz")[0] == 200, None
-
-
-def open_link(client: Client, state: dict) -> tuple[bool, str | None]:
+def open_link(client: _server.Client, state: dict) -> tuple[bool, str | None]:
     """Resolve the last link as a new browser (no cookie): a 303 to the message page of the
     node it made; the next open goes under that node."""
     client.connection.request("GET", f"/c/{state['parent']}")
@@ -96,14 +46,10 @@ def open_link(client: Client, state: dict) -> tuple[bool, str | None]:
 def make_instance(folder: Path, database_url: str | None) -> Path:
     """A new instance with a running cascade whose root code is ``ROOT`` and no open limit."""
     # Only the plugins the page needs.
-    path = init_instance(folder, kit="uk", name="Bench", database_url=database_url,
-                         plugins=["share", "marginals", "cascade"])  # fmt: skip
-    config = path / "campaign.toml"
-    document = tomlkit.parse(config.read_text(encoding="utf-8"))
-    plugins = document.setdefault("plugins", tomlkit.table())
-    plugins["cascade"] = {"open_rate": "1000000 per minute"}
-    config.write_text(tomlkit.dumps(document), encoding="utf-8")
-    app = migrate(create_app(path, environ=isolated_environ()))
+    settings = {"cascade": {"open_rate": "1000000 per minute"}}
+    path, app = _server.new_instance(
+        folder, settings, database_url, ["share", "marginals", "cascade"]
+    )
     now = datetime.now(UTC)
     with app.extensions["campaignkit"].database.write() as session:
         session.add(Cascade(id=1, title="Vote today", text="Polls close at 10pm. Pass it on!",
@@ -118,46 +64,16 @@ def make_instance(folder: Path, database_url: str | None) -> Path:
 
 def main() -> None:
     """Run the benchmark and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
-    parser.add_argument("--postgres", metavar="ADMIN_URL")
-    args = parser.parse_args()
-    database_url = admin = None
-    if args.postgres:
-        admin = create_engine(make_url(args.postgres).set(drivername="postgresql+psycopg"),
-                              isolation_level="AUTOCOMMIT")  # fmt: skip
-        name = f"ck_bench_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        database_url = (
-            make_url(args.postgres).set(drivername="postgresql+psycopg", database=name)
-            .render_as_string(hide_password=False)
-        )  # fmt: skip
-    with tempfile.TemporaryDirectory() as folder:
-        instance = make_instance(Path(folder) / "instance", database_url)
-        server, base = serve(instance, args.workers, args.threads, Path(folder) / "serve.log")
-        try:
-            bare_ok, bare_errors, _ = run_phase(base, args.clients, args.seconds, bare)
-            opened, errors, acknowledged = run_phase(base, args.clients, args.seconds, open_link)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        app = create_app(instance, environ=isolated_environ())
-        with app.extensions["campaignkit"].database.new_session() as session:
+    args = _server.load_arguments(__doc__.splitlines()[0])
+    with _server.running(args, make_instance) as run:
+        bare_ok, bare_errors, _ = run.phase(_server.bare)
+        opened, errors, acknowledged = run.phase(open_link, lambda _client, _n: {"parent": ROOT})
+        run.stop()
+        with _server.stored_data(run.instance) as session:
             stored = set(session.scalars(select(Node.code).where(Node.parent_id.is_not(None))))
             deepest = session.scalar(select(func.max(Node.generation)))
-        app.extensions["campaignkit"].database.dispose()
-    if admin is not None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    backend = "postgresql" if args.postgres else "sqlite"
-    bare_rate, open_rate = bare_ok / args.seconds, opened / args.seconds
-    print(f"backend {backend}, {args.clients} clients, {args.workers} workers"
-          f" x {args.threads} threads, {args.seconds:g}s")  # fmt: skip
-    print(f"bare route (/healthz): {bare_rate:.0f} req/s, {bare_errors} errors")
+    bare_rate = _server.print_setup(args, bare_ok, bare_errors)
+    open_rate = opened / args.seconds
     print(f"link resolution (/c/<code>, a new node each): {open_rate:.0f} opens/s, {errors} errors")
     print(f"ratio opens/bare: {open_rate / bare_rate:.2f} (target >= 0.7)")
     lost, extra = len(set(acknowledged) - stored), len(stored - set(acknowledged))

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 

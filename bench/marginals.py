@@ -36,6 +36,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_UK = ROOT.parent / "shared" / "data" / "uk"
 CAMPAIGNKIT = Path(sys.executable).parent / "campaignkit"

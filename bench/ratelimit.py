@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
 import tomlkit
 from _bare_upload import serve_bare
 from _server import peak_rss_mb, serve, worker_pids

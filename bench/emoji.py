@@ -11,7 +11,7 @@
     and the ratio to a bare route; (c) the peak memory of (b). Both live in
     ``bench/_emoji_frames.py`` (its ``main(argv)``), run from here.
 
-Run: ``python bench/emoji_stickers.py [--only a|b|c ...] [--repeat N]``; arguments this script does
+Run: ``python bench/emoji.py [--only a|b|c ...] [--repeat N]``; arguments this script does
 not know are passed on to parts (b) and (c). Not part of the test run.
 """
 
@@ -26,6 +26,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import _path  # noqa: F401  (before the plugins load: bench/ goes to the end of sys.path)
 
 BENCH = Path(__file__).resolve().parent
 
