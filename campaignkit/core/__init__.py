@@ -52,6 +52,7 @@ from campaignkit.core.parsing import (
     parse_int,
     query_int,
 )
+from campaignkit.core.pictures import PICTURE_MAX_BYTES, PictureError, clean_picture
 from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.records import ConsentRecord, consents_of, log_export, record_consent
 from campaignkit.core.registry import PluginError
@@ -79,6 +80,8 @@ __all__ = [
     "OutboundRefused",
     "NavItem",
     "ParseError",
+    "PICTURE_MAX_BYTES",
+    "PictureError",
     "Place",
     "PluginError",
     "Progress",
@@ -94,6 +97,7 @@ __all__ = [
     "checked_base_url",
     "checked_url",
     "clean_email",
+    "clean_picture",
     "clean_text",
     "clear_place_cache",
     "consents_of",

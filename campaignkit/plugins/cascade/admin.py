@@ -13,6 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from campaignkit.core import (
+    PICTURE_MAX_BYTES,
+    PictureError,
+    clean_picture,
     clean_text,
     current_user,
     db_session,
@@ -22,7 +25,6 @@ from campaignkit.core import (
     require_permission,
     write_session,
 )
-from campaignkit.plugins.cascade.images import MAX_BYTES, ImageError, clean_image
 from campaignkit.plugins.cascade.models import DRAFT, RUNNING, STOPPED, Cascade, Node
 from campaignkit.plugins.cascade.opening import new_code
 from campaignkit.plugins.cascade.stats import (
@@ -65,7 +67,7 @@ def read_cascade_form(form) -> dict:  # noqa: ANN001 - a MultiDict
 def _read_upload(values: dict) -> dict:
     upload = request.files.get("image")
     if upload is not None and upload.filename:
-        values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
+        values["image"] = clean_picture(upload.stream.read(PICTURE_MAX_BYTES + 1))
     return values
 
 
@@ -77,7 +79,7 @@ def index():
     if request.method == "POST":
         try:
             values = _read_upload(read_cascade_form(request.form))
-        except (ValueError, ImageError) as exc:
+        except (ValueError, PictureError) as exc:
             error = str(exc)
         else:
             with write_session() as session:

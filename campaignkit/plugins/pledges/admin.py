@@ -26,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import (
+    PICTURE_MAX_BYTES,
+    clean_picture,
     current_user,
     db_session,
     log_export,
@@ -37,7 +39,6 @@ from campaignkit.core import (
     require_permission,
     write_session,
 )
-from campaignkit.plugins.pledges.images import MAX_BYTES, clean_image
 from campaignkit.plugins.pledges.models import (
     CLOSED,
     DRAFT,
@@ -149,7 +150,7 @@ def _save(store: Callable[[dict], int], done: str, slug: str | None = None) -> t
         values = read_pledge_form(request.form, slug=slug)
         upload = request.files.get("image")
         if upload is not None and upload.filename:
-            values["image"] = clean_image(upload.stream.read(MAX_BYTES + 1))
+            values["image"] = clean_picture(upload.stream.read(PICTURE_MAX_BYTES + 1))
         pledge_id = store(values)
     except ValueError as exc:
         return None, str(exc)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from pledges_helpers import png
 
-from campaignkit.plugins.pledges.images import ImageError, clean_image
+from campaignkit.core import PictureError, clean_picture
 from campaignkit.plugins.pledges.models import Pledge
 
 
@@ -35,7 +35,7 @@ def test_an_organiser_uploads_a_picture(app, client, make_user, login, csrf_toke
 
 
 def test_pictures_are_capped_and_shrunk():
-    with pytest.raises(ImageError, match="too large"):
-        clean_image(b"0" * (5 * 1024 * 1024 + 1))
-    shrunk = Image.open(io.BytesIO(clean_image(png((3000, 1000)))))
+    with pytest.raises(PictureError, match="too large"):
+        clean_picture(b"0" * (5 * 1024 * 1024 + 1))
+    shrunk = Image.open(io.BytesIO(clean_picture(png((3000, 1000)))))
     assert shrunk.size == (1600, 533)
