@@ -33,6 +33,7 @@ from campaignkit.plugins.apps.models import APPROVED, LINK_DEAD, LINK_OK, PENDIN
 bp = Blueprint("apps_admin", __name__, url_prefix="/organise/apps")
 log = logging.getLogger(__name__)
 MAX_CSV_BYTES = 2 * 1024 * 1024
+DONE = {"approve": "approved", "reject": "rejected", "link_ok": "link marked as working"}
 
 
 @bp.get("")
@@ -88,8 +89,7 @@ def review(app_id: int):
     elif action == "reject":
         body = f"Your app {app.title} was not listed. The organisers said:\n\n{reason}\n"
         _tell_submitter(app, "Your app was not listed", body)
-    flash(f"{app.title}: {'link marked as working' if action == 'link_ok' else action + 'd'}.",
-          "success")  # fmt: skip
+    flash(f"{app.title}: {DONE[action]}.", "success")
     return redirect(url_for(".index"), 303)
 
 

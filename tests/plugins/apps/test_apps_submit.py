@@ -102,7 +102,8 @@ def test_an_organiser_approves_and_rejects_with_the_reason_mailed(  # noqa: PLR0
     assert rows(App, id=second.id)[0].status == PENDING
     reject = {"action": "reject", "reason": "Not about the campaign.",
               "csrf_token": csrf_token(organiser)}  # fmt: skip
-    assert organiser.post(f"/organise/apps/{second.id}/review", data=reject).status_code == 303
+    rejected = organiser.post(f"/organise/apps/{second.id}/review", data=reject)
+    assert "Spam app: rejected." in organiser.get(rejected.location).text
     approve = {"action": "approve", "csrf_token": csrf_token(organiser)}
     assert organiser.post(f"/organise/apps/{first.id}/review", data=approve).status_code == 303
     assert [r.status for r in rows(App)] == [APPROVED, REJECTED]
