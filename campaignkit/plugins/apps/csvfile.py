@@ -22,6 +22,8 @@ from campaignkit.plugins.apps.models import APPROVED, CATEGORY_KEYS, App
 COLUMNS = ("url", "title", "description", "image", *CATEGORY_KEYS)
 YES, NO = {"1", "yes", "true", "x", "y"}, {"0", "no", "false", "n", ""}
 MAX_LINES = 5000
+#: What a spreadsheet reads as the start of a formula; exported text starting so gets a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvError(ValueError):
@@ -105,8 +107,13 @@ def image_address(app: App) -> str:
     return ""
 
 
+def safe_cell(text: str) -> str:
+    """``text`` with a leading quote when a spreadsheet would take it for a formula."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
 def write_apps_csv() -> str:
-    """The listed apps as CSV text in the Bern Kit's layout."""
+    """The listed apps as CSV text in the Bern Kit's layout (formulas defused)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -114,6 +121,7 @@ def write_apps_csv() -> str:
         apps = session.scalars(select(App).where(App.status == APPROVED).order_by(App.id))
         for app in apps:
             keys = set(app.category_keys)
-            writer.writerow([app.url, app.title, app.description, image_address(app),
+            writer.writerow([app.url, safe_cell(app.title), safe_cell(app.description),
+                             image_address(app),
                              *("1" if key in keys else "0" for key in CATEGORY_KEYS)])  # fmt: skip
     return out.getvalue()

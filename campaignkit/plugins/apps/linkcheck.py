@@ -15,6 +15,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from huey import crontab
+from huey.exceptions import TaskLockedException
 from sqlalchemy import or_, select
 
 from campaignkit.core import (
@@ -98,5 +99,9 @@ def register(huey) -> None:  # noqa: ANN001 - the instance's Huey
         """Every hour: check the links not checked within ``check_hours``."""
         with huey.flask_app.app_context():
             hours = plugin_settings("apps").check_hours
-            checked, dead = check_links(timedelta(hours=hours))
+            try:
+                with huey.lock_task("apps-link-scan"):  # a slow scan is not run twice at once
+                    checked, dead = check_links(timedelta(hours=hours))
+            except TaskLockedException:
+                return
             log.info("apps link scan: %s checked, %s dead", checked, dead)

@@ -89,3 +89,12 @@ def test_the_submitter_is_in_export_and_erasure(app, submit, rows):  # noqa: ANN
     with app.test_request_context():
         assert erase_person("sam@example.org", "cli")["apps"] == 1
     assert rows(App)[0].submitted_by is None
+
+
+def test_the_export_defuses_spreadsheet_formulas(organiser, csrf_token):  # noqa: ANN001
+    formula = (
+        HEADER + f'{PUBLIC_LINK},"=HYPERLINK(""https://evil.example"")",@SUM(A1),,1,0,0,0,0,0,0\n'
+    )
+    assert _upload(organiser, csrf_token, formula).status_code == 303
+    exported = organiser.get("/organise/apps/export.csv").text
+    assert f'{PUBLIC_LINK},"\'=HYPERLINK(""https://evil.example"")",\'@SUM(A1),,1,' in exported
