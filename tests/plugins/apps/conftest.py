@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apps_helpers import PUBLIC_LINK
 from sqlalchemy import select
 
 from campaignkit.testing import edit_config
 
 PLUGINS = ["share", "marginals", "pledges", "apps"]
-#: A public address written as a literal IP: the guard checks it without a DNS lookup.
-PUBLIC_LINK = "https://151.101.1.69/app"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from conftest import PUBLIC_LINK
+from apps_helpers import PUBLIC_LINK
 
 from campaignkit.core.privacy.erasure import erase_person
 from campaignkit.core.privacy.export import export_person

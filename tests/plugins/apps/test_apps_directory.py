@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import PUBLIC_LINK
+from apps_helpers import PUBLIC_LINK
 
 from campaignkit.core import public_url
 from campaignkit.plugins.apps.models import APPROVED, PENDING, App

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import PUBLIC_LINK
+from apps_helpers import PUBLIC_LINK
 from PIL import Image
 
 from campaignkit.plugins.apps.models import APPROVED, PENDING, REJECTED, App
