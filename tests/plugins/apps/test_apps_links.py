@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -127,3 +127,22 @@ def test_the_review_page_lists_dead_links_and_the_button_runs_the_job(  # noqa: 
     assert organiser.post(f"/organise/apps/{dead.id}/review", data=keep).status_code == 303
     assert all(row.link_status == LINK_OK for row in rows(App))
     assert "The server answered 404." not in organiser.get("/organise/apps").text
+
+
+def test_the_hourly_scan_checks_only_links_not_checked_within_check_hours(
+    app,
+    links_server,
+    rows,  # noqa: ANN001
+):
+    _add(app, f"http://{links_server}/gone")
+    _add(app, f"http://{links_server}/ok")
+    recently = datetime.now(UTC) - timedelta(hours=1)
+    with app.extensions["campaignkit"].database.write() as session:
+        session.get(App, 1).link_checked_at = recently  # checked an hour ago: not due (24 h)
+    huey = app.extensions["campaignkit"].huey
+    (scan,) = [t for t in huey.read_periodic(datetime(2026, 12, 1, 10, 37)) if "apps" in t.name]
+    huey.execute(scan)
+    gone, ok = rows(App)
+    assert (gone.link_status, ok.link_status) == ("unchecked", LINK_OK)
+    at_36 = huey.read_periodic(datetime(2026, 12, 1, 10, 36))
+    assert not [task for task in at_36 if "apps" in task.name]  # hourly, at minute 37
