@@ -99,12 +99,8 @@ def save_imported(entries: list[dict]) -> tuple[int, int]:
 
 
 def image_address(app: App) -> str:
-    """Where the app's picture is: its https address, or the public address of its upload."""
-    if app.image_url:
-        return app.image_url
-    if app.has_upload:
-        return public_url_for("apps.image", app_id=app.id)
-    return ""
+    """The public address of the app's picture as kept here ("" until there is one)."""
+    return public_url_for("apps.image", app_id=app.id) if app.has_upload else ""
 
 
 def safe_cell(text: str) -> str:
@@ -122,6 +118,6 @@ def write_apps_csv() -> str:
         for app in apps:
             keys = set(app.category_keys)
             writer.writerow([app.url, safe_cell(app.title), safe_cell(app.description),
-                             image_address(app),
+                             app.image_url or image_address(app),
                              *("1" if key in keys else "0" for key in CATEGORY_KEYS)])  # fmt: skip
     return out.getvalue()

@@ -1,6 +1,7 @@
 """App pictures: uploads are sniffed and re-encoded with Pillow, and size-capped.
 
-As for pledges: only what Pillow recognises as JPEG, PNG, GIF or WebP is
+A picture given by its address is fetched once through the outbound guard and
+kept the same way. As for pledges: only what Pillow recognises as JPEG, PNG, GIF or WebP is
 kept, stored re-encoded as a JPEG of at most 800 pixels a side, so no
 uploaded bytes are ever served back as they came.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 import io
 
 from PIL import Image, UnidentifiedImageError
+
+from campaignkit.core import OutboundRefused, guarded_get
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 800
@@ -39,3 +42,22 @@ def clean_image(data: bytes) -> bytes:
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def fetch_image(url: str, insecure_servers: tuple[str, ...], timeout_s: float) -> bytes:
+    """The picture at ``url``, fetched through the outbound guard and re-encoded as JPEG.
+
+    Pages show only pictures kept here (the site's content policy allows no
+    others, and readers' browsers then never call the app's server). Raises
+    ImageError saying why when it cannot be fetched or is not a picture.
+    """
+    try:
+        answer = guarded_get(url, insecure_servers=insecure_servers, timeout_s=timeout_s,
+                             max_bytes=MAX_BYTES)  # fmt: skip
+    except OutboundRefused as exc:
+        raise ImageError(f"The picture could not be fetched: {exc}") from None
+    if answer.status_code != 200:  # noqa: PLR2004 - HTTP OK
+        raise ImageError(
+            f"The picture could not be fetched: the server answered {answer.status_code}."
+        )
+    return clean_image(answer.content)

@@ -27,6 +27,7 @@ from campaignkit.core import (
     read_session,
     write_session,
 )
+from campaignkit.plugins.apps.images import ImageError, fetch_image
 from campaignkit.plugins.apps.models import APPROVED, LINK_DEAD, LINK_OK, PENDING, App
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,33 @@ def apps_due(max_age: timedelta) -> list[tuple[int, str]]:
         return [(row.id, row.url) for row in session.execute(query.order_by(App.id))]
 
 
+def fetch_missing_images(insecure: tuple[str, ...], timeout_s: float) -> int:
+    """Fetch and keep the pictures given by address (an import's) not kept yet; returns how many."""
+    query = select(App.id, App.image_url).where(
+        App.status.in_((APPROVED, PENDING)), App.image_url != "", App.has_upload.is_(False)
+    )
+    with read_session() as session:
+        wanted = list(session.execute(query))
+    fetched = 0
+    for app_id, url in wanted:
+        try:
+            picture = fetch_image(url, insecure, timeout_s)
+        except ImageError as exc:
+            log.info("apps: picture of app %s not fetched: %s", app_id, exc)
+            continue
+        with write_session() as session:
+            app = session.get(App, app_id)
+            if app is not None and app.image_url == url:
+                app.image, app.has_upload = picture, True
+                fetched += 1
+    return fetched
+
+
 def check_links(max_age: timedelta = timedelta(0)) -> tuple[int, int]:
-    """Check every due link and record what was found; returns (checked, dead)."""
+    """Check every due link and record what was found; returns (checked, dead).
+
+    Pictures given by address and not kept yet are fetched on the way.
+    """
     settings = plugin_settings("apps")
     insecure = tuple(settings.insecure_servers)
     checked = dead = 0
@@ -81,6 +107,7 @@ def check_links(max_age: timedelta = timedelta(0)) -> tuple[int, int]:
         dead += bool(problem)
         if problem:
             log.info("apps: link of app %s does not work: %s", app_id, problem)
+    fetch_missing_images(insecure, settings.check_timeout_s)
     return checked, dead
 
 

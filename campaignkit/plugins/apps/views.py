@@ -36,7 +36,7 @@ from campaignkit.core import (
 )
 from campaignkit.plugins.apps.csvfile import image_address
 from campaignkit.plugins.apps.entries import EntryError, clean_entry
-from campaignkit.plugins.apps.images import MAX_BYTES, ImageError, clean_image
+from campaignkit.plugins.apps.images import MAX_BYTES, ImageError, clean_image, fetch_image
 from campaignkit.plugins.apps.models import APPROVED, CATEGORIES, PENDING, UNCHECKED, App
 
 bp = Blueprint("apps", __name__, static_folder="static", static_url_path="/apps/static")
@@ -117,8 +117,14 @@ def submit():
             values = clean_entry(fields, tuple(plugin_settings("apps").insecure_servers))
             upload = request.files.get("image")
             if upload is not None and upload.filename:
-                values.update(image=clean_image(upload.stream.read(MAX_BYTES + 1)),
-                              has_upload=True, image_url="")  # fmt: skip
+                picture = clean_image(upload.stream.read(MAX_BYTES + 1))
+                values.update(image=picture, has_upload=True, image_url="")
+            elif values["image_url"]:
+                settings = plugin_settings("apps")
+                picture = fetch_image(
+                    values["image_url"], tuple(settings.insecure_servers), settings.check_timeout_s
+                )
+                values.update(image=picture, has_upload=True)
             _save_submission(values)
         except (EntryError, ImageError) as exc:
             error = str(exc)

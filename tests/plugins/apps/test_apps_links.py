@@ -3,12 +3,14 @@ and the guard still in front (only the tests' server is let through over http)."
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from PIL import Image
 
 from campaignkit.core import plugin_settings
 from campaignkit.plugins.apps.linkcheck import check_links, link_problem
@@ -16,14 +18,31 @@ from campaignkit.plugins.apps.models import APPROVED, LINK_DEAD, LINK_OK, PENDIN
 from campaignkit.testing import edit_config, free_port
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 36), (29, 107, 58)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
 class _Links(BaseHTTPRequestHandler):
     """/ok answers HEAD; /no-head refuses HEAD but answers GET; /gone is a 404; /away redirects
-    to a private address."""
+    to a private address; /pic.png is a picture."""
 
     def log_message(self, *_args) -> None:  # noqa: ANN002
         """Quiet."""
 
     def _answer(self, with_body: bool) -> None:
+        if self.path == "/pic.png":
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(PNG)))
+            self.end_headers()
+            if with_body:
+                self.wfile.write(PNG)
+            return
         if self.path == "/no-head" and not with_body:
             status = 405
         elif self.path in ("/ok", "/no-head"):
@@ -146,3 +165,39 @@ def test_the_hourly_scan_checks_only_links_not_checked_within_check_hours(
     assert (gone.link_status, ok.link_status) == ("unchecked", LINK_OK)
     at_36 = huey.read_periodic(datetime(2026, 12, 1, 10, 36))
     assert not [task for task in at_36 if "apps" in task.name]  # hourly, at minute 37
+
+
+def test_a_picture_given_by_address_is_fetched_kept_and_served_from_here(
+    app,
+    links_server,
+    rows,
+    submit,
+    organiser,
+    csrf_token,  # noqa: ANN001
+):
+    base = f"http://{links_server}"
+    refused = submit(url=base + "/ok", image_url=base + "/gone")
+    assert refused.status_code == 400 and "picture could not be fetched" in refused.text
+    assert submit(url=base + "/ok", image_url=base + "/pic.png").status_code == 303
+    (row,) = rows(App)
+    assert row.has_upload and row.image_url == base + "/pic.png"
+    approve = {"action": "approve", "csrf_token": csrf_token(organiser)}
+    organiser.post(f"/organise/apps/{row.id}/review", data=approve)
+    picture = app.test_client().get(f"/apps/{row.id}/image.jpg")
+    assert picture.status_code == 200 and picture.data[:3] == b"\xff\xd8\xff"
+    page = app.test_client().get("/apps").text
+    assert f"/apps/{row.id}/image.jpg" in page and base + "/pic.png" not in page
+
+
+def test_the_link_check_fetches_an_imported_apps_picture(app, links_server, rows):  # noqa: ANN001
+    with app.extensions["campaignkit"].database.write() as session:
+        session.add(App(url=f"http://{links_server}/ok", title="Imported", description="",
+                        categories="games", status=APPROVED, created_at=datetime.now(UTC),
+                        image_url=f"http://{links_server}/pic.png"))  # fmt: skip
+    assert not rows(App)[0].has_upload
+    with app.app_context():
+        check_links()
+    assert rows(App)[0].has_upload
+    feed = app.test_client().get("/apps.json").get_json()
+    (entry,) = [e for e in feed["apps"] if not e["builtin"]]
+    assert entry["image"].endswith(f"/apps/{rows(App)[0].id}/image.jpg")
