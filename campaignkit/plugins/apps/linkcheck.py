@@ -4,7 +4,8 @@ Each link gets a HEAD request and, when the server refuses HEAD or answers
 with an error, a GET; both through core's outbound guard (public https
 addresses only, every redirect checked again, a timeout on each request).
 A link that fails is marked ``dead`` with the reason, for the organisers to
-review; one that answers again is marked ``ok``. The periodic task runs the
+review; one that answers again is marked ``ok``. Pictures given by address
+(an import's) and not kept yet are fetched and kept on the way. The periodic task runs the
 check every ``check_hours`` hours; ``campaignkit apps check-links`` runs it
 at once.
 """
