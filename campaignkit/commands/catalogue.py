@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from campaignkit.core.kit_package import fork_as_package
 from campaignkit.core.kits import available_kits, fork_kit, load_kit
 from campaignkit.core.themes import available_themes, load_theme
 
@@ -32,11 +33,23 @@ def kit():
 @kit.command("fork")
 @click.argument("name")
 @click.argument("directory", type=click.Path(path_type=Path))
-def kit_fork(name: str, directory: Path):
+@click.option(
+    "--package",
+    is_flag=True,
+    help="Lay the fork out as its own distribution (pyproject.toml, entry point) to pip install.",
+)
+def kit_fork(name: str, directory: Path, package: bool):
     """Copy kit NAME to DIRECTORY to edit; point campaign.toml's 'kit' at the folder."""
+    if package:
+        forked = fork_as_package(name, directory)
+        click.echo(f"Forked '{name}' to {forked.path} as the package '{forked.name}'.")
+        click.echo(f"Install it with: pip install {forked.path.parent}")
+        click.echo(f'then use it with kit = "{forked.name}" in campaign.toml.')
+        return
     forked = fork_kit(name, directory)
     click.echo(f"Forked '{name}' to {forked.path} as '{forked.name}'.")
     click.echo(f'Use it with kit = "{forked.path}" in campaign.toml.')
+    click.echo("Set its colours, fonts and logo under [theme] in its kit.toml; see docs/kits.md.")
 
 
 @click.group()

@@ -12,6 +12,7 @@ from campaignkit.core.app import create_app
 from campaignkit.core.capabilities import missing_providers
 from campaignkit.core.config import ConfigError
 from campaignkit.core.instance import load_instance
+from campaignkit.core.kit_theme import COLOUR_KEYS, contrast_problems, kit_template_problems
 from campaignkit.core.migrate import pending
 from campaignkit.core.registry import PluginError
 from campaignkit.core.state import app_state, current_database
@@ -44,6 +45,21 @@ def _template_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
             yield False, f"template {name}: {exc}"
     if not broken:
         yield True, f"{len(names)} templates compile"
+
+
+def _look_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
+    """The theme's colours (the kit's laid over the theme's) and the kit's own templates."""
+    instance = app_state(app).instance
+    colours: dict[str, str] = {}
+    for theme in reversed(instance.theme_chain):
+        colours.update(theme.colours)
+    colours.update({k: v for k, v in instance.kit.style.items() if k in COLOUR_KEYS})
+    problems = contrast_problems(colours)
+    yield from ((False, problem) for problem in problems)
+    if not problems:
+        yield True, "theme colours have enough contrast (WCAG AA, 4.5:1)"
+    for problem in kit_template_problems(instance.kit.path, app.jinja_env):
+        yield (None if "replaces no template" in problem else False), problem
 
 
 def _database_findings(app) -> Iterator[Finding]:  # noqa: ANN001 - Flask
@@ -87,5 +103,6 @@ def run_checks(instance_dir: Path) -> Iterator[Finding]:
         yield False, f"database cannot be opened: {_one_line(exc)}"
         return
     yield from _template_findings(app)
+    yield from _look_findings(app)
     yield from _database_findings(app)
     current_database(app).dispose()

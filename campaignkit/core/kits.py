@@ -25,6 +25,7 @@ from campaignkit.core.config import (
     is_path_ref,
     read_toml,
 )
+from campaignkit.core.kit_theme import read_kit_theme
 
 BUILTIN_KITS_DIR = Path(__file__).resolve().parent.parent / "kits"
 KIT_FILE = "kit.toml"
@@ -53,6 +54,8 @@ class _KitFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kit: _KitInfo
+    #: The kit's colours, fonts and logo (``campaignkit.core.kit_theme``).
+    theme: dict[str, Any] = {}
     election: dict[str, Any] = {}
     events: _KitEvents = _KitEvents()
     settings: dict[str, dict[str, Any]] = {}
@@ -74,6 +77,8 @@ class Kit:
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The ``[events]`` table: ``types`` adds event types.
     events: dict[str, Any] = field(default_factory=dict)
+    #: The ``[theme]`` table: colours, fonts and logo laid over the theme's.
+    style: dict[str, str] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -133,6 +138,7 @@ def load_kit(ref: str, base_dir: Path | None = None, where: str | None = None) -
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, location)) from None
     info = parsed.kit
+    style = read_kit_theme(parsed.theme, folder, location)
     return Kit(
         name=info.name,
         title=info.title,
@@ -144,6 +150,7 @@ def load_kit(ref: str, base_dir: Path | None = None, where: str | None = None) -
         needs=tuple(info.needs),
         settings=parsed.settings,
         events=parsed.events.model_dump(),
+        style=style,
     )
 
 

@@ -37,7 +37,14 @@ def _site() -> dict:
         "theme": instance.theme_chain[0],
         "stylesheets": [url_for("core.static", filename=p) for p in stylesheets(instance)],
         "version": __version__,
+        "logo": _logo_url(instance),
     }
+
+
+def _logo_url(instance: Instance) -> str | None:
+    """The address of the kit's logo (``kit.toml [theme] logo``), if it has one."""
+    logo = instance.kit.style.get("logo")
+    return url_for("core.static", filename=logo) if logo else None
 
 
 def configure(app: Flask, instance: Instance) -> None:

@@ -16,6 +16,7 @@ from flask import (
 from sqlalchemy import text
 
 from campaignkit.core.jobs import JobRecord
+from campaignkit.core.kit_theme import kit_css_variables
 from campaignkit.core.session import db_session
 from campaignkit.core.state import app_state
 from campaignkit.core.themes import theme_variables
@@ -47,7 +48,8 @@ def healthz():
 @bp.get("/theme.css")
 def theme_css():
     """The theme's colours and fonts as CSS custom properties."""
-    variables = theme_variables(_state().instance.theme_chain)
+    instance = _state().instance
+    variables = {**theme_variables(instance.theme_chain), **kit_css_variables(instance.kit.style)}
     body = ":root {\n" + "".join(f"  {k}: {v};\n" for k, v in variables.items()) + "}\n"
     response = Response(body, mimetype="text/css")
     response.cache_control.max_age = STATIC_MAX_AGE_S

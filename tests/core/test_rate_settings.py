@@ -23,6 +23,7 @@ RATE_SETTINGS = [
     ("plugins.videos", "tus_create_rate"),
     ("plugins.cascade", "open_rate"),
     ("plugins.cascade", "forward_rate"),
+    ("plugins.apps", "submit_rate"),
 ]
 
 
