@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 
 from campaignkit.core import (
     OutboundRefused,
+    PictureError,
     checked_url,
     guarded_session,
     job,
@@ -28,7 +29,7 @@ from campaignkit.core import (
     read_session,
     write_session,
 )
-from campaignkit.plugins.apps.images import ImageError, fetch_image
+from campaignkit.plugins.apps.images import fetch_image
 from campaignkit.plugins.apps.models import APPROVED, LINK_DEAD, LINK_OK, PENDING, App
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def fetch_missing_images(insecure: tuple[str, ...], timeout_s: float) -> int:
     for app_id, url in wanted:
         try:
             picture = fetch_image(url, insecure, timeout_s)
-        except ImageError as exc:
+        except PictureError as exc:
             log.info("apps: picture of app %s not fetched: %s", app_id, exc)
             continue
         with write_session() as session:

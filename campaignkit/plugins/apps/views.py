@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import (
+    PictureError,
     call_plugins,
     current_user,
     db_session,
@@ -36,7 +37,7 @@ from campaignkit.core import (
 )
 from campaignkit.plugins.apps.csvfile import image_address
 from campaignkit.plugins.apps.entries import EntryError, clean_entry
-from campaignkit.plugins.apps.images import MAX_BYTES, ImageError, clean_image, fetch_image
+from campaignkit.plugins.apps.images import MAX_BYTES, clean_image, fetch_image
 from campaignkit.plugins.apps.models import APPROVED, CATEGORIES, PENDING, UNCHECKED, App
 
 bp = Blueprint("apps", __name__, static_folder="static", static_url_path="/apps/static")
@@ -126,7 +127,7 @@ def submit():
                 )
                 values.update(image=picture, has_upload=True)
             _save_submission(values)
-        except (EntryError, ImageError) as exc:
+        except (EntryError, PictureError) as exc:
             error = str(exc)
         else:
             flash("Thank you: the organisers will review your app before it is listed.", "success")
