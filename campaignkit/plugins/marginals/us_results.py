@@ -41,6 +41,8 @@ PARTY_CODES = {
 MAIN_PARTIES = ("dem", "rep")
 #: Percentages are kept as shares of this many votes.
 PERCENT_BASE = 10_000
+#: More votes than any House district (or seat) has cast: a typo, refused.
+MAX_VOTES = 100_000_000
 _DISTRICT = re.compile(r"^([A-Za-z]{2})[-\s]?(\d{1,3})$")
 
 
@@ -92,6 +94,8 @@ def _count(text: str, where: str, label: str) -> int:
         raise ResultsLineError(f"{where}: {label} {text!r} is not a whole number.") from None
     if value < 0:
         raise ResultsLineError(f"{where}: {label} cannot be negative.")
+    if value > MAX_VOTES:
+        raise ResultsLineError(f"{where}: {label} {value:,} is more than any district casts.")
     return value
 
 
@@ -129,6 +133,8 @@ def _races(reader: csv.DictReader, seats: set[str]) -> dict[tuple, dict]:
         person.votes += votes
         person.parties[party] = person.parties.get(party, 0) + votes
         counted = sum(p.votes for p in race["people"].values())
+        if counted > MAX_VOTES:
+            raise ResultsLineError(f"{where}: {code} now has more votes than any district casts.")
         if race["total"] and counted > race["total"]:
             share = 100 * counted / race["total"]
             raise ResultsLineError(
@@ -191,6 +197,8 @@ def read_simple(lines: list[tuple[int, dict[str, str]]], seats: set[str]) -> dic
         if known and next(iter(known.values()))[1] != percent:
             raise ResultsLineError(f"{where}: give {code}'s votes all as numbers or all as %.")
         known[party] = (amount, percent, line)
+        if not percent and sum(v[0] for v in known.values()) > MAX_VOTES:
+            raise ResultsLineError(f"{where}: {code} has more votes than any district casts.")
         if percent and sum(v[0] for v in known.values()) > 100.05:
             raise ResultsLineError(f"{where}: {code}'s percentages add up to more than 100%.")
     results = {}

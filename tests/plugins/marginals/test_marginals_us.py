@@ -94,6 +94,7 @@ def test_simple_results_file_with_votes_or_percentages(cli, app, tmp_path):
         ("district,party,votes\nNY-04,dem,101%\n", "line 2: 101% is not a percentage from 0"),
         ("district,party,votes\nNY-04,dem,60%\nNY-04,rep,50%\n", "add up to more than 100%"),
         ("district,party,votes\nNY-04,dem,5\nNY-04,DEM,6\n", "line 3: dem is listed twice"),
+        ("district,party,votes\nNY-04,dem,99999999999\n", "is more than any district casts"),
     ]:
         path.write_text(text, "utf-8")
         result = cli("marginals", "import-results", str(path))
