@@ -28,6 +28,8 @@ def test_events_take_their_zip_time_zone_and_are_found_in_miles(
     login(client, make_user("organiser@example.org", "organiser"))
     form_page = client.get("/host/events/new").get_data(as_text=True)
     assert 'id="timezone" name="timezone" type="text" value=""' in form_page  # its place's zone
+    assert "Leave empty for the local time zone of the ZIP code." in form_page
+    assert '<label for="postcode">ZIP code</label>' in form_page
     for changes in (
         {},  # San Francisco: Pacific time
         {"title": "Midtown phone bank", "postcode": "10022"},
