@@ -112,6 +112,7 @@ def test_before_results_districts_rank_by_distance_and_the_pages_say_so(client, 
     seat = client.get("/seats/NY-12").get_data(as_text=True)
     assert "No election results have been entered for this seat yet" in seat
     assert "Enter the result" not in seat  # organisers only
+    assert "/host/events/new?postcode=100" in seat and "seat=NY-12" in seat  # a ZIP in NY-12
     nearest = client.get("/api/v1/marginals/nearest?postcode=10022&limit=3").get_json()
     assert nearest["query"]["precision"] == "zip" and nearest["seats"][0]["code"] == "NY-12"
 

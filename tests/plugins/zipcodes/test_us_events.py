@@ -30,6 +30,8 @@ def test_events_take_their_zip_time_zone_and_are_found_in_miles(
     assert 'id="timezone" name="timezone" type="text" value=""' in form_page  # its place's zone
     assert "Leave empty for the local time zone of the ZIP code." in form_page
     assert '<label for="postcode">ZIP code</label>' in form_page
+    prefilled = client.get("/host/events/new?postcode=10022&seat=NY-10").get_data(as_text=True)
+    assert "10022 is in New York&#39;s 12th, not the seat you came from" in prefilled
     for changes in (
         {},  # San Francisco: Pacific time
         {"title": "Midtown phone bank", "postcode": "10022"},
