@@ -13,6 +13,12 @@ another) and writes small, sorted, deterministic tables into
 - ``boundaries.geojson``: the generalised (~100 m) boundaries, coordinates
   rounded to ``--decimals`` (default 5, ~1 m; the source has 3 already)
 
+- ``manifest.json``: what each table holds, its rows and sources (``campaignkit kit data-status``)
+
+Before writing anything it checks its inputs (row counts, seat codes, each
+seat's party votes adding up to its valid votes, the same postcodes counted by
+districts and by sectors) and refuses to build on a mismatch.
+
 Running it twice gives byte-identical files; a test checks the shipped tables
 are exactly what it produces.
 """
@@ -22,11 +28,30 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kit_data_checks import InputMismatch, expect, expect_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "uk"
 DEFAULT_TARGET = ROOT / "campaignkit" / "kits" / "uk" / "data"
+SEATS = 650
+SEAT_CODE = re.compile(r"^[ENSW]\d{8}$")
+AREA_ROWS = {"districts": 2_864, "sectors": 10_847}
+SOURCES = [
+    {"name": "House of Commons Library, 2024 general election results and notional 2019 results",
+     "licence": "Open Parliament Licence v3.0", "as_of": "general election of 4 July 2024"},
+    {"name": "Office for National Statistics, Westminster constituency boundaries (July 2024)",
+     "licence": "Open Government Licence v3.0", "as_of": "2024 boundaries"},
+    {"name": "Ordnance Survey, Code-Point Open (postcode districts and sectors)",
+     "licence": "Open Government Licence v3.0", "as_of": "October 2025"},
+    {"name": "Open Innovations, UK constituencies 2024 hexmap", "licence": "MIT",
+     "as_of": "2024 boundaries"},
+]  # fmt: skip
 PARTIES = (
     "con", "lab", "ld", "ruk", "green", "snp", "pc", "dup", "sf", "sdlp", "uup", "apni", "other",
 )  # fmt: skip
@@ -150,8 +175,70 @@ def build_boundaries(source: Path, target: Path, decimals: int) -> None:
     (target / "boundaries.geojson").write_text(text + "\n", encoding="utf-8")
 
 
+def check_seat_rows(name: str, rows: list[dict[str, str]], seats: set[str] | None) -> set[str]:
+    """Refuse a per-seat file without exactly one row for each of the 650 seats."""
+    expect_rows(name, rows, SEATS)
+    codes = [r["pcon24cd"] for r in rows]
+    bad = [code for code in codes if not SEAT_CODE.match(code)]
+    expect(not bad, f"{name}: {bad[:1]} is not a seat code like E14001234")
+    expect(len(set(codes)) == SEATS, f"{name}: a seat is listed twice")
+    expect(seats is None or set(codes) == seats, f"{name}: not the same seats as the seat list")
+    return set(codes)
+
+
+def check_inputs(source: Path) -> None:
+    """Refuse source files that do not add up (row counts, codes, totals); raises InputMismatch."""
+    seats = check_seat_rows(
+        "constituencies_2024.csv", read_rows(source / "constituencies_2024.csv"), None
+    )
+    results = read_rows(source / "ge2024_results.csv")
+    check_seat_rows("ge2024_results.csv", results, seats)
+    for line, row in enumerate(results, start=2):
+        total = sum(int(row[f"votes_{party}"] or 0) for party in PARTIES)
+        expect(
+            total == int(row["valid_votes"]),
+            f"ge2024_results.csv line {line}: party votes add up to {total:,}, "
+            f"not the valid votes {int(row['valid_votes']):,}",
+        )
+    notional = read_rows(source / "ge2019_notional_2024_boundaries.csv")
+    check_seat_rows("ge2019_notional_2024_boundaries.csv", notional, seats)
+    postcodes = {}
+    for kind, count in AREA_ROWS.items():
+        rows = read_rows(source / f"postcode_{kind}_gb.csv")
+        expect_rows(f"postcode_{kind}_gb.csv", rows, count)
+        unknown = [r["pcon24cd"] for r in rows if r["pcon24cd"] not in seats]
+        expect(not unknown, f"postcode_{kind}_gb.csv: unknown seat {unknown[:1]}")
+        postcodes[kind] = sum(int(r["n_postcodes"]) for r in rows)
+    expect(
+        postcodes["districts"] == postcodes["sectors"],
+        f"districts count {postcodes['districts']:,} postcodes, sectors {postcodes['sectors']:,}",
+    )
+    data = json.loads((source / "constituencies_2024_generalised.geojson").read_text("utf-8"))
+    bounded = {f["properties"]["pcon24cd"] for f in data["features"]}
+    expect(bounded == seats and len(data["features"]) == SEATS, "boundaries: not the 650 seats")
+
+
+def build_manifest(target: Path, names: list[str]) -> None:
+    """manifest.json: the tables, their rows and where they came from."""
+    files = {}
+    for name in sorted(names):
+        text = (target / name).read_text("utf-8")
+        rows = text.count("\n") - 1 if name.endswith(".csv") else text.count('"type":"Feature"')
+        files[name] = {"rows": rows}
+    manifest = {
+        "kit": "uk",
+        "built_by": "scripts/build_uk_kit_data.py",
+        "data_as_of": "2024 general election, 2024 boundaries; postcodes October 2025",
+        "sources": SOURCES,
+        "files": files,
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
+    (target / "manifest.json").write_text(text + "\n", encoding="utf-8")
+
+
 def build(source: Path, target: Path, decimals: int = 5) -> list[Path]:
-    """Write every derived table into ``target``; returns the files written."""
+    """Check the inputs, then write every derived table into ``target``; returns the files."""
+    check_inputs(source)
     target.mkdir(parents=True, exist_ok=True)
     build_seats(source, target)
     build_results(source, target)
@@ -161,7 +248,8 @@ def build(source: Path, target: Path, decimals: int = 5) -> list[Path]:
     build_boundaries(source, target, decimals)
     names = ["seats.csv", "results_2024.csv", "notional_2019.csv", "districts.csv"]
     names += ["sectors.csv", "boundaries.geojson"]
-    return [target / name for name in names]
+    build_manifest(target, names)
+    return [target / name for name in (*names, "manifest.json")]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -171,7 +259,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--target", type=Path, default=DEFAULT_TARGET)
     parser.add_argument("--decimals", type=int, default=5)
     args = parser.parse_args(argv)
-    for path in build(args.source, args.target, args.decimals):
+    try:
+        written = build(args.source, args.target, args.decimals)
+    except InputMismatch as exc:
+        raise SystemExit(f"Not built: {exc}") from None
+    for path in written:
         print(f"{path.name}: {path.stat().st_size:,} bytes")
 
 

@@ -64,3 +64,23 @@ def themes_list():
         theme = load_theme(name)
         extends = f" (extends {theme.extends})" if theme.extends else ""
         click.echo(f"{name:12} {theme.title}{extends}: {theme.description}")
+
+
+@kit.command("data-status")
+@click.argument("names", nargs=-1)
+def kit_data_status(names: tuple[str, ...]):
+    """Say which data kit NAMES (default: every installed kit) ship, from when and where from.
+
+    Exits with status 1 when a table the kit's manifest lists is missing or
+    has changed since it was built.
+    """
+    from campaignkit.core.kit_data import data_is_intact, data_status
+
+    intact = True
+    for name in names or tuple(available_kits()):
+        loaded = load_kit(name)
+        for line in data_status(loaded):
+            click.echo(line)
+        intact = data_is_intact(loaded) and intact
+    if not intact:
+        raise SystemExit(1)

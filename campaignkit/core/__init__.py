@@ -66,6 +66,14 @@ from campaignkit.core.settings import (
     public_url_context,
 )
 from campaignkit.core.state import app_store, call_plugins
+from campaignkit.core.units import (
+    distance_text,
+    distance_unit,
+    km_to_unit,
+    postcode_label,
+    unit_name,
+    unit_to_km,
+)
 from campaignkit.core.urls import public_url_for
 
 __all__ = [
@@ -103,6 +111,8 @@ __all__ = [
     "consents_of",
     "current_member_approved",
     "current_user",
+    "distance_text",
+    "distance_unit",
     "find_user",
     "flag_enabled",
     "flag_required",
@@ -121,6 +131,7 @@ __all__ = [
     "instance_app",
     "job",
     "kit",
+    "km_to_unit",
     "load_user",
     "log_export",
     "max_length",
@@ -130,6 +141,7 @@ __all__ = [
     "parse_float",
     "parse_int",
     "plugin_settings",
+    "postcode_label",
     "public_url",
     "public_url_context",
     "public_url_for",
@@ -145,6 +157,8 @@ __all__ = [
     "set_role",
     "signin_required",
     "streamed_uploads",
+    "unit_name",
+    "unit_to_km",
     "upcoming_events_by_seat",
     "upcoming_events_in_seats",
     "write_session",

@@ -18,7 +18,7 @@ from campaignkit.core.hooktypes import Place, SeatRef
 from campaignkit.core.state import app_store, current_manager
 
 #: How precise a Place is, most precise first.
-PRECISIONS = ("postcode", "position", "sector", "district", "area")
+PRECISIONS = ("postcode", "position", "zip", "sector", "district", "area")
 #: What a person is told when no enabled plugin provides the ``geocode`` capability.
 NO_GEOCODER = (
     "This site cannot look places up yet, so searching by postcode does not work here. "

@@ -44,7 +44,8 @@ class Place:
 
     ``seat`` is the seat the position lies in (or the one most of an area's
     postcodes lie in); ``other_seats`` lists further seats an area touches,
-    so a page can say the answer is approximate.
+    so a page can say the answer is approximate. ``timezone`` is the local
+    time zone when the geocoder knows it (events there default to it).
     """
 
     query: str
@@ -55,6 +56,7 @@ class Place:
     seat: SeatRef | None = None
     other_seats: tuple[SeatRef, ...] = field(default_factory=tuple)
     note: str = ""
+    timezone: str = ""
 
     @property
     def spans_several_seats(self) -> bool:

@@ -11,6 +11,7 @@ from campaignkit.core.instance import Instance
 from campaignkit.core.pages import nav_items, render_slot
 from campaignkit.core.share import share_targets
 from campaignkit.core.state import current_instance
+from campaignkit.core.units import distance_text, km_to_unit, postcode_label, unit_name
 
 
 @pass_context
@@ -55,4 +56,8 @@ def configure(app: Flask, instance: Instance) -> None:
         "autoescape": True,
     }
     app.jinja_env.globals.update(slot=_slot, nav_items=nav_items, share_targets=share_targets)
+    app.jinja_env.globals.update(
+        distance_text=distance_text, unit_name=unit_name, km_to_unit=km_to_unit,
+        postcode_label=postcode_label,
+    )  # fmt: skip
     app.context_processor(lambda: {"site": _site()})

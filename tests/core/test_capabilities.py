@@ -55,6 +55,22 @@ def test_every_builtin_kit_has_its_needs_met(tmp_path: Path, caplog: pytest.LogC
     assert not [r for r in caplog.records if "need" in r.getMessage()]
 
 
+def test_each_builtin_kit_enables_its_plugins_and_their_providers(tmp_path: Path):
+    from campaignkit.core.capabilities import providers
+
+    expected = {
+        "uk": ["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade"],
+        "us": ["share", "zipcodes", "marginals", "emoji", "blocklists", "videos", "cascade"],
+    }
+    for kit, plugins in expected.items():
+        loaded = load_instance(init_instance(tmp_path / kit, kit=kit, name=kit), environ={})
+        assert loaded.enabled == plugins
+        assert loaded.kit.needs == ("geocode", "seat_at")
+        for capability in ("geocode", "seat_at"):
+            found = providers(loaded.manager, capability)
+            assert "marginals" in found and ("zipcodes" in found) == (kit == "us")
+
+
 def test_an_unknown_capability_names_the_plugin(tmp_path: Path):
     class Typo:
         @campaignkit.hookimpl

@@ -54,7 +54,7 @@ def heads(*plugin_heads: str) -> set[str]:
 
 @pytest.fixture
 def campaignkit_kit() -> str:
-    """The US kit, whose plugins have no migrations and whose needs they meet."""
+    """The US kit, whose needs zipcodes alone meets (its other plugins are left out below)."""
     return "us"
 
 

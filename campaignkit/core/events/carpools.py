@@ -7,7 +7,7 @@ both ticked the box to share them (each recorded as consent).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -108,7 +108,8 @@ def offer(event_id: int):
                     event_id=event.id, user_id=current_user.id,
                     driver_name=name[:60], driver_email=current_user.email,
                     origin_postcode=origin, lat=where["lat"],
-                    lon=where["lon"], departs_at=departs.replace(tzinfo=zone), seats=seats,
+                    lon=where["lon"], departs_at=departs.replace(tzinfo=zone).astimezone(UTC),
+                    seats=seats,
                     taken=0, notes=form.get("notes", "")[:1000],
                     share_contact=form.get("share_contact") == "yes",
                 )

@@ -10,8 +10,10 @@ from campaignkit.core.events.queries import MAX_RADIUS_KM, Search
 from campaignkit.core.events.validation import locate_postcode
 from campaignkit.core.geo import GeocodeError
 from campaignkit.core.parsing import ParseError, parse_day, parse_float
+from campaignkit.core.units import km_to_unit, unit_to_km
 
-DEFAULT_RADIUS_KM = 25.0
+#: The radius a search starts with, in the kit's unit (25 km, or 25 miles in a kit in miles).
+DEFAULT_RADIUS = 25.0
 
 
 class SearchError(ValueError):
@@ -37,7 +39,8 @@ def read_search(
 ) -> tuple[Search, str]:
     """The search asked for and a label for where; raises SearchError with a message.
 
-    Arguments: ``near`` (a postcode) or ``lat`` and ``lon``; ``radius_km``;
+    Arguments: ``near`` (a postcode) or ``lat`` and ``lon``; ``radius`` in the
+    kit's unit (km or miles) or ``radius_km``;
     ``type`` (repeatable or comma-separated); ``from`` and ``to`` (dates,
     ``to`` inclusive, both between 2000-01-01 and 2100-12-31). Without
     ``from`` the search starts now.
@@ -55,8 +58,11 @@ def read_search(
         lat = _float(args.get("lat") or "", "lat", -90, 90)
         lon = _float(args.get("lon") or "", "lon", -180, 180)
         label = f"{lat:.4f}, {lon:.4f}"
-    radius = DEFAULT_RADIUS_KM
-    if args.get("radius_km"):
+    radius = unit_to_km(DEFAULT_RADIUS)
+    if args.get("radius"):
+        most = round(km_to_unit(MAX_RADIUS_KM))
+        radius = min(MAX_RADIUS_KM, unit_to_km(_float(args["radius"], "radius", 0.1, most)))
+    elif args.get("radius_km"):
         radius = _float(args["radius_km"], "radius_km", 0.1, MAX_RADIUS_KM)
     getlist = getattr(args, "getlist", None)
     raw = getlist("type") if getlist else [args.get("type") or ""]

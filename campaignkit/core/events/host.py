@@ -31,7 +31,7 @@ from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("host", __name__, url_prefix="/host/events")
 PREFILL_POSTCODE = re.compile(r"^[A-Z0-9 ]{2,16}$")
-PREFILL_SEAT = re.compile(r"^[A-Za-z0-9]{1,16}$")
+PREFILL_SEAT = re.compile(r"^[A-Za-z0-9-]{1,16}$")
 
 
 def managed_event(event_id: int) -> Event:

@@ -147,7 +147,8 @@ def upcoming_events_in_seats(
 ) -> dict[str, list[dict]]:
     """The first approved public events starting in [since, until) in each seat, soonest first.
 
-    ``{code: [{"id", "title", "starts_at", "venue", "going", "capacity", "chat_url"}]}``.
+    ``{code: [{"id", "title", "starts_at", "timezone", "venue", "going", "capacity",
+    "chat_url"}]}`` (``timezone``: the event's own, to show its local time).
     """
     wanted = list(codes)
     found: dict[str, list[dict]] = {code: [] for code in wanted}
@@ -168,6 +169,7 @@ def upcoming_events_in_seats(
                     "id": event.id,
                     "title": event.title,
                     "starts_at": event.starts_at,
+                    "timezone": event.timezone,
                     "venue": event.venue,
                     "going": event.going,
                     "capacity": event.capacity,

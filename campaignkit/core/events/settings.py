@@ -53,6 +53,12 @@ def event_types() -> dict[str, str]:
 
 
 def default_timezone() -> str:
-    """The kit's election time zone, else Europe/London."""
-    kit = current_instance().kit
-    return str((kit.election or {}).get("timezone") or "Europe/London")
+    """The zone a new event's form starts with: the kit's election time zone, else Europe/London.
+
+    Empty when the kit says ``local_timezones = true`` in ``[election]`` (a
+    country with several zones): each event then takes its place's zone.
+    """
+    election = current_instance().kit.election or {}
+    if election.get("local_timezones"):
+        return ""
+    return str(election.get("timezone") or "Europe/London")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -129,7 +129,17 @@ def clean_event(
     if kind not in types:
         check.problems["type"] = f"Choose a type of event: {', '.join(types.values())}."
     values["type"] = kind
-    zone_name = str(data.get("timezone") or "Europe/London").strip()
+    postcode = check.text("postcode", "postcode", max_length(Event.postcode), required=True)
+    values["postcode"] = postcode.upper()
+    located: dict[str, Any] = {}
+    if locate and postcode and "postcode" not in check.problems:
+        try:
+            located = locate_postcode(postcode)
+        except GeocodeError as exc:
+            check.problems["postcode"] = exc.message
+    # No zone given: the place's own (when the geocoder knows it), else London's.
+    place_zone = located.pop("timezone", "")
+    zone_name = str(data.get("timezone") or "").strip() or place_zone or "Europe/London"
     try:
         if len(zone_name) > max_length(Event.timezone):
             raise ValueError(zone_name)
@@ -140,9 +150,10 @@ def clean_event(
     values["timezone"] = zone_name
     day = str(data.get("date") or "")
     try:
-        values["starts_at"] = parse_local(day, str(data.get("start") or ""), zone)
+        # Kept in UTC: SQLite would otherwise store the local wall time and drop the zone.
+        values["starts_at"] = parse_local(day, str(data.get("start") or ""), zone).astimezone(UTC)
         end_day = str(data.get("end_date") or "") or day
-        values["ends_at"] = parse_local(end_day, str(data.get("end") or ""), zone)
+        values["ends_at"] = parse_local(end_day, str(data.get("end") or ""), zone).astimezone(UTC)
         if values["ends_at"] <= values["starts_at"]:
             check.problems["end"] = "The event must end after it starts."
     except ParseError as exc:
@@ -155,20 +166,14 @@ def clean_event(
     if chat and chat_service(chat) is None:
         check.problems["chat_url"] = CHAT_LINK_PROBLEM
     values["chat_url"] = chat or None
-    postcode = check.text("postcode", "postcode", max_length(Event.postcode), required=True)
-    values["postcode"] = postcode.upper()
-    if locate and postcode and "postcode" not in check.problems:
-        try:
-            values.update(locate_postcode(postcode))
-        except GeocodeError as exc:
-            check.problems["postcode"] = exc.message
+    values.update(located)
     if check.problems:
         raise EventInvalid(check.problems)
     return values
 
 
 def locate_postcode(postcode: str) -> dict[str, Any]:
-    """Position and seat for a postcode; raises GeocodeError with the person's message."""
+    """Position, seat and local time zone ("" if unknown) for a postcode; raises GeocodeError."""
     place = geocode(postcode)
     seat = place.seat or seat_at(place.lat, place.lon)
     return {
@@ -176,4 +181,5 @@ def locate_postcode(postcode: str) -> dict[str, Any]:
         "lon": place.lon,
         "seat_code": seat.code if seat else None,
         "seat_name": seat.name if seat else None,
+        "timezone": place.timezone,
     }

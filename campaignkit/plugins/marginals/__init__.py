@@ -63,8 +63,8 @@ def campaignkit_blueprints():
 
 @hookimpl
 def campaignkit_permissions():
-    """Organisers mark seats as targets."""
-    return {"marginals.targets": ["organiser"]}
+    """Organisers mark seats as targets and enter or correct a seat's result."""
+    return {"marginals.targets": ["organiser"], "marginals.results": ["organiser"]}
 
 
 @hookimpl
@@ -89,14 +89,21 @@ def campaignkit_event_changed(event, change, rsvp):  # noqa: ARG001 - any change
 
 @hookimpl
 def campaignkit_geocode(query):
-    """A postcode, sector, district or ``lat, lon`` as a Place (see ``geocoding``)."""
-    return geocode_query(query)
+    """A postcode, sector, district or ``lat, lon`` as a Place (see ``geocoding``).
+
+    None in a kit without postcode tables (the US kit: its ZIPs are the
+    zipcodes plugin's), so another geocoder answers.
+    """
+    return geocode_query(query) if tables().has_postcodes else None
 
 
 @hookimpl
 def campaignkit_seat_at(lat, lon):
-    """The kit seat whose boundary holds the position, or None."""
-    return seat_ref(tables(), seat_code_at(lat, lon))
+    """The kit seat whose boundary holds the position; None outside them (or without any)."""
+    data = tables()
+    if not data.boundaries_file.is_file():
+        return None
+    return seat_ref(data, seat_code_at(lat, lon))
 
 
 @hookimpl

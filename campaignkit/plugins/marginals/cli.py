@@ -10,8 +10,17 @@ from campaignkit.core import instance_app, write_session
 from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.importers import import_postcodes
-from campaignkit.plugins.marginals.results_import import ResultsFileError, import_results
+from campaignkit.plugins.marginals.results_import import (
+    ResultsFileError,
+    import_results,
+    store_results,
+)
 from campaignkit.plugins.marginals.sources import SourceError, total_bytes
+from campaignkit.plugins.marginals.us_results import (
+    ResultsLineError,
+    is_us_results,
+    read_us_results,
+)
 
 FILE = click.Path(exists=True, dir_okay=True, path_type=Path)
 
@@ -52,16 +61,24 @@ def import_postcodes_command(path: Path) -> None:
 @marginals.command("import-results")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_results_command(path: Path) -> None:
-    """Load election results from a House of Commons Library results CSV.
+    """Load election results: a House of Commons Library results CSV, or for US districts the
+    MIT Election Data and Science Lab's House returns CSV or a ``district,party,votes`` CSV.
 
-    They replace the kit's results for the seats in the file, all at once.
+    They replace the kit's results for the seats in the file, all at once. A
+    US file with any bad line is refused whole, with the line named.
     """
     app = instance_app()
     with app.app_context():
         seats = set(tables().seats)
         try:
-            with write_session() as session:
-                summary = import_results(session, path, seats)
-        except (ResultsFileError, UnicodeDecodeError) as exc:
+            text = path.read_text(encoding="utf-8-sig")
+            if is_us_results(text):
+                results = read_us_results(text, seats)
+                with write_session() as session:
+                    summary = store_results(session, results, path.name)
+            else:
+                with write_session() as session:
+                    summary = import_results(session, path, seats)
+        except (ResultsFileError, ResultsLineError, UnicodeDecodeError) as exc:
             raise click.ClickException(f"{path.name}: {exc}") from None
     click.echo(f"Imported results for {summary.rows} seats; {summary.bad_rows} bad rows skipped.")

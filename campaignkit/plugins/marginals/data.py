@@ -18,7 +18,11 @@ from campaignkit.core import kit
 
 @dataclass(frozen=True)
 class Seat:
-    """A seat: code, name, where it is and its place on the hex map."""
+    """A seat: code, name, where it is and its place on the hex map (or the tile map).
+
+    ``tile`` is the seat's square (column, row from the top) on a kit's tile
+    map, when the kit draws one (the US kit's ``tile_col``, ``tile_row``).
+    """
 
     code: str
     name: str
@@ -28,6 +32,7 @@ class Seat:
     inside: tuple[float, float]
     hex_q: int
     hex_r: int
+    tile: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,11 @@ class KitTables:
     notional_2019: dict[str, dict[str, str]]
     districts: dict[str, Area]
     sectors: dict[str, Area]
+
+    @property
+    def has_postcodes(self) -> bool:
+        """True when the kit ships postcode areas (the UK kit; the US kit's ZIPs are elsewhere)."""
+        return bool(self.districts or self.sectors)
 
     @property
     def boundaries_file(self) -> Path:
@@ -122,8 +132,9 @@ def load_tables(folder: Path) -> KitTables:
             r["region"],
             (float(r["centroid_lat"]), float(r["centroid_lon"])),
             (float(r["inside_lat"]), float(r["inside_lon"])),
-            int(r["hex_q"]),
-            int(r["hex_r"]),
+            int(r.get("hex_q") or 0),
+            int(r.get("hex_r") or 0),
+            (int(r["tile_col"]), int(r["tile_row"])) if r.get("tile_col") else None,
         )  # fmt: skip
         for r in _rows(folder / "seats.csv")
     }

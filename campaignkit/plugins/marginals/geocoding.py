@@ -7,6 +7,7 @@ location" sends) is answered too, with the seat it lies in.
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import cache
 from pathlib import Path
@@ -43,11 +44,16 @@ def _seat_postcodes(folder: Path) -> dict[str, str]:
             if area.seat not in found and weight > best.get(area.seat, (-1.0, ""))[0]:
                 best[area.seat] = (weight, area.code)
         found.update({seat: code for seat, (_weight, code) in best.items()})
+    if not found and (folder / "zips.csv").is_file():  # a kit of ZIP codes (the US kit)
+        with (folder / "zips.csv").open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if " " not in row["districts"] and row["districts"]:
+                    found.setdefault(row["districts"], row["zip"])
     return found
 
 
 def seat_postcode(code: str) -> str | None:
-    """A postcode sector (or district) mostly in the seat, to start a form there; None if none."""
+    """A postcode sector (or district, or ZIP) in the seat, to start a form there; None if none."""
     return _seat_postcodes(tables().folder).get(code)
 
 

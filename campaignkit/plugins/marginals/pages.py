@@ -13,26 +13,37 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from campaignkit.core import (
     GeocodeError,
     current_user,
+    db_session,
     geocode,
     has_permission,
     parse_int,
     require_permission,
     upcoming_events_in_seats,
+    write_session,
 )
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.footfall import LISTED_AHEAD
 from campaignkit.plugins.marginals.geocoding import seat_postcode
-from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
+from campaignkit.plugins.marginals.hexmap import (
+    BANDS,
+    hex_map,
+    is_tiled,
+    margin_shades,
+    need_shades,
+)
+from campaignkit.plugins.marginals.marginality import imported_results
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
-    DEFAULT_TARGETS_NOTE,
     current_targets,
     reasons_for,
     recommend,
     seat_needs,
     standing,
+    targets_note,
 )
+from campaignkit.plugins.marginals.results_import import store_results
 from campaignkit.plugins.marginals.targets import STATUSES, history, set_target
+from campaignkit.plugins.marginals.us_results import ResultsLineError, read_simple
 
 pages = Blueprint(
     "marginals", __name__, url_prefix="/seats", static_folder="static", static_url_path="/static"
@@ -47,7 +58,7 @@ def find():
     mode = request.args.get("mode", "nearest")
     mode = mode if mode in MODES else "nearest"
     place = found = error = None
-    marked = False
+    note = ""
     host_links: dict[str, str] = {}
     if postcode:
         try:
@@ -57,7 +68,8 @@ def find():
         else:
             own = place.seat.code if place.seat else None
             found = recommend(place.lat, place.lon, mode, RESULTS, own)
-            marked = current_targets(standing(tables()))[1]
+            known = standing(tables())
+            note = targets_note(known, current_targets(known)[1])
             typed = postcode if place.precision != "position" else None
             host_links = {
                 i.code: host_link(i.code, typed if i.code == own else None) for i in found
@@ -69,7 +81,7 @@ def find():
         place=place,
         found=found,
         error=error,
-        note="" if marked else DEFAULT_TARGETS_NOTE,
+        note=note,
         host_links=host_links,
     )
 
@@ -97,7 +109,8 @@ def seat(code: str):
     return render_template(
         "marginals/seat.html",
         seat=chosen,
-        result=data.results.get(code),
+        result=imported_results(db_session()).get(code) or data.results.get(code),
+        may_enter=has_permission(current_user, "marginals.results"),
         margin=margin,
         target=target,
         reasons=reasons,
@@ -130,6 +143,32 @@ def mark(code: str):
     return redirect(url_for(".seat", code=code))
 
 
+@pages.post("/<code>/result")
+@require_permission("marginals.results")
+def enter_result(code: str):
+    """Enter or correct a seat's result by hand: one ``party, votes`` (or ``party, 52.3%``) a line.
+
+    The lines are checked together; a bad one is named and nothing is saved.
+    """
+    seats = set(tables().seats)
+    if code not in seats:
+        abort(404, description="We do not know that seat.")
+    rows = []
+    for number, text in enumerate(request.form.get("votes", "").splitlines()[:100], start=1):
+        if text.strip():
+            party, _comma, votes = text.partition(",")
+            rows.append((number, {"district": code, "party": party, "votes": votes}))
+    try:
+        results = read_simple(rows, seats)
+    except ResultsLineError as problem:
+        flash(f"Not saved: {str(problem).rstrip('.')}.", "error")
+    else:
+        with write_session() as session:
+            store_results(session, results, f"{code} entered by hand", replace_all=False)
+        flash("Saved. The rankings use this result from now on.", "success")
+    return redirect(url_for(".seat", code=code))
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -146,6 +185,7 @@ def seat_map():
         rows=rows,
         margins=known.margins,
         bands=BANDS,
+        tiled=is_tiled(data),
         organiser=has_permission(current_user, "marginals.targets"),
     )
 

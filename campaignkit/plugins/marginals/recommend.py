@@ -3,7 +3,9 @@
 Targets: organisers' marks (``targets``), read on every query; until any seat
 is marked, every seat within the kit's marginality thresholds counts as one
 (to win where the party lost, to defend where it won), very marginal seats at
-priority 5 and marginal ones at 3.
+priority 5 and marginal ones at 3. A kit with no results yet (the US kit
+until they are imported or entered) counts every seat, at priority 1, so
+seats rank by distance and need alone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from campaignkit.core import (
     db_session,
+    distance_text,
     plugin_settings,
     upcoming_events_by_seat,
 )
@@ -37,6 +40,9 @@ from campaignkit.plugins.marginals.targets import marked_targets
 DEFAULT_TARGETS_NOTE = (
     "No seats have been marked yet, so every seat within the marginality thresholds "
     "counts as a target."
+)
+NO_RESULTS_NOTE = (
+    "No election results have been entered yet, so seats are ranked by distance and need alone."
 )
 
 
@@ -76,6 +82,7 @@ class Standing:
     arrays: SeatArrays
     index: dict[str, int]
     key: tuple = ()
+    no_results: bool = False
 
 
 _standing: dict[tuple, Standing] = {}
@@ -90,11 +97,13 @@ def standing(data: KitTables) -> Standing:
     if key not in _standing:
         margins = seats_marginality()
         targets = default_targets(margins)
+        if not margins:  # no results at all: every seat, ranked by distance and need
+            targets = {code: Target("target", 1) for code in data.seats}
         positions = {code: seat.centroid for code, seat in data.seats.items()}
         arrays = build_arrays(positions, {c: m.pct for c, m in margins.items()}, targets, {})
         index = {code: i for i, code in enumerate(arrays.codes)}
         _standing.clear()  # one instance per process in production; tests build many
-        _standing[key] = Standing(margins, targets, arrays, index, key)
+        _standing[key] = Standing(margins, targets, arrays, index, key, not margins)
     return _standing[key]
 
 
@@ -102,6 +111,13 @@ def current_targets(known: Standing) -> tuple[dict[str, Target], bool]:
     """The organisers' marks if there are any, else the default targets; and which it is."""
     marked = marked_targets()
     return (marked, True) if marked else (known.targets, False)
+
+
+def targets_note(known: Standing, marked: bool) -> str:
+    """What a page says about where its targets come from ("" once organisers marked seats)."""
+    if known.no_results:
+        return NO_RESULTS_NOTE
+    return "" if marked else DEFAULT_TARGETS_NOTE
 
 
 def with_footfall(
@@ -151,7 +167,7 @@ def reasons_for(
     distance_km: float, own: bool, margin: Marginality | None, target: Target, events: int
 ) -> list[str]:
     """Why a seat is suggested, in words: distance, the votes at stake, this week's events."""
-    reasons = ["your seat" if own else f"{distance_km:,.0f} km away"]
+    reasons = ["your seat" if own else f"{distance_text(distance_km, 0)} away"]
     if margin is not None:
         if margin.held:
             reasons.append(f"majority of {margin.votes:,} to defend")

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from campaignkit.plugins.marginals.data import Result
 from campaignkit.plugins.marginals.importers import ImportSummary, record_import
 from campaignkit.plugins.marginals.models import ImportedResult
 
@@ -94,3 +95,23 @@ def import_results(session: Session, path: Path, seats: set[str]) -> ImportSumma
         raise ResultsFileError(f"{path.name}: no usable rows")
     record_import(session, "results", path.name, rows, bad)
     return ImportSummary(rows, bad)
+
+
+def store_results(
+    session: Session, results: dict[str, Result], source: str, replace_all: bool = True
+) -> ImportSummary:
+    """Save checked results: all imported ones replaced, or only those of the districts given."""
+    if replace_all:
+        session.execute(delete(ImportedResult))
+    else:
+        session.execute(delete(ImportedResult).where(ImportedResult.code.in_(list(results))))
+    for result in results.values():
+        session.add(
+            ImportedResult(
+                code=result.code, winner=result.winner, second=result.second,
+                valid_votes=result.valid_votes, majority=result.majority,
+                winner_votes=result.winner_votes, votes=dict(result.votes),
+            )
+        )  # fmt: skip
+    record_import(session, "results", source, len(results), 0)
+    return ImportSummary(len(results), 0)

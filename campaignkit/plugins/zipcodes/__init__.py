@@ -1,30 +1,26 @@
-"""US ZIP codes: the US kit's geocoder, which has no ZIP data yet.
+"""US ZIP codes: the US kit's geocoder and its position -> district lookup.
 
-Until ZIP code centroids ship with the US kit, a ZIP code gets a plain
-answer that ZIP lookups are not set up on this site, rather than a message
-that blames what the person typed. Anything else is left to other
-geocoders (it returns None). No settings.
+A 5-digit ZIP or ZIP+4 becomes the position of its ZIP code area (precision
+``zip``) with the district it lies in and any others it spans; a position
+gets the district of the nearest ZIP area wholly in one district. The data is
+the kit's ``zips.csv`` and ``seats.csv`` (see ``scripts/build_us_kit_data.py``),
+read once. Text that is plainly not a ZIP is left to other geocoders. No settings.
 """
 
 from __future__ import annotations
 
-import re
-
 from campaignkit import hookimpl
-from campaignkit.core import GeocodeError
-
-#: Five digits, optionally ZIP+4 (``10001``, ``10001-1234``).
-ZIP_CODE = re.compile(r"^\d{5}(?:-?\d{4})?$")
+from campaignkit.plugins.zipcodes.lookup import district_near, geocode_query
 
 
 @hookimpl
 def campaignkit_geocode(query):
-    """Say plainly that ZIP lookups are not set up yet; None for anything that is not a ZIP."""
-    text = "".join(query.split())
-    if not ZIP_CODE.match(text):
-        return None
-    raise GeocodeError(
-        f"Looking up ZIP codes is not set up on this site yet, so we cannot find {text}. "
-        "Please try again later.",
-        kind="not-covered",
-    )
+    """A ZIP code or ``lat, lon`` as a Place; a clear GeocodeError for a bad or unknown ZIP."""
+    return geocode_query(query)
+
+
+@hookimpl
+def campaignkit_seat_at(lat, lon):
+    """The district of the nearest ZIP area wholly in one district, or None far from any."""
+    near = district_near(lat, lon)
+    return near[0] if near else None

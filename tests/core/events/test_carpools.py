@@ -81,3 +81,19 @@ def test_simultaneous_claims_never_overbook_a_car(app, add_event, make_user):  #
     with database.new_session() as session:
         assert session.get(CarpoolOffer, offer.id).taken == 3
         assert len(session.scalars(select(CarpoolSeat)).all()) == 3
+
+
+def test_a_lift_leaves_at_the_time_given_in_the_events_own_zone(
+    client,
+    add_event,
+    make_user,
+    login,
+    csrf_token,  # noqa: ANN001
+):
+    """Stored in UTC on every backend: SQLite kept the local time and showed it shifted."""
+    event = add_event(timezone="America/Los_Angeles")
+    login(client, make_user("driver@example.org"))
+    form = {"origin": "SW9", "departs": "09:15", "seats": "2", "name": "Dee",
+            "liability": "yes", "csrf_token": csrf_token(client)}  # fmt: skip
+    assert client.post(f"/events/{event.id}/carpools/offer", data=form).status_code == 303
+    assert "leaving 09:15" in client.get(f"/events/{event.id}").get_data(as_text=True)

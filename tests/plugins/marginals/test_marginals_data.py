@@ -30,10 +30,36 @@ def test_script_rebuilds_the_shipped_tables_exactly(tmp_path):
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     written = script.build(SHARED_UK, tmp_path)
-    assert len(written) == 6
+    assert len(written) == 7 and written[-1].name == "manifest.json"
     for path in written:
         assert path.read_bytes() == (KIT_DATA / path.name).read_bytes(), path.name
     assert "Open Parliament Licence v3.0" in (KIT_DATA / "README.md").read_text("utf-8")
+
+
+@needs_raw_uk_data
+def test_script_refuses_results_that_do_not_add_up(tmp_path):
+    """Party votes that do not add up to the valid votes stop the build; nothing is written."""
+    spec = importlib.util.spec_from_file_location("build_uk_kit_data", SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.mkdir()
+    for path in SHARED_UK.iterdir():
+        (source / path.name).symlink_to(path)
+    (source / "ge2024_results.csv").unlink()
+    lines = (SHARED_UK / "ge2024_results.csv").read_text("utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    fields = lines[1].rstrip("\n").split(",")
+    fields[header.index("votes_lab")] = str(int(fields[header.index("votes_lab")]) + 1)
+    (source / "ge2024_results.csv").write_text(
+        lines[0] + ",".join(fields) + "\n" + "".join(lines[2:])
+    )
+    with pytest.raises(script.InputMismatch, match="ge2024_results.csv line 2: party votes add up"):
+        script.build(source, target)
+    (source / "ge2024_results.csv").write_text("".join(lines[:-1]))
+    with pytest.raises(script.InputMismatch, match="ge2024_results.csv has 649 rows, expected 650"):
+        script.build(source, target)
+    assert not target.exists()
 
 
 def test_tables_cover_every_seat(uk):
