@@ -59,8 +59,17 @@ def test_each_builtin_kit_enables_its_plugins_and_their_providers(tmp_path: Path
     from campaignkit.core.capabilities import providers
 
     expected = {
-        "uk": ["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade"],
-        "us": ["share", "zipcodes", "marginals", "emoji", "blocklists", "videos", "cascade"],
+        "uk": ["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade", "apps"],
+        "us": [
+            "share",
+            "zipcodes",
+            "marginals",
+            "emoji",
+            "blocklists",
+            "videos",
+            "cascade",
+            "apps",
+        ],
     }
     for kit, plugins in expected.items():
         loaded = load_instance(init_instance(tmp_path / kit, kit=kit, name=kit), environ={})
