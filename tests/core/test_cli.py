@@ -355,6 +355,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "blocklists",
         "videos",
         "cascade",
+        "phonebank",
     ]
     assert load_instance(folder, environ={}).enabled == [
         "marginals",
@@ -363,6 +364,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "blocklists",
         "videos",
         "cascade",
+        "phonebank",
     ]
 
     result = run("--instance", str(folder), "plugins", "enable", "share")
@@ -374,6 +376,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "blocklists",
         "videos",
         "cascade",
+        "phonebank",
         "share",
     ]
     assert load_instance(folder, environ={}).enabled == [
@@ -383,6 +386,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "blocklists",
         "videos",
         "cascade",
+        "phonebank",
         "share",
     ]
     text = path.read_text("utf-8")

@@ -125,6 +125,7 @@ def test_entry_point_plugins_are_installed_but_not_imported_until_enabled(entry_
         "blocklists",
         "videos",
         "cascade",
+        "phonebank",
     ]
 
 

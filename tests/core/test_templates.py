@@ -150,6 +150,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "blocklists",
         "videos",
         "cascade",
+        "phonebank",
         "tpl_one",
         "tpl_two",
         "core",
