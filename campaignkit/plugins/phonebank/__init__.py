@@ -9,7 +9,7 @@ contact under a lease, within the contact's own calling hours. Settings
 
     lease_minutes = 10        # an abandoned call goes back on the list after this
     calling_starts = "09:00"  # calling hours, in each contact's own time zone
-    calling_ends = "21:00"
+    calling_ends = "21:00"    # "24:00" is the end of the day
     retry_minutes = 120       # a call with no answer comes back after this
     max_attempts = 3          # calls with no answer before a contact is left alone
 """
@@ -22,7 +22,7 @@ from campaignkit import hookimpl
 from campaignkit.core import NavItem, has_permission
 from campaignkit.plugins.phonebank import admin, campaigns, personal_data, views
 
-CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+CLOCK = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
 
 class PhonebankSettings(BaseModel):

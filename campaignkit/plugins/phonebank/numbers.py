@@ -89,7 +89,9 @@ def zones_for(e164: str) -> str:
 
 
 def parse_clock(text: str) -> time:
-    """A time of day written ``HH:MM``."""
+    """A time of day written ``HH:MM`` ("24:00" is the last moment of the day)."""
+    if text == "24:00":
+        return time.max
     hours, _, minutes = text.partition(":")
     return time(int(hours), int(minutes))
 
@@ -101,7 +103,7 @@ def in_hours(zones: str, now: datetime, start: time, end: time) -> bool:
             local = now.astimezone(ZoneInfo(name)).time()
         except (ZoneInfoNotFoundError, ValueError):
             return False
-        if not start <= local < end:
+        if local < start or (local >= end and end != time.max):
             return False
     return True
 

@@ -34,6 +34,18 @@ def _my_count() -> int:
     return db_session().scalar(query) or 0
 
 
+def _release_reader() -> int:
+    """The volunteer's id, after handing the request's read connection back to the pool.
+
+    Many volunteers press "next call" at once: a request that held its read
+    connection while it waited for its write turn could leave the pool empty
+    for the writers ahead of it.
+    """
+    user_id = current_user.id
+    db_session().rollback()
+    return user_id
+
+
 @bp.get("")
 @require_permission("phonebank.call")
 def index():
@@ -73,8 +85,9 @@ def take_next(campaign_id: int):
     """Hand the volunteer one call under a lease (the one they hold, if any)."""
     if db_session().get(PhoneCampaign, campaign_id) is None:
         abort(404)
+    user_id = _release_reader()
     with write_session() as session:
-        lease = next_call(session, campaign_id, current_user.id, datetime.now(UTC))
+        lease = next_call(session, campaign_id, user_id, datetime.now(UTC))
     if lease is None:
         flash("Nobody is waiting for a call right now: it may be outside calling hours "
               "where they live, or everyone has been called. Thank you!", "info")  # fmt: skip
@@ -98,8 +111,9 @@ def record_outcome(token: str):
     except ValueError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".call_page", campaign_id=campaign.id), 303)
+    user_id = _release_reader()
     with write_session() as session:
-        result = outcomes.record(session, token, current_user.id, outcome, datetime.now(UTC))
+        result = outcomes.record(session, token, user_id, outcome, datetime.now(UTC))
     if result == outcomes.RECORDED:
         flash("Thank you: call recorded.", "success")
     elif result == outcomes.ALREADY:

@@ -22,10 +22,14 @@ def campaignkit_plugins(campaignkit_kit: str) -> list[str]:
     return US_PLUGINS if campaignkit_kit == "us" else UK_PLUGINS
 
 
+#: Calling hours that never close, for tests that call at the real time of day.
+ALL_DAY = {"calling_starts": "00:00", "calling_ends": "24:00"}
+
+
 @pytest.fixture
 def phonebank_settings() -> dict:
-    """Extra ``[plugins.phonebank]`` settings for this test's instance."""
-    return {}
+    """Extra ``[plugins.phonebank]`` settings for this test's instance (calling all day)."""
+    return ALL_DAY
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ def test_two_tabs_get_the_same_contact_and_an_outcome_posted_twice_counts_once(
     assert rows(Volunteer)[0].calls == 1
 
 
+@pytest.mark.parametrize("phonebank_settings", [{}])  # the default hours, 09:00 to 21:00
 def test_calling_hours_follow_the_contacts_own_time_zone(make_campaign, app, in_app):  # noqa: ANN001
     campaign_id = make_campaign(uk_contacts(1))
     user = 7
@@ -78,6 +79,7 @@ def test_calling_hours_follow_the_contacts_own_time_zone(make_campaign, app, in_
     assert in_app(next_call, campaign_id, user, NOON_LONDON) is not None
 
 
+@pytest.mark.parametrize("phonebank_settings", [{}])
 @pytest.mark.parametrize("campaignkit_kit", ["us"])
 def test_us_contacts_are_called_in_their_own_zones(make_campaign, in_app, rows):  # noqa: ANN001
     campaign_id = make_campaign(
