@@ -25,7 +25,7 @@ from campaignkit.plugins.phonebank.numbers import (
     phone_hash,
     zones_for,
 )
-from campaignkit.plugins.phonebank.queue import fill_targets
+from campaignkit.plugins.phonebank.queue import fill_targets, forget_zones
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -166,6 +166,7 @@ def import_contacts(session, call_list: CallList, data: bytes) -> ImportReport: 
         report.added += 1
     session.flush()
     fill_targets(session, list_id=call_list.id)
+    forget_zones(call_list.id)
     return report
 
 

@@ -13,12 +13,13 @@ throughout, so tests can set the clock.
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, insert, literal, or_, select, update
 
-from campaignkit.core import insert_unless_exists, plugin_settings
+from campaignkit.core import app_store, insert_unless_exists, plugin_settings
 from campaignkit.plugins.phonebank.models import (
     OPEN,
     RUNNING,
@@ -32,6 +33,8 @@ from campaignkit.plugins.phonebank.numbers import in_hours, parse_clock
 
 #: How often a claim tries again when another volunteer took its pick first.
 CLAIM_TRIES = 5
+#: How long a list's time zones are remembered between claims.
+ZONES_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -65,28 +68,68 @@ def fill_targets(session, *, list_id: int) -> None:  # noqa: ANN001
         session.execute(insert(Target).from_select(columns, missing))
 
 
+def list_zones(session, list_id: int) -> list[str]:  # noqa: ANN001
+    """The distinct time-zone values of a list's contacts, remembered for ``ZONES_SECONDS``.
+
+    An import in this process forgets them at once (``forget_zones``); another
+    process sees a new zone within that time.
+    """
+    remembered = app_store("phonebank.zones")
+    found = remembered.get(list_id)
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
+    query = select(Contact.time_zones).distinct().where(Contact.list_id == list_id)
+    zones = list(session.scalars(query))
+    remembered[list_id] = (time.monotonic() + ZONES_SECONDS, zones)
+    return zones
+
+
+def forget_zones(list_id: int) -> None:
+    """Forget a list's remembered time zones (after an import)."""
+    app_store("phonebank.zones").pop(list_id, None)
+
+
 def open_zones(session, list_id: int, now: datetime) -> list[str]:  # noqa: ANN001
     """The contacts' time-zone values on a list for which ``now`` is within calling hours."""
     settings = plugin_settings("phonebank")
     start, end = parse_clock(settings.calling_starts), parse_clock(settings.calling_ends)
-    zones = session.scalars(select(Contact.time_zones).distinct().where(Contact.list_id == list_id))
-    return [zone for zone in zones if in_hours(zone, now, start, end)]
+    return [zone for zone in list_zones(session, list_id) if in_hours(zone, now, start, end)]
 
 
-def callable_now(campaign_id: int, zones: list[str], now: datetime):  # noqa: ANN201 - a Select
-    """The query for the target to hand out next: callbacks and retries that are due first."""
+def callable_now(campaign_id: int, zones: list[str], now: datetime, *, fresh: bool):  # noqa: ANN201 - a Select
+    """The query for the next target to hand out: with ``fresh`` False, the callback or retry
+    that fell due first; with ``fresh`` True, the first contact not yet called.
+
+    Two queries rather than one ordered by "due first", so each walks an index in order.
+    """
     free = or_(Target.lease_until.is_(None), Target.lease_until <= now)
-    due = or_(Target.due_at.is_(None), Target.due_at <= now)
     blocked = exists().where(DoNotCall.phone_hash == Contact.phone_hash)
+    if fresh:
+        due, order = Target.due_at.is_(None), Target.id
+    else:
+        due, order = Target.due_at <= now, Target.due_at
     return (
         select(Target.id, Target.contact_id)
         .join(Contact, Contact.id == Target.contact_id)
-        .where(Target.campaign_id == campaign_id, Target.state == OPEN, free, due,
+        .where(Target.campaign_id == campaign_id, Target.state == OPEN, due, free,
                Contact.time_zones.in_(zones), Contact.registry_status.is_(None),
                Contact.phone_hash.is_not(None), ~blocked)
-        .order_by(Target.due_at.is_(None), Target.due_at, Target.id)
+        .order_by(order)
         .limit(1)
     )  # fmt: skip
+
+
+def _pick(session, campaign_id: int, zones: list[str], now: datetime):  # noqa: ANN001, ANN202
+    """The (id, contact_id) of a callable target, locked on PostgreSQL; None when there is none."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for fresh in (False, True):
+        query = callable_now(campaign_id, zones, now, fresh=fresh)
+        if postgres:
+            query = query.with_for_update(skip_locked=True, of=Target)
+        picked = session.execute(query).first()
+        if picked is not None:
+            return picked
+    return None
 
 
 def _volunteer(session, user_id: int) -> Volunteer:  # noqa: ANN001
@@ -128,12 +171,8 @@ def next_call(session, campaign_id: int, user_id: int, now: datetime) -> Lease |
     if not zones:
         return None
     minutes = plugin_settings("phonebank").lease_minutes
-    postgres = session.get_bind().dialect.name == "postgresql"
     for _try in range(CLAIM_TRIES):
-        query = callable_now(campaign_id, zones, now)
-        if postgres:
-            query = query.with_for_update(skip_locked=True, of=Target)
-        picked = session.execute(query).first()
+        picked = _pick(session, campaign_id, zones, now)
         if picked is None:
             return None
         token, until = secrets.token_hex(16), now + timedelta(minutes=minutes)
