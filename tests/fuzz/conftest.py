@@ -29,7 +29,8 @@ def route_names() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         instance = init_instance(
             Path(folder) / "instance", kit="uk", name="Routes",
-            plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade"],
+            plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade",
+                 "phonebank"],
         )  # fmt: skip
         app = create_app(instance, testing=True, environ=isolated_environ())
         rules = list(app.url_map.iter_rules())

@@ -249,7 +249,8 @@ def build_site(
     """Make, migrate and seed an instance on a backend (with extra plugin objects)."""
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
-        plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade"],
+        plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade",
+                 "phonebank"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(

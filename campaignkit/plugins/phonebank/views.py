@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from campaignkit.core import current_user, db_session, require_permission, write_session
+from campaignkit.core import (
+    current_user,
+    db_session,
+    form_int,
+    require_permission,
+    write_session,
+)
 from campaignkit.plugins.phonebank import outcomes
 from campaignkit.plugins.phonebank.calling import read_outcome, script_for
 from campaignkit.plugins.phonebank.models import (
@@ -99,7 +105,7 @@ def take_next(campaign_id: int):
 @require_permission("phonebank.call")
 def record_outcome(token: str):
     """Record what came of a call; the same form posted twice is recorded once."""
-    campaign_id = request.form.get("campaign_id", type=int)
+    campaign_id = form_int("campaign_id", 0, 0, 2**31 - 1)
     campaign = db_session().get(PhoneCampaign, campaign_id) if campaign_id else None
     if campaign is None or len(token) > 64:
         abort(404)
