@@ -17,6 +17,7 @@ from campaignkit.core.auth.access import (
 )
 from campaignkit.core.auth.accounts import find_user, load_user, set_role
 from campaignkit.core.auth.roles import ROLES
+from campaignkit.core.charts import bar_chart_svg, cumulative, line_chart_svg
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
 from campaignkit.core.db import Model, insert_unless_exists
@@ -100,6 +101,7 @@ __all__ = [
     "allow_form_targets",
     "allow_framing",
     "app_store",
+    "bar_chart_svg",
     "call_plugins",
     "campaign_name",
     "checked_base_url",
@@ -109,6 +111,7 @@ __all__ = [
     "clean_text",
     "clear_place_cache",
     "consents_of",
+    "cumulative",
     "current_member_approved",
     "current_user",
     "distance_text",
@@ -132,6 +135,7 @@ __all__ = [
     "job",
     "kit",
     "km_to_unit",
+    "line_chart_svg",
     "load_user",
     "log_export",
     "max_length",

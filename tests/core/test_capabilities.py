@@ -59,7 +59,17 @@ def test_each_builtin_kit_enables_its_plugins_and_their_providers(tmp_path: Path
     from campaignkit.core.capabilities import providers
 
     expected = {
-        "uk": ["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade", "apps"],
+        "uk": [
+            "share",
+            "marginals",
+            "pledges",
+            "emoji",
+            "blocklists",
+            "videos",
+            "cascade",
+            "apps",
+            "phonebank",
+        ],
         "us": [
             "share",
             "zipcodes",

@@ -356,6 +356,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "videos",
         "cascade",
         "apps",
+        "phonebank",
     ]
     assert load_instance(folder, environ={}).enabled == [
         "marginals",
@@ -365,6 +366,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "videos",
         "cascade",
         "apps",
+        "phonebank",
     ]
 
     result = run("--instance", str(folder), "plugins", "enable", "share")
@@ -377,6 +379,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "videos",
         "cascade",
         "apps",
+        "phonebank",
         "share",
     ]
     assert load_instance(folder, environ={}).enabled == [
@@ -387,6 +390,7 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
         "videos",
         "cascade",
         "apps",
+        "phonebank",
         "share",
     ]
     text = path.read_text("utf-8")

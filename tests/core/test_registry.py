@@ -126,6 +126,7 @@ def test_entry_point_plugins_are_installed_but_not_imported_until_enabled(entry_
         "videos",
         "cascade",
         "apps",
+        "phonebank",
     ]
 
 

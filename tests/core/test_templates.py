@@ -151,6 +151,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "videos",
         "cascade",
         "apps",
+        "phonebank",
         "tpl_one",
         "tpl_two",
         "core",

@@ -30,7 +30,7 @@ def route_names() -> list[str]:
         instance = init_instance(
             Path(folder) / "instance", kit="uk", name="Routes",
             plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade",
-                     "apps"],
+                     "apps", "phonebank"],
         )  # fmt: skip
         app = create_app(instance, testing=True, environ=isolated_environ())
         rules = list(app.url_map.iter_rules())

@@ -250,7 +250,7 @@ def build_site(
     instance = init_instance(
         folder, kit="uk", name="Fuzz campaign", database_url=database_url,
         plugins=["share", "marginals", "pledges", "emoji", "blocklists", "videos", "cascade",
-                 "apps"],
+                 "apps", "phonebank"],
     )  # fmt: skip
     edit_config(instance, accounts=FAST_HASHING)
     app = create_app(

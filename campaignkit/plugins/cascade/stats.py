@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import func, select
 
+from campaignkit.core import cumulative, line_chart_svg
 from campaignkit.plugins.cascade.models import TARGETS, Node
-
-WIDTH, HEIGHT, PAD = 600, 200, 24
 
 
 def opens_per_hour(session, cascade_id: int) -> list[tuple[datetime, int]]:  # noqa: ANN001
@@ -71,29 +70,8 @@ def largest_subtrees(session, cascade_id: int, limit: int = 5) -> list[tuple[int
 
 def reach_svg(hours: list[tuple[datetime, int]]) -> Markup:
     """A cumulative line of opens over time, as inline SVG with a text alternative."""
-    total, points = 0, []
-    for hour, count in hours:
-        total += count
-        points.append((hour, total))
-    label = f"Reach over time: {total} opens" + (
+    totals = cumulative([count for _hour, count in hours])
+    label = f"Reach over time: {int(totals[-1]) if totals else 0} opens" + (
         f", from {hours[0][0]:%d %b %H:00} to {hours[-1][0]:%d %b %H:00}" if hours else ""
     )
-    if len(points) < 2:
-        points = [(None, 0)] + points if points else [(None, 0), (None, 0)]
-    top = max(value for _hour, value in points) or 1
-    step = (WIDTH - 2 * PAD) / (len(points) - 1)
-    line = " ".join(
-        f"{PAD + i * step:.1f},{HEIGHT - PAD - (value / top) * (HEIGHT - 2 * PAD):.1f}"
-        for i, (_hour, value) in enumerate(points)
-    )
-    svg = (
-        f'<svg class="cascade-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(label)}</title>"
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
-        f'stroke="currentColor" stroke-width="1"/>'
-        f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="3"/>'
-        f'<text x="{PAD}" y="{PAD - 6}" font-size="14" fill="currentColor">{top}</text>'
-        "</svg>"
-    )
-    return Markup(svg)  # noqa: S704 - the only text (the label) is escaped above
+    return line_chart_svg(totals, label, "cascade-chart")
