@@ -35,12 +35,18 @@ CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
 
 
 class Client:
-    """One client: a keep-alive connection, its session cookie and CSRF token."""
+    """One client: a keep-alive connection, the cookies it was given and a CSRF token."""
 
     def __init__(self, base: str) -> None:
         parts = urlsplit(base)
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        self.cookie, self.token = "", ""
+        self.cookies: dict[str, str] = {}
+        self.token = ""
+
+    @property
+    def cookie(self) -> str:
+        """The ``Cookie`` header for the next request ("" before any cookie is set)."""
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(
         self, method: str, path: str, body: str | bytes | None = None,
@@ -61,9 +67,9 @@ class Client:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         data = response.read()
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
         return response.status, data
 
 
@@ -175,9 +181,13 @@ def new_instance(
     return path, migrate(create_app(path, environ=isolated_environ()))
 
 
-def load_arguments(description: str) -> argparse.Namespace:
-    """The arguments every load benchmark takes: clients, seconds, server size, PostgreSQL."""
+def load_arguments(
+    description: str, more: Callable[[argparse.ArgumentParser], object] = lambda _parser: None
+) -> argparse.Namespace:
+    """The arguments every load benchmark takes: clients, seconds, server size, PostgreSQL;
+    ``more(parser)`` adds a benchmark's own."""
     parser = argparse.ArgumentParser(description=description)
+    more(parser)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
@@ -219,7 +229,8 @@ def run_phase(
     """Run ``action`` from ``clients`` threads for ``seconds``: (ok, errors, acknowledged keys).
 
     Each thread first calls ``prepare(client, number)`` for its own state (outside the timed
-    part); a client whose connection fails is replaced and the request counts as an error.
+    part); a client whose connection fails reconnects (keeping its cookies) and the request
+    counts as an error.
     """
     ok, errors, acknowledged, lock = [0], [0], [], threading.Lock()
     start = threading.Barrier(clients + 1)
@@ -234,7 +245,7 @@ def run_phase(
                 good, key = action(client, state)
             except (OSError, http.client.HTTPException):
                 good, key = False, None
-                client = Client(base)
+                client.connection.close()  # the next request reconnects, cookies kept
             with lock:
                 if good:
                     ok[0] += 1
