@@ -7,6 +7,7 @@ in the test suite hold them to it.
 
 from flask_login import current_user
 
+from campaignkit.core.apispec import api_operation, query_day, query_decimal, query_whole
 from campaignkit.core.auth.access import (
     access_rule,
     current_member_approved,
@@ -21,6 +22,7 @@ from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
 from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
+from campaignkit.core.errors import error_response
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
@@ -88,6 +90,7 @@ __all__ = [
     "access_rule",
     "allow_form_targets",
     "allow_framing",
+    "api_operation",
     "app_store",
     "call_plugins",
     "campaign_name",
@@ -105,6 +108,7 @@ __all__ = [
     "form_int",
     "db_session",
     "enqueue_job",
+    "error_response",
     "geocode",
     "guarded_get",
     "guarded_session",
@@ -129,7 +133,10 @@ __all__ = [
     "public_url",
     "public_url_context",
     "public_url_for",
+    "query_day",
+    "query_decimal",
     "query_int",
+    "query_whole",
     "rate_limited",
     "RateText",
     "read_session",

@@ -15,6 +15,7 @@ from flask import (
 )
 from sqlalchemy import text
 
+from campaignkit.core.errors import error_response
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.session import db_session
 from campaignkit.core.state import app_state
@@ -85,7 +86,7 @@ def job_json(job_id: str):
     """A job's progress as JSON, for pages that poll; an unknown id is a JSON 404."""
     record = db_session().get(JobRecord, job_id)
     if record is None:
-        return jsonify(error="Not Found", message=f"no job {job_id}", status=404), 404
+        return error_response(404, f"no job {job_id}")
     return jsonify(
         id=record.id,
         title=record.title,
