@@ -13,9 +13,9 @@ from flask import (
     request,
     send_from_directory,
 )
-from sqlalchemy import text
 
 from campaignkit.core.errors import error_response
+from campaignkit.core.health import failing, health_checks
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.session import db_session
 from campaignkit.core.state import app_state
@@ -40,9 +40,23 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """A health check for load balancers: answers 200 when the database answers."""
-    db_session().execute(text("SELECT 1"))
-    return jsonify(status="ok", database=_state().database.engine.dialect.name)
+    """A health check for load balancers: 200 when the database and Redis answer, else 503.
+
+    The body names each part and what is wrong with it:
+    ``{"status": "failing", "failing": ["redis"], "checks": {"redis": "unreachable (...)"}}``.
+    """
+    checks = health_checks()
+    down = failing(checks)
+    body = {
+        "status": "failing" if down else "ok",
+        "database": _state().database.engine.dialect.name,
+        "checks": checks,
+        "failing": down,
+    }
+    response = jsonify(body)
+    response.status_code = 503 if down else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/theme.css")

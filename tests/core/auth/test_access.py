@@ -52,6 +52,9 @@ PUBLIC_ENDPOINTS = {
     # The API's contract and its readable page: what the public operations take and answer.
     "api_docs.openapi_json",
     "api_docs.docs",
+    # Guarded inside the view: organisers ("site.metrics") or a scraper's [server] metrics_token,
+    # answered 401 (not a sign-in redirect) so a scraper sees what is wrong.
+    "metrics.metrics",
     "demo.public",
     # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
     "marginals_api.seat_at",
