@@ -3,7 +3,7 @@
 A JSON view declares its operation with ``api_operation``: a pydantic model
 for its query parameters (checked before the view runs, which receives the
 checked values as ``query``) and one for its answer (the view returns an
-instance, serialised here). ``openapi_document`` builds the contract from
+instance, serialised here). ``campaignkit.core.openapi`` builds the contract from
 those same models for every ``/api/v1`` route, so the document cannot drift
 from what the views accept and send. Errors share one shape, ``ErrorBody``.
 """
@@ -45,6 +45,11 @@ DECIMAL_PATTERN = r"^\s*-?[0-9]{1,15}(\.[0-9]{1,20})?\s*$"
 DAY_PATTERN = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
 
 
+def _name(info: ValidationInfo) -> str:
+    """The parameter's name as a client writes it (the field ``from_`` is ``from``)."""
+    return (info.field_name or "value").rstrip("_")
+
+
 def query_decimal(low: float, high: float, example: str) -> Any:
     """A query field type: a decimal number from ``low`` to ``high``, read as ``parse_float`` does.
 
@@ -53,7 +58,7 @@ def query_decimal(low: float, high: float, example: str) -> Any:
     """
 
     def read(value: object, info: ValidationInfo) -> float:
-        return parse_float(value, low, high, f"'{info.field_name}'")
+        return parse_float(value, low, high, f"'{_name(info)}'")
 
     schema = {
         "type": "string",
@@ -67,7 +72,7 @@ def query_whole(low: int, high: int) -> Any:
     """A query field type: a whole number from ``low`` to ``high``, read as ``parse_int`` does."""
 
     def read(value: object, info: ValidationInfo) -> int:
-        return parse_int(value, low, high, f"'{info.field_name}'")
+        return parse_int(value, low, high, f"'{_name(info)}'")
 
     return Annotated[
         int,
@@ -80,7 +85,7 @@ def query_day() -> Any:
     """A query field type: a day written YYYY-MM-DD within the years campaignkit takes."""
 
     def read(value: object, info: ValidationInfo) -> date:
-        return parse_day(value, f"the '{info.field_name}' date")
+        return parse_day(value, f"the '{_name(info)}' date")
 
     schema = {
         "type": "string",

@@ -101,3 +101,17 @@ def test_api_errors_share_one_shape(ck_client):  # noqa: ANN001
         assert set(body) == {"error"} and body["error"]["code"] == code, url
         assert body["error"]["message"], url
     assert "GET" in ck_client.post("/api/v1/events").headers["Allow"]
+
+
+def test_bad_parameters_are_named_as_clients_write_them(client):  # noqa: ANN001
+    for query, words in [
+        ("from=2026-02-30", "'from' date"),
+        ("to=1999-12-31", "'to' date must be between"),
+        ("lat=1e1&lon=0", "'lat' must be a number between -90 and 90"),
+        ("per_page=", "'per_page' must be a whole number from 1 to 100"),
+        ("near=" + "x" * 101, "'near'"),
+        ("order=random", "'order'"),
+    ]:
+        answer = client.get(f"/api/v1/events?{query}")
+        assert answer.status_code == 400, query
+        assert words in answer.get_json()["error"]["message"], (query, answer.get_json())
