@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+import campaignkit
+from campaignkit.core import SeatRef
+
 #: Positive data may also be refused with a 400: the contract cannot say everything a query
 #: must mean (a postcode that exists, a "to" date after "from", an event type the group
 #: uses), and the 400 names what is wrong, in the shared error shape.
@@ -25,6 +28,20 @@ CONFIG = """\
 expected-statuses = ["2xx", "400", "404"]
 """
 MAX_EXAMPLES = 25
+
+
+class SeatsInBritain:
+    """Test seats: every position in a box round Great Britain is in one seat."""
+
+    @campaignkit.hookimpl(tryfirst=True)
+    def campaignkit_seat_at(self, lat, lon):  # noqa: ANN001, ANN201
+        return SeatRef("E14001063", "Aldershot") if 49 <= lat <= 61 and -9 <= lon <= 2 else None
+
+
+@pytest.fixture
+def ck_app(ck_make_app, ck_geocoder):  # noqa: ANN001, ANN201
+    """The app with three known postcodes and seats across Great Britain."""
+    return ck_make_app(extra_plugins=[("geocoder", ck_geocoder), ("seats", SeatsInBritain())])
 
 
 def _st() -> list[str]:
