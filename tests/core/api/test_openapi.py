@@ -7,7 +7,7 @@ from flask import Blueprint
 from pydantic import BaseModel
 
 import campaignkit
-from campaignkit.core import api_operation, query_whole
+from campaignkit.core import api_operation, query_whole, rate_limited
 from campaignkit.core.openapi import api_rules
 
 
@@ -31,6 +31,14 @@ greetings = Blueprint("greetings_api", __name__, url_prefix="/api/v1/greetings")
 def greet(query: GreetingQuery) -> Greeting:
     """Say hello, up to three times."""
     return Greeting(words=["hello"] * query.times)
+
+
+@greetings.get("/once")
+@rate_limited("1 per minute", methods=("GET",))
+@api_operation(Greeting, errors=(429,), tag="greetings")
+def greet_once() -> Greeting:
+    """Say hello once a minute."""
+    return Greeting(words=["hello"])
 
 
 class GreetingPlugin:
@@ -77,6 +85,10 @@ def test_a_plugin_adds_an_operation(ck_make_app):  # noqa: ANN001
     assert refused.get_json() == {
         "error": {"code": "bad_request", "message": "'times' must be a whole number from 1 to 3."}
     }
+    assert client.get("/api/v1/greetings/once").status_code == 200
+    limited = client.get("/api/v1/greetings/once")
+    assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
+    assert "429" in document["paths"]["/api/v1/greetings/once"]["get"]["responses"]
 
 
 def test_docs_page_lists_operations_and_schemas(ck_client):  # noqa: ANN001
