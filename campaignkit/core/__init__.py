@@ -7,7 +7,14 @@ in the test suite hold them to it.
 
 from flask_login import current_user
 
-from campaignkit.core.apispec import api_operation, query_day, query_decimal, query_whole
+from campaignkit.core.apispec import (
+    Latitude,
+    Longitude,
+    api_operation,
+    query_day,
+    query_decimal,
+    query_whole,
+)
 from campaignkit.core.auth.access import (
     access_rule,
     current_member_approved,
@@ -76,6 +83,8 @@ __all__ = [
     "EmailInvalid",
     "GeocodeError",
     "JobHandle",
+    "Latitude",
+    "Longitude",
     "MailError",
     "Model",
     "OutboundRefused",

@@ -11,6 +11,7 @@ from what the views accept and send. Errors share one shape, ``ErrorBody``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,14 @@ from typing import Annotated, Any, get_args, get_origin
 from flask import Response, abort, request
 from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo, WithJsonSchema
 
-from campaignkit.core.parsing import EARLIEST_DAY, LATEST_DAY, parse_day, parse_float, parse_int
+from campaignkit.core.parsing import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    ParseError,
+    parse_day,
+    parse_float,
+    parse_int,
+)
 
 API_PREFIX = "/api/v1"
 #: Statuses any operation may answer with, whatever it declares.
@@ -50,22 +58,35 @@ def _name(info: ValidationInfo) -> str:
     return (info.field_name or "value").rstrip("_")
 
 
-def query_decimal(low: float, high: float, example: str) -> Any:
+def query_decimal(low: float, high: float, example: str, pattern: str = DECIMAL_PATTERN) -> Any:
     """A query field type: a decimal number from ``low`` to ``high``, read as ``parse_float`` does.
 
-    The contract shows it as text with a pattern (the API takes ASCII digits only,
-    no exponent, no "nan"), and its description names the range.
+    The contract shows it as text matching ``pattern`` (the API takes ASCII digits
+    only, no exponent, no "nan"), and its description names the range. Text that
+    does not match the pattern is refused, so the contract and the check agree.
     """
+    shape = re.compile(pattern)
 
     def read(value: object, info: ValidationInfo) -> float:
-        return parse_float(value, low, high, f"'{_name(info)}'")
+        name = f"'{_name(info)}'"
+        if not isinstance(value, str) or not shape.match(value):
+            raise ParseError(f"{name} must be a number between {low:g} and {high:g}.")
+        return parse_float(value, low, high, name)
 
     schema = {
         "type": "string",
-        "pattern": DECIMAL_PATTERN,
+        "pattern": pattern,
         "description": f"A number between {low:g} and {high:g} in ASCII digits, e.g. {example}.",
     }
     return Annotated[float, BeforeValidator(read), WithJsonSchema(schema)]
+
+
+#: Degrees of latitude, -90 to 90, and of longitude, -180 to 180, as text.
+LATITUDE_PATTERN = r"^\s*-?(90(\.0{1,20})?|[1-8]?[0-9](\.[0-9]{1,20})?)\s*$"
+LONGITUDE_PATTERN = r"^\s*-?(180(\.0{1,20})?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]{1,20})?)\s*$"
+#: Query field types for a position: ``lat: Latitude = Field(None)``.
+Latitude = query_decimal(-90, 90, "51.5", LATITUDE_PATTERN)
+Longitude = query_decimal(-180, 180, "-0.12", LONGITUDE_PATTERN)
 
 
 def query_whole(low: int, high: int) -> Any:

@@ -13,7 +13,14 @@ from typing import Literal
 from flask import Blueprint, abort, request, url_for
 from pydantic import BaseModel, Field
 
-from campaignkit.core.apispec import api_operation, query_day, query_decimal, query_whole
+from campaignkit.core.apispec import (
+    Latitude,
+    Longitude,
+    api_operation,
+    query_day,
+    query_decimal,
+    query_whole,
+)
 from campaignkit.core.auth.models import aware
 from campaignkit.core.events.finding import SearchError, read_search
 from campaignkit.core.events.models import Event
@@ -30,8 +37,8 @@ class EventQuery(BaseModel):
     """The search: a place (``near`` or ``lat`` and ``lon``), kinds, dates and a page."""
 
     near: str = Field(None, max_length=100, description="A postcode to search around.")
-    lat: query_decimal(-90, 90, "51.5") = Field(None)
-    lon: query_decimal(-180, 180, "-0.12") = Field(None)
+    lat: Latitude = Field(None)
+    lon: Longitude = Field(None)
     radius_km: query_decimal(0.1, MAX_RADIUS_KM, "25") = Field(None)
     type: list[str] = Field(
         default_factory=list, description="Event types, repeated or comma-separated."

@@ -13,7 +13,14 @@ from typing import Literal
 from flask import Blueprint, abort, url_for
 from pydantic import BaseModel, Field
 
-from campaignkit.core import GeocodeError, api_operation, geocode, query_decimal, query_whole
+from campaignkit.core import (
+    GeocodeError,
+    Latitude,
+    Longitude,
+    api_operation,
+    geocode,
+    query_whole,
+)
 from campaignkit.core import seat_at as core_seat_at
 from campaignkit.plugins.marginals.postcodes import parse
 from campaignkit.plugins.marginals.ranking import MODES
@@ -22,10 +29,6 @@ from campaignkit.plugins.marginals.recommend import recommend
 MAX_LIMIT = 50
 
 api = Blueprint("marginals_api", __name__, url_prefix="/api/v1/marginals")
-
-
-Latitude = query_decimal(-90, 90, "51.5")
-Longitude = query_decimal(-180, 180, "-0.12")
 
 
 class PositionQuery(BaseModel):
