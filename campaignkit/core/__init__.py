@@ -7,6 +7,14 @@ in the test suite hold them to it.
 
 from flask_login import current_user
 
+from campaignkit.core.apispec import (
+    Latitude,
+    Longitude,
+    api_operation,
+    query_day,
+    query_decimal,
+    query_whole,
+)
 from campaignkit.core.auth.access import (
     access_rule,
     current_member_approved,
@@ -22,6 +30,7 @@ from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
 from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
+from campaignkit.core.errors import error_response
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
@@ -84,6 +93,8 @@ __all__ = [
     "EmailInvalid",
     "GeocodeError",
     "JobHandle",
+    "Latitude",
+    "Longitude",
     "MailError",
     "Model",
     "OutboundRefused",
@@ -100,6 +111,7 @@ __all__ = [
     "access_rule",
     "allow_form_targets",
     "allow_framing",
+    "api_operation",
     "app_store",
     "bar_chart_svg",
     "call_plugins",
@@ -122,6 +134,7 @@ __all__ = [
     "form_int",
     "db_session",
     "enqueue_job",
+    "error_response",
     "geocode",
     "guarded_get",
     "guarded_session",
@@ -149,7 +162,10 @@ __all__ = [
     "public_url",
     "public_url_context",
     "public_url_for",
+    "query_day",
+    "query_decimal",
     "query_int",
+    "query_whole",
     "rate_limited",
     "RateText",
     "read_session",

@@ -12,7 +12,17 @@ from flask import Flask
 from huey import Huey
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from campaignkit.core import errors, flags_admin, rendering, security, session, urls, views
+from campaignkit.core import (
+    errors,
+    flags_admin,
+    metrics,
+    openapi,
+    rendering,
+    security,
+    session,
+    urls,
+    views,
+)
 from campaignkit.core.auth import setup as accounts
 from campaignkit.core.capabilities import log_missing_providers
 from campaignkit.core.converters import install_strict_converters
@@ -105,6 +115,8 @@ def create_app(
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
     events.configure(app, state.huey)
+    app.register_blueprint(openapi.bp)
+    metrics.configure(app)
     flags_admin.configure(app)
     register_core_jobs(state.huey)
     call_each(instance.manager, "campaignkit_jobs", isolate=False, huey=state.huey)

@@ -135,6 +135,15 @@ class ServerSection(_Section):
     allowed_hosts: tuple[str, ...] = ()
     #: Mark cookies Secure on every response, not only those served over https.
     secure_cookies: bool = False
+    #: A token a metrics scraper sends as ``Authorization: Bearer ...`` (empty: organisers only).
+    metrics_token: str = ""
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, token: str) -> str:
+        if token and (len(token) < 24 or not token.isascii() or not token.isprintable()):
+            raise ValueError("metrics_token must be at least 24 printable ASCII characters")
+        return token
 
     @field_validator("public_url")
     @classmethod

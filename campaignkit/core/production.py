@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
@@ -38,8 +41,38 @@ class CampaignKitServer(BaseApplication):
         return create_app(self.instance_dir)
 
 
+#: Where prometheus_client's multiprocess mode keeps each worker's counts.
+METRICS_FOLDER_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _worker_exited(_server, worker) -> None:  # noqa: ANN001 - gunicorn's arbiter and worker
+    """Drop an exited worker's live gauges; its counters stay in the totals."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def metrics_folder() -> tuple[str, bool]:
+    """The folder the workers' metrics go to, and whether ``serve`` made it (and removes it).
+
+    A fresh folder for each ``serve``, unless ``PROMETHEUS_MULTIPROC_DIR`` names
+    one already (a folder a process manager empties before each start).
+    """
+    given = os.environ.get(METRICS_FOLDER_ENV)
+    if given:
+        return given, False
+    folder = tempfile.mkdtemp(prefix="campaignkit-metrics-")
+    os.environ[METRICS_FOLDER_ENV] = folder  # the workers inherit it
+    return folder, True
+
+
 def serve_with_gunicorn(instance_dir: Path, bind: str, workers: int, threads: int) -> None:
-    """Run gunicorn in the foreground until it is stopped."""
+    """Run gunicorn in the foreground until it is stopped.
+
+    Each worker counts its requests in ``PROMETHEUS_MULTIPROC_DIR``, so that
+    ``/metrics``, whichever worker answers it, adds up all of them.
+    """
+    folder, made = metrics_folder()
     options = {
         "bind": bind,
         "workers": workers,
@@ -56,5 +89,10 @@ def serve_with_gunicorn(instance_dir: Path, bind: str, workers: int, threads: in
         # $XDG_RUNTIME_DIR or ~/.gunicorn), which a second instance served by
         # the same user would take over; campaignkit does not use it.
         "control_socket_disable": True,
+        "child_exit": _worker_exited,
     }
-    CampaignKitServer(instance_dir, options).run()
+    try:
+        CampaignKitServer(instance_dir, options).run()
+    finally:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -73,6 +73,8 @@ def check_csrf() -> None:
     config = current_app.config
     if not config["WTF_CSRF_ENABLED"] or request.method not in config["WTF_CSRF_METHODS"]:
         return
+    if request.routing_exception is not None:  # no view runs: the 404 or 405 answers
+        return
     if bearer_token() is not None:
         api_token_user()  # a token that is not valid is refused here (401)
         return  # a browser cannot be tricked into sending a token, so no CSRF check

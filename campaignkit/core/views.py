@@ -13,8 +13,9 @@ from flask import (
     request,
     send_from_directory,
 )
-from sqlalchemy import text
 
+from campaignkit.core.errors import error_response
+from campaignkit.core.health import failing, health_checks
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.kit_theme import kit_css_variables
 from campaignkit.core.session import db_session
@@ -40,9 +41,23 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """A health check for load balancers: answers 200 when the database answers."""
-    db_session().execute(text("SELECT 1"))
-    return jsonify(status="ok", database=_state().database.engine.dialect.name)
+    """A health check for load balancers: 200 when the database and Redis answer, else 503.
+
+    The body names each part and what is wrong with it:
+    ``{"status": "failing", "failing": ["redis"], "checks": {"redis": "unreachable (...)"}}``.
+    """
+    checks = health_checks()
+    down = failing(checks)
+    body = {
+        "status": "failing" if down else "ok",
+        "database": _state().database.engine.dialect.name,
+        "checks": checks,
+        "failing": down,
+    }
+    response = jsonify(body)
+    response.status_code = 503 if down else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/theme.css")
@@ -87,7 +102,7 @@ def job_json(job_id: str):
     """A job's progress as JSON, for pages that poll; an unknown id is a JSON 404."""
     record = db_session().get(JobRecord, job_id)
     if record is None:
-        return jsonify(error="Not Found", message=f"no job {job_id}", status=404), 404
+        return error_response(404, f"no job {job_id}")
     return jsonify(
         id=record.id,
         title=record.title,

@@ -206,7 +206,7 @@ def test_unknown_job_is_404(client):
     data = client.get("/jobs/no-such-job.json")
     assert data.status_code == 404
     assert data.mimetype == "application/json"
-    assert data.get_json()["status"] == 404
+    assert data.get_json()["error"]["code"] == "not_found"
 
 
 def test_progress_reported_faster_than_written_is_not_lost(app):

@@ -14,15 +14,22 @@ from pathlib import Path
 
 import pytest
 
+from campaignkit.testing import edit_config
+
 CAMPAIGNKIT = Path(sys.executable).with_name("campaignkit")
 START_S = 60  # a generous bound: a loaded machine (or a parallel run) starts Python slowly
 STOP_S = 30
+METRICS_TOKEN = "scrape-" + "0123456789abcdef" * 2
+HEALTH_CHECKS = 12
 
 
-def fetch(url: str) -> tuple[int, str, str]:
+def fetch(url: str, token: str | None = None) -> tuple[int, str, str]:
     """GET a URL: status, content type and body (errors included, never raised)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=5
+        ) as response:
             return response.status, response.headers["Content-Type"], response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers["Content-Type"], error.read().decode()
@@ -32,6 +39,7 @@ def fetch(url: str) -> tuple[int, str, str]:
 def test_serve_answers_http_with_two_workers_and_stops_on_sigterm(app, instance, tmp_path):
     # Port 0: the OS picks a free port as gunicorn binds it, and gunicorn logs which.
     # (Picking a free port first and passing it races with every other process.)
+    edit_config(instance, server={"metrics_token": METRICS_TOKEN})
     log = tmp_path / "serve.log"
     command = [str(CAMPAIGNKIT), "--instance", str(instance), "serve"]
     command += ["--bind", "127.0.0.1:0", "--workers", "2"]
@@ -56,7 +64,21 @@ def test_serve_answers_http_with_two_workers_and_stops_on_sigterm(app, instance,
             time.sleep(0.1)
         assert (status, content_type) == (200, "application/json")
         dialect = app.extensions["campaignkit"].database.engine.dialect.name
-        assert json.loads(body) == {"status": "ok", "database": dialect}
+        health = json.loads(body)
+        assert (health["status"], health["database"], health["failing"]) == ("ok", dialect, [])
+
+        # Both workers count into one set of metrics, so a scrape sees every request.
+        for _ in range(HEALTH_CHECKS):
+            assert fetch(f"{base}/healthz")[0] == 200
+        assert fetch(f"{base}/metrics")[0] == 401
+        status, content_type, text = fetch(f"{base}/metrics", METRICS_TOKEN)
+        assert status == 200 and content_type.startswith("text/plain"), text
+        counted = re.search(
+            r'campaignkit_http_requests_total\{method="GET",route="/healthz",status="200"\} (\S+)',
+            text,
+        )
+        assert counted and float(counted[1]) >= HEALTH_CHECKS + 1, text
+        assert "campaignkit_jobs_queued 0.0" in text
 
         status, content_type, body = fetch(f"{base}/")
         assert status == 200

@@ -109,7 +109,7 @@ def test_decimal_numbers_are_ascii_digits(client):  # noqa: ANN001
     for query in ("lat=５１&lon=0", "lat=51&lon=-٠", "lat=nan&lon=0", "lat=1e1&lon=0"):
         response = client.get(f"/api/v1/events?{query}")
         assert response.status_code == 400, query
-        assert "must be a number between" in response.get_json()["message"], query
+        assert "must be a number between" in response.get_json()["error"]["message"], query
     assert client.get("/api/v1/events?lat=51.5&lon=-0.12").status_code == 200
 
 
@@ -193,7 +193,7 @@ def test_search_dates_outside_the_window_are_refused(client):  # noqa: ANN001
             response = client.get(f"{url}?{query}")
             assert response.status_code == 400, (url, query)
             assert "date" in response.text, (url, query)
-    assert WINDOW in client.get("/api/v1/events?to=9999-12-31").get_json()["message"]
+    assert WINDOW in client.get("/api/v1/events?to=9999-12-31").get_json()["error"]["message"]
     assert client.get("/api/v1/events?from=2000-01-01&to=2100-12-31").status_code == 200
 
 

@@ -20,13 +20,14 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, g, jsonify, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.models import ApiToken, User, aware, utcnow
 from campaignkit.core.auth.roles import auth_state, is_approved, role_has
 from campaignkit.core.auth.tokens import hash_secret
+from campaignkit.core.errors import error_response
 from campaignkit.core.session import db_session, write_session
 
 ATTRIBUTE = "campaignkit_access"
@@ -79,10 +80,8 @@ def current_member_approved() -> bool:
 
 def _refuse_anonymous():  # noqa: ANN202 - a Flask response
     if is_api_request():
-        response = jsonify(
-            error="Unauthorized",
-            message="Sign in, or send an API token as 'Authorization: Bearer <token>'.",
-            status=401,
+        response, _status = error_response(
+            401, "Sign in, or send an API token as 'Authorization: Bearer <token>'."
         )
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="campaignkit"'

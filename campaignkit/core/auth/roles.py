@@ -32,6 +32,7 @@ CORE_PERMISSIONS: dict[str, list[str]] = {
     "tokens.manage": ["organiser"],
     "privacy.manage": [],
     "privacy.audit": ["organiser"],
+    "site.metrics": ["organiser"],
 }
 
 

@@ -49,6 +49,12 @@ PUBLIC_ENDPOINTS = {
     "events.ics",
     "events.feed",
     "events_api.search",
+    # The API's contract and its readable page: what the public operations take and answer.
+    "api_docs.openapi_json",
+    "api_docs.docs",
+    # Guarded inside the view: organisers ("site.metrics") or a scraper's [server] metrics_token,
+    # answered 401 (not a sign-in redirect) so a scraper sees what is wrong.
+    "metrics.metrics",
     "demo.public",
     # Position -> seat from the kit's public boundaries; no personal data, used before sign-in.
     "marginals_api.seat_at",
@@ -195,7 +201,7 @@ def test_every_route_is_public_or_guarded_and_refuses_outsiders(demo_app, make_u
         response = anonymous.open(url, method=method)
         if url.startswith("/api/"):
             assert response.status_code == 401, (endpoint, method, response.status_code)
-            assert response.is_json and response.json["status"] == 401
+            assert response.is_json and response.json["error"]["code"] == "unauthorized"
         else:
             assert response.status_code == 302, (endpoint, method, response.status_code)
             assert urlsplit(response.location).path == "/signin", (endpoint, response.location)

@@ -72,7 +72,7 @@ def test_bad_tokens_are_refused_with_401_and_never_fall_back_to_the_session(
     login(organiser, make_user("organiser@example.org", "organiser"))
     assert organiser.get("/api/members").status_code == 200  # the session works on its own
     forged = organiser.get("/api/members", headers={"Authorization": "Bearer ck_forged"})
-    assert forged.status_code == 401 and forged.json["status"] == 401
+    assert forged.status_code == 401 and forged.json["error"]["code"] == "unauthorized"
     anonymous = app.test_client().get("/api/members")
     assert anonymous.status_code == 401 and "Bearer" in anonymous.headers["WWW-Authenticate"]
 

@@ -42,8 +42,9 @@ def test_the_api_finds_events_near_a_postcode_by_type_and_dates(client, add_even
 def test_bad_searches_get_a_clear_message(client, add_event):  # noqa: ANN001
     add_event()
     unknown = client.get("/api/v1/events?near=ZZ99 9ZZ")
-    assert unknown.status_code == 400 and "could not find" in unknown.get_json()["message"]
-    assert "not a UK postcode" in client.get("/api/v1/events?near=hello!").get_json()["message"]
+    assert unknown.status_code == 400 and "could not find" in unknown.get_json()["error"]["message"]
+    not_postcode = client.get("/api/v1/events?near=hello!").get_json()["error"]["message"]
+    assert "not a UK postcode" in not_postcode
     assert client.get("/api/v1/events?lat=91&lon=0").status_code == 400
     assert client.get("/api/v1/events?type=rave").status_code == 400
     page = client.get("/events?near=ZZ99 9ZZ")

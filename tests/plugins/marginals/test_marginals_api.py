@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import campaignkit
 from campaignkit.core import SeatRef
+from campaignkit.core.errors import error_code
 
 
 def test_seat_at_api(client):
@@ -21,7 +22,8 @@ def test_seat_at_api(client):
         response = client.get(f"/api/v1/marginals/seat-at?{query}")
         assert response.status_code == status, query
         body = response.get_json()
-        assert body["status"] == status and words in body["message"], query
+        assert body["error"]["code"] == error_code(status), query
+        assert words in body["error"]["message"], query
 
 
 class SeatsEverywhere:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from campaignkit.core.auth.models import utcnow
+from campaignkit.core.errors import error_code
 from campaignkit.core.events.models import Event
 from campaignkit.core.events.notify import event_changed
 from campaignkit.core.session import write_session
@@ -86,7 +87,8 @@ def test_errors_are_json(client):
         response = client.get(f"{URL}?{query}")
         assert response.status_code == status, query
         body = response.get_json()
-        assert body["status"] == status and words in body["message"], query
+        assert body["error"]["code"] == error_code(status), query
+        assert words in body["error"]["message"], query
 
 
 def _add_event(app, seat_code: str) -> Event:  # noqa: ANN001

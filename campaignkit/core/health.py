@@ -1,0 +1,61 @@
+"""What ``/healthz`` checks: the database and, when configured, Redis.
+
+Each check answers ``"ok"`` or a short reason (the kind of failure, never an
+address or a password); the full error goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from sqlalchemy import text
+
+from campaignkit.core.state import app_state, app_store
+
+log = logging.getLogger(__name__)
+#: How long a health check waits for Redis before calling it down, in seconds.
+REDIS_TIMEOUT_S = 1.0
+_STORE = "campaignkit.health"
+
+
+def _database() -> str:
+    try:
+        with app_state().database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is not usable
+        log.warning("health check: the database failed: %s", exc)
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"
+
+
+def _redis_client(url: str) -> redis.Redis:
+    store = app_store(_STORE)
+    if store.get("url") != url:
+        store["url"] = url
+        store["client"] = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
+        )
+    return store["client"]
+
+
+def _redis(url: str) -> str:
+    try:
+        _redis_client(url).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means Redis is not usable
+        log.warning("health check: Redis failed: %s", exc)
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"
+
+
+def health_checks() -> dict[str, str]:
+    """Each part the site needs, ``"ok"`` or what is wrong with it (inside a request)."""
+    checks = {"database": _database()}
+    url = app_state().instance.redis_url
+    checks["redis"] = _redis(url) if url else "not configured"
+    return checks
+
+
+def failing(checks: dict[str, str]) -> list[str]:
+    """The parts whose check did not pass."""
+    return [part for part, result in checks.items() if result not in ("ok", "not configured")]
