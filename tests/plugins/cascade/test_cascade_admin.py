@@ -7,6 +7,7 @@ import io
 from cascade_helpers import own_code
 from PIL import Image
 
+from campaignkit.core import public_url
 from campaignkit.plugins.cascade.models import Cascade, Node
 
 
@@ -46,6 +47,13 @@ def test_a_picture_is_re_encoded_and_a_non_picture_refused(app, organiser, csrf_
     organiser.post(f"/organise/cascade/{cascade.id}/status", data=start)
     picture = app.test_client().get(f"/cascade/{cascade.id}/image.jpg")
     assert picture.status_code == 200 and picture.data[:3] == b"\xff\xd8\xff"
+    # The share preview (Open Graph) shows the picture, at the configured public address.
+    (root,) = [node for node in rows(Node, cascade_id=cascade.id) if node.parent_id is None]
+    message = app.test_client().get(f"/c/{root.code}", base_url="http://evil.example")
+    preview = app.test_client().get(message.location, base_url="http://evil.example").text
+    image = f"{public_url(app)}/cascade/{cascade.id}/image.jpg"
+    assert f'<meta property="og:image" content="{image}">' in preview
+    assert "evil.example" not in preview
 
 
 def test_the_organiser_view_shows_reach_generations_seats_and_branches(  # noqa: PLR0913
