@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy import select
 
-from campaignkit.commands.common import pass_instance
+from campaignkit.commands.common import SuggestingChoice, pass_instance
 from campaignkit.core.auth.accounts import (
     AccountError,
     create_user,
@@ -22,7 +22,7 @@ from campaignkit.core.cli_support import InstanceContext
 from campaignkit.core.session import db_session
 from campaignkit.core.settings import public_url_context
 
-ROLE = click.Choice(ROLES)
+ROLE = SuggestingChoice(ROLES)
 
 
 @click.group()

@@ -49,6 +49,8 @@ def test_bad_input_is_refused_without_change(app, cli):  # noqa: ANN001
     assert "No accounts yet" in cli("users", "list").output
     bad_role = cli("users", "create", "a@example.org", "--role", "emperor")
     assert bad_role.exit_code == 2 and "emperor" in bad_role.output
+    near_role = cli("users", "create", "a@example.org", "--role", "organizer")
+    assert near_role.exit_code == 2 and "did you mean 'organiser'?" in near_role.output
     missing = cli("users", "set-role", "nobody@example.org", "admin")
     assert missing.exit_code == 1 and "No account has the address" in missing.output
     cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
