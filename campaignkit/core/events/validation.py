@@ -126,6 +126,8 @@ def clean_event(
         "members_only": str(data.get("members_only") or "") in ("1", "on", "true", "yes"),
     }
     kind = str(data.get("type") or "").strip()
+    if kind not in types:  # the label a person reads ("Canvassing") names its type too
+        kind = {label.casefold(): key for key, label in types.items()}.get(kind.casefold(), kind)
     if kind not in types:
         check.problems["type"] = f"Choose a type of event: {', '.join(types.values())}."
     values["type"] = kind
