@@ -98,7 +98,7 @@ def test_organiser_edits_an_open_pledge_and_its_signatures_stay(
     assert stored.signed_count == 2 and stored.threshold_reached_at is not None
     assert len(rows(Signature, pledge_id=pledge.id)) == 2
     page = client.get("/pledges/save-the-library").get_data(as_text=True)
-    assert "Save our library" in page and "<strong>2</strong> of 50" in page
+    assert "Save our library" in page and "<strong>2</strong> signed · goal 50" in page
     assert "The threshold of 2 has been reached" in page and 'class="pledge-image"' in page
 
     bad = client.post(
