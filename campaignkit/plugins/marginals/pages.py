@@ -15,6 +15,7 @@ from campaignkit.core import (
     current_user,
     geocode,
     has_permission,
+    hosting_open_to,
     parse_int,
     require_permission,
     upcoming_events_in_seats,
@@ -59,9 +60,10 @@ def find():
             found = recommend(place.lat, place.lon, mode, RESULTS, own)
             marked = current_targets(standing(tables()))[1]
             typed = postcode if place.precision != "position" else None
-            host_links = {
-                i.code: host_link(i.code, typed if i.code == own else None) for i in found
-            }
+            if hosting_open_to(current_user):
+                host_links = {
+                    i.code: host_link(i.code, typed if i.code == own else None) for i in found
+                }
     return render_template(
         "marginals/find.html",
         postcode=postcode,
@@ -105,7 +107,7 @@ def seat(code: str):
         organiser=organiser,
         statuses=STATUSES,
         changes=history(code) if organiser else [],
-        host_url=host_link(code),
+        host_url=host_link(code) if hosting_open_to(current_user) else None,
     )
 
 
