@@ -19,7 +19,7 @@ from flask import (
 from sqlalchemy import func, select
 
 from campaignkit.core import current_user, db_session, has_permission, plugin_settings, rate_limited
-from campaignkit.plugins.pledges.models import DRAFT, Pledge, Signature
+from campaignkit.plugins.pledges.models import DRAFT, OPEN, Pledge, Signature
 from campaignkit.plugins.pledges.notify import (
     CONFIRM_SALT,
     next_steps,
@@ -97,6 +97,18 @@ def render_pledge(pledge: Pledge, error: str | None = None, status: int = 200): 
         url=url_for(".page", slug=pledge.slug, _external=True), waiting=waiting_count(pledge),
     )  # fmt: skip
     return page, status
+
+
+def open_pledges(limit: int | None = None) -> list[Pledge]:
+    """The pledges taking signatures now, newest first."""
+    query = select(Pledge).where(Pledge.status == OPEN).order_by(Pledge.created_at.desc())
+    return list(db_session().scalars(query.limit(limit)))
+
+
+@bp.get("")
+def index():
+    """Every open pledge, so supporters can find them from the menu."""
+    return render_template("pledges/index.html", pledges=open_pledges())
 
 
 @bp.get("/<slug>")

@@ -47,7 +47,12 @@ def test_organiser_creates_watches_exports_and_closes(
     (logged,) = rows(ExportRecord)
     assert logged.rows == 2 and "buses" in logged.what
 
-    closing = {"status": "closed", "csrf_token": csrf_token(client)}
+    assert 'class="card danger-zone"' in dashboard and 'name="confirm"' in dashboard
+    unconfirmed = {"status": "closed", "csrf_token": csrf_token(client)}
+    refused = client.post(created.location + "/status", data=unconfirmed)
+    assert refused.status_code == 303 and rows(Pledge)[0].status == "open"
+    assert "Tick the box to confirm" in client.get(refused.location).get_data(as_text=True)
+    closing = {**unconfirmed, "confirm": "yes"}
     assert client.post(created.location + "/status", data=closing).status_code == 303
     assert rows(Pledge)[0].status == "closed"
     late = {**sign_form(email="c@example.org"), "csrf_token": csrf_token(signer)}
