@@ -24,6 +24,7 @@ from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.footfall import LISTED_AHEAD
 from campaignkit.plugins.marginals.geocoding import seat_postcode
 from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
+from campaignkit.plugins.marginals.marginality import in_words
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
     DEFAULT_TARGETS_NOTE,
@@ -95,7 +96,10 @@ def seat(code: str):
     now = datetime.now(UTC)
     events = upcoming_events_in_seats([code], now, now + LISTED_AHEAD, per_seat=20)[code]
     this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
-    reasons = reasons_for(0, True, margin, target, this_week)[1:] if target else []
+    first = _aware(events[0]["starts_at"]) if events else None
+    reasons = reasons_for(0, True, margin, target, this_week, first)[1:] if target else []
+    headline = in_words(margin) if margin is not None else ""
+    reasons = [reason for reason in reasons if reason != headline]
     return render_template(
         "marginals/seat.html",
         seat=chosen,
@@ -103,6 +107,7 @@ def seat(code: str):
         margin=margin,
         target=target,
         reasons=reasons,
+        headline=headline,
         events=events,
         organiser=organiser,
         statuses=STATUSES,
