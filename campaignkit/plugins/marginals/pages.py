@@ -22,7 +22,7 @@ from campaignkit.core import (
 )
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.footfall import LISTED_AHEAD
-from campaignkit.plugins.marginals.geocoding import seat_postcode
+from campaignkit.plugins.marginals.geocoding import NOT_COVERED_NATION, seat_postcode, seats_in
 from campaignkit.plugins.marginals.hexmap import BANDS, hex_map, margin_shades, need_shades
 from campaignkit.plugins.marginals.marginality import in_words
 from campaignkit.plugins.marginals.ranking import MODES
@@ -49,6 +49,7 @@ def find():
     mode = request.args.get("mode", "nearest")
     mode = mode if mode in MODES else "nearest"
     place = found = error = None
+    choices: list = []
     marked = False
     host_links: dict[str, str] = {}
     if postcode:
@@ -56,6 +57,9 @@ def find():
             place = geocode(postcode)
         except GeocodeError as problem:
             error = problem.message
+            if problem.kind == "not-covered":  # offer the nation's seats as links instead
+                error = "Northern Ireland postcodes are not covered yet. Please choose your seat:"
+                choices = seats_in(NOT_COVERED_NATION)
         else:
             own = place.seat.code if place.seat else None
             found = recommend(place.lat, place.lon, mode, RESULTS, own)
@@ -74,6 +78,7 @@ def find():
         error=error,
         note="" if marked else DEFAULT_TARGETS_NOTE,
         host_links=host_links,
+        choices=choices,
     )
 
 

@@ -61,7 +61,8 @@ def test_hex_map_links_every_seat_and_has_a_table(client):
 def test_northern_ireland_and_unknown_postcodes_say_why(client):
     page = client.get("/seats?postcode=BT5+4AA").get_data(as_text=True)
     assert 'role="alert"' in page and "Northern Ireland postcodes are not covered yet" in page
-    assert "Belfast East" in page and "Seats near" not in page
+    assert '<a href="/seats/N05000001">Belfast East</a>' in page and "Seats near" not in page
+    assert page.count('<li><a href="/seats/N05') == 18
     page = client.get("/seats?postcode=GU99+9ZZ").get_data(as_text=True)
     assert 'role="alert"' in page and "we have no record of it" in page
     assert "Seats near" not in page
