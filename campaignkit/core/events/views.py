@@ -23,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import current_member_approved, has_permission
+from campaignkit.core.events.directions import geo_uri, osm_link, where_words
 from campaignkit.core.events.finding import SearchError, read_search
 from campaignkit.core.events.mapsvg import map_svg
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
@@ -154,7 +155,15 @@ def detail(event_id: int):
         manage=may_manage(db, event, current_user),
         liability=get_setting(db, "liability_notice"),
         can_host=has_permission(current_user, "events.host"),
+        where=where_words(event), directions=_directions(event),
     )  # fmt: skip
+
+
+def _directions(event: Event) -> dict[str, str] | None:
+    if event.lat is None or event.lon is None:
+        return None
+    label = event.venue or event.postcode
+    return {"osm": osm_link(event.lat, event.lon), "geo": geo_uri(event.lat, event.lon, label)}
 
 
 @bp.post("/<int:event_id>/rsvp")
