@@ -84,7 +84,8 @@ def find():
     types = event_types()
     error, label, found = None, "", None
     try:
-        search, label = read_search(request.args, types)
+        # A list near a place comes nearest first (each saying how far); a calendar by date.
+        search, label = read_search(request.args, types, "distance" if view == "list" else "date")
         per_page = 200 if view == "map" else 20
         found = find_events(db_session(), search, query_int("page", 1, 1, MAX_PAGE), per_page)
     except SearchError as exc:

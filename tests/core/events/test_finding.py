@@ -104,3 +104,19 @@ def test_a_kit_adds_event_types(app, client, add_event, instance):  # noqa: ANN0
     page = client.get("/events?type=leaflet").get_data(as_text=True)
     assert "Leaflet drop" in page and 'value="leaflet"' in page
     assert "Leafleting ·" in page  # the kit's label in the list
+
+
+def test_a_list_near_a_postcode_comes_nearest_first_saying_how_far(client, add_event):  # noqa: ANN001
+    add_event(title="Far and soon", postcode="SW9", date=_days_ahead(1))
+    add_event(title="Near and later", postcode="SW1A 1AA", date=_days_ahead(5))
+    page = client.get("/events?near=SW1A+1AA&radius_km=20").get_data(as_text=True)
+    assert page.index("Near and later") < page.index("Far and soon")
+    assert "0.0 km away" in page and " km away" in page.split("Far and soon", 1)[1]
+    calendar = client.get("/events?near=SW1A+1AA&radius_km=20&view=calendar").text
+    assert calendar.index("Far and soon") < calendar.index("Near and later")
+
+
+def _days_ahead(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=days)).isoformat()

@@ -100,6 +100,7 @@ def test_home_page_asks_for_a_postcode_and_the_answer_leads_with_one_seat(client
     assert "no events this week" not in page and " · next event " in answer
     assert "Labour" in answer and ("more votes to win here" in answer or "won by" in answer)
     assert page.index("marginals-answer") < page.index("<details")
+    assert 'href="/events?near=EH1+1YZ">Every event near' in answer
 
 
 def test_plain_words_name_the_kit_party(app):  # noqa: ANN001
