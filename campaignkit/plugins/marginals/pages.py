@@ -16,6 +16,7 @@ from campaignkit.core import (
     geocode,
     has_permission,
     hosting_open_to,
+    kit,
     parse_int,
     require_permission,
     upcoming_events_in_seats,
@@ -79,6 +80,7 @@ def find():
         note="" if marked else DEFAULT_TARGETS_NOTE,
         host_links=host_links,
         choices=choices,
+        zone=kit().election.get("timezone", "UTC"),
     )
 
 
@@ -118,6 +120,7 @@ def seat(code: str):
         statuses=STATUSES,
         changes=history(code) if organiser else [],
         host_url=host_link(code) if hosting_open_to(current_user) else None,
+        zone=kit().election.get("timezone", "UTC"),
     )
 
 
