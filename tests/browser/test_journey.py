@@ -96,7 +96,8 @@ def test_supporter_pages_pass_axe_and_stay_small(phone: Any, app: Any, live_url:
     axe = Axe()
     pages = [
         "/", f"/seats?postcode={POSTCODE}", f"/seats/{code}", "/events",
-        f"/events?near={POSTCODE}", f"/events/{event_id}", "/pledges", "/pledges/keep-our-buses",
+        f"/events?near={POSTCODE}", f"/events?near={POSTCODE}&view=map", f"/events/{event_id}",
+        "/pledges", "/pledges/keep-our-buses",
     ]  # fmt: skip
     problems = {}
     for path in pages:

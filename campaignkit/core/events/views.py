@@ -110,6 +110,7 @@ def find():
             [(r.lat, r.lon) for r in rows],
             [(e.lat, e.lon, e.title, url_for(".detail", event_id=e.id)) for e, _ in found.events],
             centre,
+            _map_summary(found.total, label, search.radius_km),
         )
     args = {k: v for k, v in request.args.items() if k not in ("page", "view")}
     status = 400 if error else 200
@@ -118,6 +119,14 @@ def find():
         args=args, days=days, svg=svg, search=search,
     )  # fmt: skip
     return page, status
+
+
+def _map_summary(total: int, label: str, radius_km: float) -> str:
+    where = (
+        f" within {radius_km:.0f} km of {label}, which is marked 'you are here'" if label else ""
+    )
+    plural = "" if total == 1 else "s"
+    return f"Map of {total} event{plural}{where}; the list after the map names each."
 
 
 def guest_claim(event_id: int) -> str | None:
