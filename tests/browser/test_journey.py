@@ -85,7 +85,11 @@ def _screenshots(phone: Any, live_url: str, code: str, folder: Path) -> None:
             ("events-map", f"/events?near={POSTCODE}&view=map"),
         ):
             page.goto(live_url + path)
-            page.screenshot(path=str(folder / f"{name}-{size}.png"))
+            target = folder / f"{name}-{size}.png"
+            if name == "events-map":  # the map itself, wherever it falls on the page
+                page.locator(".events-map-wrap").screenshot(path=str(target))
+            else:
+                page.screenshot(path=str(target))
     desktop.close()
 
 

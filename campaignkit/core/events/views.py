@@ -25,6 +25,7 @@ from sqlalchemy import select
 from campaignkit.core.auth.access import current_member_approved, has_permission
 from campaignkit.core.events.directions import geo_uri, osm_link, where_words
 from campaignkit.core.events.finding import SearchError, read_search
+from campaignkit.core.events.land import land_in_view, view_around
 from campaignkit.core.events.mapsvg import map_svg
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
 from campaignkit.core.events.queries import MAX_PAGE, Search, find_events
@@ -43,6 +44,7 @@ from campaignkit.core.events.validation import chat_service
 from campaignkit.core.parsing import in_zone, query_int
 from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.session import db_session
+from campaignkit.core.state import current_instance
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 VIEWS = ("list", "calendar", "map")
@@ -106,11 +108,14 @@ def find():
             .limit(20000)
         )
         centre = (search.lat, search.lon) if search.lat is not None else None
+        box = view_around(*centre, search.radius_km) if centre else None
         svg = map_svg(
             [(r.lat, r.lon) for r in rows],
             [(e.lat, e.lon, e.title, url_for(".detail", event_id=e.id)) for e, _ in found.events],
             centre,
             _map_summary(found.total, label, search.radius_km),
+            box,
+            land_in_view(current_instance().kit.data_dir, box) if box else (),
         )
     args = {k: v for k, v in request.args.items() if k not in ("page", "view")}
     status = 400 if error else 200

@@ -65,6 +65,8 @@ def test_list_calendar_and_map_views_paginate_and_hide_members_events(client, ad
     assert "<svg" in svg and svg.count('fill="#c0392b"') == 25
     image = svg.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "<a " not in image and "You are here</text>" in image  # no links inside the image
+    assert '<path d="M' in image and 'fill="#e3ddcf"' in image  # the land, from the kit
+    assert len(svg.encode()) < 100_000
     assert "Map of 25 events within 10 km of SW1A" in image
     assert 'href="#events-map-list">Skip the map' in svg and 'id="events-map-list"' in svg
     assert svg.split('id="events-map-list"', 1)[1].count("event-item") == 25
