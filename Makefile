@@ -21,7 +21,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 demo: $(VENV)/.installed
 	@test -f $(DEMO_DIR)/campaign.toml || $(BIN)/campaignkit init $(DEMO_DIR) --kit uk --name "Campaign Demo" --public-url http://127.0.0.1:$(PORT)
 	$(BIN)/campaignkit --instance $(DEMO_DIR) db upgrade
+	$(BIN)/campaignkit --instance $(DEMO_DIR) users create organiser@example.org --role organiser --generate-password --if-missing
 	$(BIN)/campaignkit --instance $(DEMO_DIR) events demo --if-empty
+	$(BIN)/campaignkit --instance $(DEMO_DIR) pledges demo
 	$(BIN)/campaignkit --instance $(DEMO_DIR) run --host 127.0.0.1 --port $(PORT)
 
 ## test: install with the test extras and run the whole suite: spread over the machine's

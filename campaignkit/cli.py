@@ -72,6 +72,7 @@ class CampaignKitGroup(click.Group):
     "--instance",
     type=click.Path(file_okay=False),
     envvar="CAMPAIGNKIT_INSTANCE",
+    is_eager=True,  # read before --help, so the help lists the instance's plugin commands
     help="The instance folder (default: CAMPAIGNKIT_INSTANCE, else the current folder).",
 )
 @click.version_option(__version__, prog_name="campaignkit")

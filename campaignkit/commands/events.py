@@ -22,14 +22,17 @@ def events():
 
 @events.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--allow-past", is_flag=True, help="Import events that have already started too.")
 @pass_instance
-def events_import(context: InstanceContext, file):  # noqa: ANN001
+def events_import(context: InstanceContext, file, allow_past: bool):  # noqa: ANN001
     """Import events from a CSV FILE; nothing is saved unless every row is good.
 
     The header names some of these columns (type, title, date, start, end and
     postcode are required): type,title,description,date,start,end,end_date,
     timezone,venue,address,postcode,capacity,chat_url,accessibility,
     members_only,host_email,lat,lon,seat_code,seat_name
+
+    The type may be a type's key or its label ("canvass" or "Canvassing").
     """
     with public_url_context(context.app()):
         try:
@@ -37,7 +40,9 @@ def events_import(context: InstanceContext, file):  # noqa: ANN001
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         with click.progressbar(length=len(rows), label="Checking rows") as bar:
-            good, report = check_rows(rows, event_types(), tick=lambda: bar.update(1))
+            good, report = check_rows(
+                rows, event_types(), tick=lambda: bar.update(1), allow_past=allow_past
+            )
         if report.problems:
             for line, problem in report.problems:
                 click.echo(f"line {line}: {problem}", err=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 import click
 from sqlalchemy import select
 
-from campaignkit.commands.common import pass_instance
+from campaignkit.commands.common import SuggestingChoice, pass_instance
 from campaignkit.core.auth.accounts import (
     AccountError,
     create_user,
@@ -22,7 +23,7 @@ from campaignkit.core.cli_support import InstanceContext
 from campaignkit.core.session import db_session
 from campaignkit.core.settings import public_url_context
 
-ROLE = click.Choice(ROLES)
+ROLE = SuggestingChoice(ROLES)
 
 
 @click.group()
@@ -38,16 +39,36 @@ def users():
     is_flag=True,
     help="Read the password from standard input; without it a set-password link is mailed.",
 )
+@click.option(
+    "--generate-password",
+    is_flag=True,
+    help="Choose a strong password and print it, once (for a demo or a first account).",
+)
+@click.option("--if-missing", is_flag=True, help="Do nothing when the account exists already.")
 @pass_instance
-def users_create(context: InstanceContext, email: str, role: str, password_stdin: bool):
+def users_create(  # noqa: PLR0913 - one argument per option
+    context: InstanceContext,
+    email: str,
+    role: str,
+    password_stdin: bool,
+    generate_password: bool,
+    if_missing: bool,
+):
     """Create an account for EMAIL with a role (approved, address counted as confirmed)."""
     password = None
+    if password_stdin and generate_password:
+        raise click.UsageError("Give --password-stdin or --generate-password, not both.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         problem = password_problem(password, email)
         if problem:
             raise click.ClickException(problem)
+    if generate_password:
+        password = secrets.token_urlsafe(12)
     with public_url_context(context.app()):
+        if if_missing and find_user(email) is not None:
+            click.echo(f"{email} has an account already; nothing changed.")
+            return
         try:
             user = create_user(
                 email, password, role, approved=True, verified=True, joined_via="command line"
@@ -55,6 +76,8 @@ def users_create(context: InstanceContext, email: str, role: str, password_stdin
         except AccountError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Created {user.email} ({role}).")
+        if generate_password:
+            click.echo(f"Its password (shown this once): {password}")
         if password is None:
             if not send_reset(user, welcome=True):
                 raise click.ClickException("The set-password mail could not be sent.")

@@ -31,6 +31,7 @@ from campaignkit.core.config import ConfigError, RateText
 from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.errors import error_response
+from campaignkit.core.events.host import hosting_open_to
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
@@ -139,6 +140,7 @@ __all__ = [
     "guarded_get",
     "guarded_session",
     "has_permission",
+    "hosting_open_to",
     "in_memory_uploads",
     "in_zone",
     "insert_unless_exists",

@@ -12,6 +12,7 @@ from the environment instead of the file:
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -242,13 +243,38 @@ class CampaignConfig(_Section):
         return freeze(tables)
 
 
-def describe_validation_error(error: ValidationError, where: str) -> str:
-    """Turn a pydantic error into lines that name the file and the key."""
+def _known_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys allowed beside the last part of ``path`` in ``model`` (empty when unknown)."""
+    for part in path[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def nearest_hint(word: str, known: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` naming the known word nearest ``word``, or an empty string."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def describe_validation_error(
+    error: ValidationError, where: str, model: type[BaseModel] | None = None
+) -> str:
+    """Turn a pydantic error into lines that name the file and the key.
+
+    With the ``model`` that was validated, an unknown key is followed by the
+    nearest key that model allows ("did you mean 'public_url'?").
+    """
     lines = []
     for problem in error.errors():
         location = ".".join(str(part) for part in problem["loc"])
         if problem["type"] == "extra_forbidden":
-            lines.append(f"{where}: unknown key '{location}'")
+            known = _known_keys(model, problem["loc"]) if model is not None else []
+            hint = nearest_hint(str(problem["loc"][-1]), known)
+            lines.append(f"{where}: unknown key '{location}'{hint}")
         elif problem["type"] == "value_error":
             lines.append(f"{where}: '{location}': {problem['ctx']['error']}")
         else:
@@ -303,7 +329,7 @@ def load_config(instance_dir: Path, environ: dict[str, str] | None = None) -> Ca
     try:
         config = CampaignConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, str(path))) from None
+        raise ConfigError(describe_validation_error(exc, str(path), CampaignConfig)) from None
     if len(config.campaign.secret_key) < 16:
         raise ConfigError(
             f"{path}: 'campaign.secret_key' is missing or shorter than 16 characters "
@@ -328,14 +354,15 @@ def validate_plugin_settings(
     for name in tables:
         if name not in schemas:
             problems.append(
-                f"{where}: [plugins.{name}] is not a setting table of an enabled plugin "
-                f"(enabled plugins with settings: {with_settings})"
+                f"{where}: [plugins.{name}] is not a setting table of an enabled plugin"
+                f"{nearest_hint(name, list(schemas))} (enabled plugins with settings: "
+                f"{with_settings})"
             )
     for name, schema in schemas.items():
         try:
             settings[name] = schema.model_validate(tables.get(name, {}))
         except ValidationError as exc:
-            problems.append(describe_validation_error(exc, f"{where}: [plugins.{name}]"))
+            problems.append(describe_validation_error(exc, f"{where}: [plugins.{name}]", schema))
     if problems:
         raise ConfigError("\n".join(problems))
     return settings

@@ -11,14 +11,23 @@ from dataclasses import dataclass, field
 
 from campaignkit.core.records import normalise_email
 
+#: Nav items ordered in this range are organisers' tools: they share one "Organise" menu
+#: (a ``<details>`` that stays folded on a phone) instead of crowding the main nav.
+ORGANISER_ORDERS = range(800, 990)
+
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the site navigation; lower ``order`` comes first."""
+    """A link in the site navigation; lower ``order`` comes first (800-989: organisers' tools)."""
 
     label: str
     url: str
     order: int = 100
+
+    @property
+    def organiser(self) -> bool:
+        """Whether the item goes in the "Organise" menu (its order is 800-989)."""
+        return self.order in ORGANISER_ORDERS
 
 
 @dataclass(frozen=True)

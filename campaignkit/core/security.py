@@ -55,7 +55,8 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    # geolocation for this site only: "use my location" beside a postcode box.
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(self)",
 }
 
 

@@ -44,7 +44,12 @@ def test_home_page_works_without_javascript(new_page: Callable[..., Any], live_u
     page = new_page(java_script_enabled=False)
     page.goto(live_url + "/")
     assert_home_page_shows_everything(page)
-    assert page.locator("script").count() == 0
+    # The only script is "use my location", which stays hidden without JavaScript.
+    scripts = page.locator("script")
+    assert scripts.count() <= 1
+    if scripts.count():
+        assert scripts.first.get_attribute("src").endswith("/marginals/locate.js")
+        assert not page.get_by_role("button", name="Use my location").is_visible()
     assert page.locator(".share-list a").count() == 5
 
 

@@ -50,7 +50,7 @@ def test_postcode_to_seat_to_rsvp_on_a_phone(phone: Any, app: Any, live_url: str
     phone.get_by_label("Your postcode").fill("CF10 1EP")
     phone.get_by_label("Your postcode").press("Enter")
     phone.wait_for_url("**/seats?postcode=*")
-    assert "1 event this week" in phone.locator(".marginals-list li").first.inner_text()
+    assert "1 event this week" in phone.locator(".marginals-answer").inner_text()
     assert page_width(phone) <= PHONE_WIDTH
     phone.get_by_role("link", name=seat_name, exact=True).first.click()
     assert phone.locator("h1").inner_text() == seat_name

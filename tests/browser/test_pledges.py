@@ -37,7 +37,7 @@ def test_a_supporter_signs_on_a_phone_and_sees_the_count_go_up(
 ) -> None:
     _add_pledge(app)
     phone.goto(f"{live_url}/pledges/buses")
-    assert "0 of 10 signatures" in phone.locator("#pledge-count").inner_text()
+    assert "0 signed · goal 10" in phone.locator("#pledge-count").inner_text()
     assert page_width(phone) <= PHONE_WIDTH
     phone.locator("#name").fill("Sam Supporter")
     phone.locator("#email").fill("sam@example.org")
@@ -51,6 +51,6 @@ def test_a_supporter_signs_on_a_phone_and_sees_the_count_go_up(
     assert "Press the button" in phone.locator("main").inner_text()  # opening confirms nothing
     phone.get_by_role("button", name="Confirm my signature").click()
     phone.wait_for_url("**/pledges/buses")
-    assert "1 of 10 signatures" in phone.locator("#pledge-count").inner_text()
+    assert "1 signed · goal 10" in phone.locator("#pledge-count").inner_text()
     assert "confirmed" in phone.locator("main").inner_text()
     assert phone.locator("progress").get_attribute("value") == "1"

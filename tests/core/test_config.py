@@ -86,6 +86,22 @@ def test_plugin_tables_are_read(folder: Path):
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        (
+            "trusted_proxy_hops = 0",
+            "trusted_proxy_hop = 0",
+            "unknown key 'server.trusted_proxy_hop' (did you mean 'trusted_proxy_hops'?)",
+        ),
+        ("[server]", "[sever]\nx = 1\n[server]", "unknown key 'sever' (did you mean 'server'?)"),
+    ],
+)
+def test_an_unknown_key_names_the_nearest_known_one(folder: Path, old: str, new: str, hint: str):
+    edit(folder, old, new)
+    assert hint in load_error(folder)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "key"),
     [
         ('kit = "uk"', 'kit = "uk"\ncolour = "red"', "campaign.colour"),

@@ -166,7 +166,7 @@ def test_templates_and_static_files_resolve_layer_by_layer(layers: Layers, build
         (folder / "templates" / "home.html").unlink()
         (folder / "static" / "probe.txt").unlink()
     client = build(layers.site, layers.plugins).test_client()
-    assert "Welcome" in client.get("/").get_data(as_text=True)  # core's home page
+    assert 'class="home-grid"' in client.get("/").get_data(as_text=True)  # core's home page
     assert client.get("/static/probe.txt").status_code == 404
 
 
@@ -231,7 +231,7 @@ def test_an_override_can_call_super_on_the_template_it_replaces(site: Path, buil
     )
     page = build(site).test_client().get("/").get_data(as_text=True)
     assert '<p id="added">Added by the instance</p>' in page
-    assert "Welcome" in page  # core's own content is still there
+    assert 'class="home-grid"' in page  # core's own content is still there
 
 
 # ---------------------------------------------------------------- themes
@@ -291,7 +291,11 @@ def test_the_campaign_name_is_escaped(instance: Path, make_app):
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in page
-    assert "<script" not in page.lower()
+    # No script but "use my location" (a static file of the marginals plugin) on the page.
+    assert (
+        page.lower().replace('<script src="/seats/static/marginals/locate.js"', "").count("<script")
+        == 0
+    )
 
 
 TRAVERSALS = [
@@ -333,3 +337,13 @@ def test_a_theme_may_not_take_a_name_the_search_path_uses(site: Path, name: str)
     set_campaign(site, theme="./clash")
     with pytest.raises(ConfigError, match=f"the name '{name}' is used by both"):
         load_instance(site, environ={})
+
+
+def test_an_override_can_reorder_the_home_page_blocks(site: Path, build):
+    write(
+        site / "theme" / "templates" / "home.html",
+        '{% extends "core:home.html" %}\n'
+        "{% block home_order %}{{ self.home_columns() }}{{ self.home_hero() }}{% endblock %}\n",
+    )
+    page = build(site).test_client().get("/").get_data(as_text=True)
+    assert 0 < page.index('class="home-grid"') < page.index('class="hero"')

@@ -62,6 +62,7 @@ BASELINES: dict[str, dict[str, str]] = {
     "/host/events/new": event_form(timezone="Pacific/Kiritimati"),
     "/host/events/<int:event_id>/edit": event_form(title="Changed", timezone="Etc/GMT+12"),
     "/host/events/<int:event_id>/hosts": {"email": "supporter1@example.org"},
+    "/host/events/become": {"next": "/host/events/new?postcode=SW1A+1AA"},
     "/organise/events/<int:event_id>/decide": {"decision": "approve", "note": "Fine"},
     "/pledges/<slug>/sign": {
         "name": "Bea Example",

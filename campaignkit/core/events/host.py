@@ -13,8 +13,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from campaignkit.core.auth.access import require_permission, signin_required
-from campaignkit.core.auth.accounts import find_user
+from campaignkit.core.auth.access import (
+    current_member_approved,
+    has_permission,
+    require_permission,
+    signin_required,
+)
+from campaignkit.core.auth.accounts import find_user, set_role
+from campaignkit.core.auth.redirects import safe_next
+from campaignkit.core.auth.roles import auth_state, is_approved
 from campaignkit.core.events.models import GOING, Event, EventHost
 from campaignkit.core.events.rsvp import mark_attendance, rsvps_of
 from campaignkit.core.events.service import (
@@ -30,6 +37,8 @@ from campaignkit.core.geo import GeocodeError
 from campaignkit.core.session import db_session, write_session
 
 bp = Blueprint("host", __name__, url_prefix="/host/events")
+#: Roles a member may swap for "host" by offering to host (the others hold more already).
+HOSTING_ROLES = ("supporter", "volunteer")
 PREFILL_POSTCODE = re.compile(r"^[A-Z0-9 ]{2,16}$")
 PREFILL_SEAT = re.compile(r"^[A-Za-z0-9-]{1,16}$")
 
@@ -97,17 +106,72 @@ def mine():
     return render_template("events/mine.html", events=db_session().scalars(query).all())
 
 
+def may_become_host(user: object) -> bool:
+    """Whether a signed-in member may make themselves a host: approved, supporter or volunteer."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    approved = is_approved(user, auth_state().settings.require_approval)
+    return approved and getattr(user, "role", None) in HOSTING_ROLES
+
+
+def hosting_open_to(user: object) -> bool:
+    """Whether a "host an event here" link leads somewhere for this person.
+
+    True for people not signed in (they sign in first), hosts, and members
+    who may become hosts; False for accounts waiting for approval and for
+    roles that cannot host, so the link is shown only when it is useful.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return has_permission(user, "events.host") or may_become_host(user)
+
+
+def offer_hosting():  # noqa: ANN201 - a Flask response
+    """The page offering to become a host, to a member who may not host events yet."""
+    here = request.full_path if request.query_string else request.path
+    offer = may_become_host(current_user)
+    page = render_template(
+        "events/become_host.html", offer=offer, waiting=not current_member_approved(), next=here
+    )
+    return page, 200 if offer else 403
+
+
+@bp.post("/become")
+@signin_required
+def become_host():
+    """Make the member a host, then back to the (prefilled) new-event form they came from.
+
+    Core's vetting decides who may: approved members (``[accounts]
+    require_approval``) who are supporters or volunteers. A new host's events
+    are moderated as any new host's are (``hold_new_hosts``, banned words).
+    """
+    if not has_permission(current_user, "events.host"):
+        if not may_become_host(current_user):
+            abort(403, description="Your account cannot host events yet: ask an organiser.")
+        set_role(current_user.id, "host")
+        flash("You are a host now: fill in your event below.", "success")
+    target = safe_next(request.form.get("next")) or ""
+    if not target.startswith(url_for(".new")):
+        target = url_for(".new")
+    return redirect(target, 303)
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@require_permission("events.host")
+@signin_required
 def new():
-    """Create an event: published at once for trusted hosts, else sent to moderation."""
+    """Create an event: published at once for trusted hosts, else sent to moderation.
+
+    A member who may not host yet is offered to become a host instead.
+    """
+    if not has_permission(current_user, "events.host"):
+        return offer_hosting()
     action = url_for(".new")
     if request.method == "GET":
         values, note = prefill(request.args)
         values = {"timezone": default_timezone(), "type": "canvass", **values}
         return _form(values, {}, action, "New event", note=note)
     try:
-        values = clean_event(request.form, event_types())
+        values = clean_event(request.form, event_types(), require_place=True)
     except EventInvalid as exc:
         return _form(request.form.to_dict(), exc.problems, action, "New event", 400)
     event = create_event(values, current_user)
@@ -127,7 +191,7 @@ def edit(event_id: int):
     if request.method == "GET":
         return _form(form_values(event), {}, action, f"Edit: {event.title}")
     try:
-        values = clean_event(request.form, event_types(), taken=event.going)
+        values = clean_event(request.form, event_types(), taken=event.going, require_place=True)
         update_event(event.id, values)
     except EventInvalid as exc:
         return _form(request.form.to_dict(), exc.problems, action, f"Edit: {event.title}", 400)

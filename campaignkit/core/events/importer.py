@@ -33,6 +33,7 @@ COLUMNS = (
     *("host_email", "lat", "lon", "seat_code", "seat_name"),
 )
 REQUIRED = ("type", "title", "date", "start", "end", "postcode")
+PAST_PROBLEM = "This event has already started (past events are imported only with --allow-past)."
 
 
 @dataclass
@@ -62,9 +63,16 @@ def check_rows(
     rows: Iterable[tuple[int, dict[str, str]]],
     types: dict[str, str],
     tick: Callable[[], None] = lambda: None,
+    *,
+    allow_past: bool = False,
 ) -> tuple[list[tuple[dict[str, Any], int | None]], ImportReport]:
-    """Validate every row; returns (values, host id) pairs and a report of the problems."""
+    """Validate every row; returns (values, host id) pairs and a report of the problems.
+
+    An event that has already started is a problem unless ``allow_past``
+    (moving an archive of old events in).
+    """
     report, good = ImportReport(), []
+    now = utcnow()
     hosts = {}
     for line, row in rows:
         report.rows += 1
@@ -77,6 +85,8 @@ def check_rows(
             values = clean_event(row, types, locate=position is None)
             if position is not None:
                 values.update(position)
+            if not allow_past and values["starts_at"] < now:
+                raise EventInvalid({"date": PAST_PROBLEM})
             email = (row.get("host_email") or "").strip().lower()
             if email and email not in hosts:
                 hosts[email] = db_session().scalar(select(User.id).where(User.email == email))

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from campaignkit.core.auth.models import utcnow
 from campaignkit.core.events.models import APPROVED, GOING, Event
 from campaignkit.core.events.notify import tell_attendees
-from campaignkit.core.events.rsvp import rsvps_of
+from campaignkit.core.events.rsvp import rsvps_of, withdraw_link
 from campaignkit.core.jobs import Progress, job
 from campaignkit.core.settings import public_url_context
 from campaignkit.core.state import current_database
 
 REMINDER_HOURS = 24
+WITHDRAW_WORDS = "Can't come after all? Let the hosts know: "
 
 
 def due_for_reminder(database, now=None) -> list[tuple[Event, list[str]]]:  # noqa: ANN001
@@ -58,7 +59,10 @@ def register_event_jobs(huey: Huey) -> None:
         with public_url_context(app):
             due = due_for_reminder(current_database(app))
             for done, (event, addresses) in enumerate(due, 1):
-                tell_attendees(event, addresses, "Reminder", "See you soon at this event.")
+                for address in addresses:  # each with their own link to take the place back
+                    link = withdraw_link(event.id, address)
+                    body = f"See you soon at this event.\n\n{WITHDRAW_WORDS}{link}"
+                    tell_attendees(event, [address], "Reminder", body)
                 progress.update(done, total=len(due), message=event.title)
             progress.update(len(due), total=len(due), message=f"Reminded {len(due)} events")
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from campaignkit.core.auth.models import APPROVED as MEMBER_APPROVED
 from campaignkit.core.auth.models import User
 from campaignkit.core.auth.roles import auth_state, role_has
+from campaignkit.core.events.directions import mail_summary
 from campaignkit.core.events.models import Event, EventHost, Rsvp
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.registry import call_each
@@ -72,5 +73,9 @@ def tell_hosts_and_moderators(event: Event, what: str) -> None:
 
 
 def tell_attendees(event: Event, addresses: Iterable[str], subject: str, body: str) -> int:
-    """Mail the people who said they would come; returns how many were sent."""
-    return mail_quietly(addresses, f"{subject}: {event.title}", f"{body}\n\n{event_link(event)}\n")
+    """Mail the people who said they would come; returns how many were sent.
+
+    Every mail carries the event's date, time with its time zone, place and map link.
+    """
+    text = f"{body}\n\n{mail_summary(event)}\n\n{event_link(event)}\n"
+    return mail_quietly(addresses, f"{subject}: {event.title}", text)

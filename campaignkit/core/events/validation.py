@@ -107,14 +107,24 @@ def clean_capacity(raw: Any, taken: int = 0) -> int | None:
     return capacity
 
 
+PLACE_PROBLEM = "Give the venue or its address, so people can find the event."
+
+
 def clean_event(
-    data: Mapping[str, Any], types: Mapping[str, str], *, taken: int = 0, locate: bool = True
+    data: Mapping[str, Any],
+    types: Mapping[str, str],
+    *,
+    taken: int = 0,
+    locate: bool = True,
+    require_place: bool = False,
 ) -> dict[str, Any]:
     """Validated event values from form fields; raises EventInvalid listing each problem.
 
     Fields: type, title, description, date, start, end (or end_date), timezone,
     venue, address, postcode, capacity, members_only, chat_url, accessibility.
-    With ``locate`` the postcode is geocoded and the seat looked up.
+    With ``locate`` the postcode is geocoded and the seat looked up; with
+    ``require_place`` a venue or an address must be given (a postcode alone
+    does not tell people where to go).
     """
     check = _Checker(data)
     values: dict[str, Any] = {
@@ -125,7 +135,11 @@ def clean_event(
         "accessibility": check.text("accessibility", "accessibility notes", 2_000, multiline=True),
         "members_only": str(data.get("members_only") or "") in ("1", "on", "true", "yes"),
     }
+    if require_place and not (values["venue"] or values["address"]):
+        check.problems.setdefault("venue", PLACE_PROBLEM)
     kind = str(data.get("type") or "").strip()
+    if kind not in types:  # the label a person reads ("Canvassing") names its type too
+        kind = {label.casefold(): key for key, label in types.items()}.get(kind.casefold(), kind)
     if kind not in types:
         check.problems["type"] = f"Choose a type of event: {', '.join(types.values())}."
     values["type"] = kind

@@ -23,7 +23,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaignkit.core.auth.access import current_member_approved, has_permission
+from campaignkit.core.events.directions import geo_uri, osm_link, where_words
 from campaignkit.core.events.finding import SearchError, read_search
+from campaignkit.core.events.land import land_in_view, view_around
 from campaignkit.core.events.mapsvg import map_svg
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
 from campaignkit.core.events.queries import MAX_PAGE, Search, find_events
@@ -42,6 +44,7 @@ from campaignkit.core.events.validation import chat_service
 from campaignkit.core.parsing import in_zone, query_int
 from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.session import db_session
+from campaignkit.core.state import current_instance
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 VIEWS = ("list", "calendar", "map")
@@ -83,7 +86,8 @@ def find():
     types = event_types()
     error, label, found = None, "", None
     try:
-        search, label = read_search(request.args, types)
+        # A list near a place comes nearest first (each saying how far); a calendar by date.
+        search, label = read_search(request.args, types, "distance" if view == "list" else "date")
         per_page = 200 if view == "map" else 20
         found = find_events(db_session(), search, query_int("page", 1, 1, MAX_PAGE), per_page)
     except SearchError as exc:
@@ -104,10 +108,14 @@ def find():
             .limit(20000)
         )
         centre = (search.lat, search.lon) if search.lat is not None else None
+        box = view_around(*centre, search.radius_km) if centre else None
         svg = map_svg(
             [(r.lat, r.lon) for r in rows],
             [(e.lat, e.lon, e.title, url_for(".detail", event_id=e.id)) for e, _ in found.events],
             centre,
+            _map_summary(found.total, label, search.radius_km),
+            box,
+            land_in_view(current_instance().kit.data_dir, box) if box else (),
         )
     args = {k: v for k, v in request.args.items() if k not in ("page", "view")}
     status = 400 if error else 200
@@ -116,6 +124,14 @@ def find():
         args=args, days=days, svg=svg, search=search,
     )  # fmt: skip
     return page, status
+
+
+def _map_summary(total: int, label: str, radius_km: float) -> str:
+    where = (
+        f" within {radius_km:.0f} km of {label}, which is marked 'you are here'" if label else ""
+    )
+    plural = "" if total == 1 else "s"
+    return f"Map of {total} event{plural}{where}; the list after the map names each."
 
 
 def guest_claim(event_id: int) -> str | None:
@@ -154,7 +170,15 @@ def detail(event_id: int):
         manage=may_manage(db, event, current_user),
         liability=get_setting(db, "liability_notice"),
         can_host=has_permission(current_user, "events.host"),
+        where=where_words(event), directions=_directions(event),
     )  # fmt: skip
+
+
+def _directions(event: Event) -> dict[str, str] | None:
+    if event.lat is None or event.lon is None:
+        return None
+    label = event.venue or event.postcode
+    return {"osm": osm_link(event.lat, event.lon), "geo": geo_uri(event.lat, event.lon, label)}
 
 
 @bp.post("/<int:event_id>/rsvp")

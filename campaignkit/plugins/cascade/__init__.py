@@ -46,7 +46,7 @@ def campaignkit_blueprints():
 def campaignkit_nav_items(user):
     """A "Cascades" link for organisers."""
     if has_permission(user, "cascade.manage"):
-        return [NavItem("Cascades", "/organise/cascade")]
+        return [NavItem("Cascades", "/organise/cascade", order=865)]
     return []
 
 

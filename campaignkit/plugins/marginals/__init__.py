@@ -15,7 +15,7 @@ Settings (``[plugins.marginals]``, defaults from the kit's ``[settings.marginals
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import render_template, url_for
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campaignkit import hookimpl
@@ -71,6 +71,14 @@ def campaignkit_permissions():
 def campaignkit_nav_items(user):  # noqa: ARG001 - the same for everyone
     """Adds "Find a seat" to the navigation."""
     return [NavItem("Find a seat", url_for("marginals.find"), order=40)]
+
+
+@hookimpl
+def campaignkit_template_slots(slot, context):  # noqa: ARG001 - the same for everyone
+    """The postcode box (and "use my location") at the top of the home page."""
+    if slot != "home_main":
+        return None
+    return render_template("marginals/home_search.html")
 
 
 @hookimpl

@@ -49,11 +49,19 @@ def import_postcodes_command(path: Path) -> None:
                 write_session() as session,
             ):
                 summary = import_postcodes(session, path, index, progress=bar.update)
+                for where, row in summary.bad_examples:
+                    click.echo(f"{where}: not a postcode with a position: {row}", err=True)
+                if summary.rows == 0 and summary.bad_rows:  # rolls back: the old ones stay
+                    raise click.ClickException(
+                        f"None of the {summary.bad_rows:,} rows of {path.name} is a postcode "
+                        "with a position; nothing was imported."
+                    )
         except SourceError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(
         f"Imported {summary.rows:,} postcodes in {summary.seconds:.1f} s; "
-        f"{summary.bad_rows:,} bad rows skipped, {summary.skipped:,} terminated left out, "
+        f"{summary.bad_rows:,} bad rows skipped, {summary.duplicates:,} repeated postcodes "
+        f"skipped (the first kept), {summary.skipped:,} terminated left out, "
         f"{summary.no_seat:,} outside every seat."
     )
 

@@ -75,10 +75,10 @@ def _area_place(query: str, data: KitTables, area: Area, precision: str, note: s
     if others and seat:
         share = round(area.share * 100)
         note += (
-            f" This postcode {precision} reaches into {len(others) + 1} seats; "
-            f"{share}% of its postcodes are in {seat.name}."
+            f" The area around {area.code} reaches into {len(others) + 1} seats; "
+            f"{share}% of its addresses are in {seat.name}."
         )
-    label = f"{area.code} (postcode {precision})"
+    label = area.code
     return Place(query, label, area.lat, area.lon, precision, seat, others, note.strip())
 
 

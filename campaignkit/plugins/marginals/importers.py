@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 from flask import current_app
 from pyproj import Transformer
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core import clear_place_cache
 from campaignkit.plugins.marginals.boundaries import SeatIndex
 from campaignkit.plugins.marginals.models import ImportRecord, PostcodePoint
-from campaignkit.plugins.marginals.sources import read_postcodes
+from campaignkit.plugins.marginals.sources import BAD_EXAMPLES, read_postcodes
 
 #: Called with the number of bytes of the file read since the last call.
 ProgressCallback = Callable[[int], None]
@@ -40,6 +40,10 @@ class ImportSummary:
     skipped: int = 0
     no_seat: int = 0
     seconds: float = 0.0
+    #: Rows whose postcode an earlier row already gave (the first one is kept).
+    duplicates: int = 0
+    #: The first few refused rows: ("file line N", the row's text).
+    bad_examples: tuple[tuple[str, str], ...] = ()
 
 
 def record_import(session: Session, kind: str, source: str, rows: int, bad: int) -> None:
@@ -53,7 +57,10 @@ def record_import(session: Session, kind: str, source: str, rows: int, bad: int)
 def _insert_sql(session: Session) -> str:
     marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
     table = PostcodePoint.__tablename__
-    return f"INSERT INTO {table} (postcode, lat, lon, seat) VALUES ({', '.join([marker] * 4)})"  # noqa: S608 - constant names
+    return (
+        f"INSERT INTO {table} (postcode, lat, lon, seat) VALUES ({', '.join([marker] * 4)})"  # noqa: S608 - constant names
+        " ON CONFLICT (postcode) DO NOTHING"  # a repeated postcode: the first row wins
+    )
 
 
 def import_postcodes(
@@ -82,9 +89,11 @@ def import_postcodes(
     sql = _insert_sql(session)
     session.execute(delete(PostcodePoint))
     rows = bad = skipped = no_seat = 0
+    examples: list[tuple[str, str]] = []
     for batch in read_postcodes(path):
         bad += batch.bad
         skipped += batch.skipped
+        examples.extend(batch.bad_examples[: BAD_EXAMPLES - len(examples)])
         if batch.postcodes:
             x, y = np.asarray(batch.x), np.asarray(batch.y)
             lons, lats = to_wgs84.transform(x, y) if batch.grid else (x, y)
@@ -96,5 +105,8 @@ def import_postcodes(
             rows += len(values)
         if progress is not None:
             progress(batch.bytes_read)
-    record_import(session, "postcodes", path.name, rows, bad)
-    return ImportSummary(rows, bad, skipped, no_seat, time.perf_counter() - started)
+    kept = session.scalar(select(func.count()).select_from(PostcodePoint)) or 0
+    duplicates, rows = rows - kept, kept
+    record_import(session, "postcodes", path.name, rows, bad + duplicates)
+    seconds = time.perf_counter() - started
+    return ImportSummary(rows, bad, skipped, no_seat, seconds, duplicates, tuple(examples))

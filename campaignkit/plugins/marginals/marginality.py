@@ -83,6 +83,25 @@ def kit_party() -> str | None:
     return plugin_settings("marginals").party or kit().election.get("party")
 
 
+def kit_party_name() -> str:
+    """The party's name for plain words ("Labour"), from the kit's ``[election.party_names]``."""
+    party = kit_party() or ""
+    return str(kit().election.get("party_names", {}).get(party) or party.upper() or "Our party")
+
+
+def in_words(margin: Marginality) -> str:
+    """How close a seat is, for a newcomer: "Labour won by 707 votes here in 2024: ..."."""
+    name = kit_party_name()
+    name = name[:1].upper() + name[1:]
+    year = kit().election.get("results_year")
+    when = f" in {year}" if year else ""
+    if margin.held:
+        close = margin.band in ("very marginal", "marginal")
+        hint = ": a few more volunteers could hold it" if close else ""
+        return f"{name} won by {margin.votes:,} votes here{when}{hint}"
+    return f"{name} needs {margin.votes:,} more votes to win here"
+
+
 def seats_marginality() -> dict[str, Marginality]:
     """Every seat's marginality for the instance's party and thresholds (imported results win)."""
     party, settings = kit_party(), plugin_settings("marginals")

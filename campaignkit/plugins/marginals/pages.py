@@ -16,6 +16,7 @@ from campaignkit.core import (
     db_session,
     geocode,
     has_permission,
+    hosting_open_to,
     parse_int,
     require_permission,
     upcoming_events_in_seats,
@@ -23,7 +24,7 @@ from campaignkit.core import (
 )
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.footfall import LISTED_AHEAD
-from campaignkit.plugins.marginals.geocoding import seat_postcode
+from campaignkit.plugins.marginals.geocoding import NOT_COVERED_NATION, seat_postcode, seats_in
 from campaignkit.plugins.marginals.hexmap import (
     BANDS,
     hex_map,
@@ -31,7 +32,7 @@ from campaignkit.plugins.marginals.hexmap import (
     margin_shades,
     need_shades,
 )
-from campaignkit.plugins.marginals.marginality import imported_results
+from campaignkit.plugins.marginals.marginality import imported_results, in_words
 from campaignkit.plugins.marginals.ranking import MODES
 from campaignkit.plugins.marginals.recommend import (
     current_targets,
@@ -59,21 +60,26 @@ def find():
     mode = mode if mode in MODES else "nearest"
     place = found = error = None
     note = ""
+    choices: list = []
     host_links: dict[str, str] = {}
     if postcode:
         try:
             place = geocode(postcode)
         except GeocodeError as problem:
             error = problem.message
+            if problem.kind == "not-covered":  # offer the nation's seats as links instead
+                error = "Northern Ireland postcodes are not covered yet. Please choose your seat:"
+                choices = seats_in(NOT_COVERED_NATION)
         else:
             own = place.seat.code if place.seat else None
             found = recommend(place.lat, place.lon, mode, RESULTS, own)
             known = standing(tables())
             note = targets_note(known, current_targets(known)[1])
             typed = postcode if place.precision != "position" else None
-            host_links = {
-                i.code: host_link(i.code, typed if i.code == own else None) for i in found
-            }
+            if hosting_open_to(current_user):
+                host_links = {
+                    i.code: host_link(i.code, typed if i.code == own else None) for i in found
+                }
     return render_template(
         "marginals/find.html",
         postcode=postcode,
@@ -83,6 +89,7 @@ def find():
         error=error,
         note=note,
         host_links=host_links,
+        choices=choices,
     )
 
 
@@ -105,7 +112,10 @@ def seat(code: str):
     now = datetime.now(UTC)
     events = upcoming_events_in_seats([code], now, now + LISTED_AHEAD, per_seat=20)[code]
     this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
-    reasons = reasons_for(0, True, margin, target, this_week)[1:] if target else []
+    first = _aware(events[0]["starts_at"]) if events else None
+    reasons = reasons_for(0, True, margin, target, this_week, first)[1:] if target else []
+    headline = in_words(margin) if margin is not None else ""
+    reasons = [reason for reason in reasons if reason != headline]
     return render_template(
         "marginals/seat.html",
         seat=chosen,
@@ -114,11 +124,12 @@ def seat(code: str):
         margin=margin,
         target=target,
         reasons=reasons,
+        headline=headline,
         events=events,
         organiser=organiser,
         statuses=STATUSES,
         changes=history(code) if organiser else [],
-        host_url=host_link(code),
+        host_url=host_link(code) if hosting_open_to(current_user) else None,
     )
 
 

@@ -25,7 +25,12 @@ from campaignkit.core import (
 )
 from campaignkit.plugins.marginals.data import KitTables, tables
 from campaignkit.plugins.marginals.footfall import WEEK, events_snapshot, take_snapshot
-from campaignkit.plugins.marginals.marginality import Marginality, kit_party, seats_marginality
+from campaignkit.plugins.marginals.marginality import (
+    Marginality,
+    in_words,
+    kit_party,
+    seats_marginality,
+)
 from campaignkit.plugins.marginals.models import ImportRecord
 from campaignkit.plugins.marginals.ranking import (
     NeedSettings,
@@ -164,18 +169,29 @@ def _plural(count: int, word: str) -> str:
 
 
 def reasons_for(
-    distance_km: float, own: bool, margin: Marginality | None, target: Target, events: int
+    distance_km: float,
+    own: bool,
+    margin: Marginality | None,
+    target: Target,
+    events: int,
+    next_start: datetime | None = None,
 ) -> list[str]:
-    """Why a seat is suggested, in words: distance, the votes at stake, this week's events."""
+    """Why a seat is suggested, in plain words: distance, the votes at stake, the events.
+
+    ``events`` counts this week's; ``next_start`` is when the next listed one
+    starts, so a week with none says when the next is instead of "no events".
+    """
     reasons = ["your seat" if own else f"{distance_text(distance_km, 0)} away"]
     if margin is not None:
-        if margin.held:
-            reasons.append(f"majority of {margin.votes:,} to defend")
-        else:
-            reasons.append(f"needs {margin.votes:,} votes")
+        reasons.append(in_words(margin))
     if target.status == "defend" and (margin is None or not margin.held):
         reasons.append("marked to defend")
-    reasons.append(f"{_plural(events, 'event')} this week" if events else "no events this week")
+    if events:
+        reasons.append(f"{_plural(events, 'event')} this week")
+    elif next_start is not None:
+        reasons.append(f"next event {next_start:%a %-d %b}")
+    else:
+        reasons.append("no events planned yet")
     return reasons
 
 
@@ -215,12 +231,22 @@ def recommend(
                 priority=target.priority,
                 need_score=score,
                 reasons=reasons_for(
-                    distance, code == own, margin, target, footfall.get(code, (0,))[0]
-                ),
+                    distance,
+                    code == own,
+                    margin,
+                    target,
+                    footfall.get(code, (0,))[0],
+                    _first_start(events.get(code, [])),
+                ),  # fmt: skip
                 events=events.get(code, []),
             )
         )
     return found
+
+
+def _first_start(events: list[dict]) -> datetime | None:
+    starts = [event["starts_at"] for event in events]
+    return min(starts) if starts else None
 
 
 def _pct(result) -> float:  # noqa: ANN001 - Result | None

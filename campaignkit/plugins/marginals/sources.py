@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BATCH_ROWS = 50_000
+#: How many refused rows a batch keeps as examples to show the person importing.
+BAD_EXAMPLES = 5
 _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}")
 #: ONSPD's placeholder latitude for postcodes with no grid reference.
 ONSPD_NO_POSITION = 99.999999
@@ -42,6 +44,16 @@ class Batch:
     bad: int = 0
     skipped: int = 0
     bytes_read: int = 0
+    #: The first few refused rows: ("file line N", the row's text).
+    bad_examples: list[tuple[str, str]] = field(default_factory=list)
+
+    def refuse(self, where: str, row: list[str] | dict[str, str]) -> None:
+        """Count a row that cannot be used, keeping the first few to show."""
+        self.bad += 1
+        if len(self.bad_examples) < BAD_EXAMPLES:
+            cells = row.values() if isinstance(row, dict) else row
+            text = ",".join(str(cell) for cell in cells if cell is not None)
+            self.bad_examples.append((where, text[:120]))
 
 
 def clean_postcode(text: str) -> str | None:
@@ -74,17 +86,18 @@ def read_codepoint(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
     """Batches of Code-Point Open rows; rows without a position (0, 0) are counted as bad."""
     batch = Batch(grid=True)
     found = False
-    for _name, size, opener in _codepoint_members(path):
+    for name, size, opener in _codepoint_members(path):
         found = True
         with opener() as raw:  # type: ignore[operator]
-            for row in csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline="")):
+            reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+            for row in reader:
                 try:
                     postcode = clean_postcode(row[0])
                     east, north = float(row[2]), float(row[3])
                 except (IndexError, ValueError):
                     postcode = None
                 if postcode is None or (east == 0 and north == 0):
-                    batch.bad += 1
+                    batch.refuse(f"{Path(name).name} line {reader.line_num}", row)
                     continue
                 batch.postcodes.append(postcode)
                 batch.x.append(east)
@@ -117,7 +130,7 @@ def read_onspd(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
             except (TypeError, ValueError):
                 postcode = None
             if postcode is None or lat == ONSPD_NO_POSITION or (lat == 0 and lon == 0):
-                batch.bad += 1
+                batch.refuse(f"{path.name} line {reader.line_num}", row)
                 continue
             batch.postcodes.append(postcode)
             batch.x.append(lon)

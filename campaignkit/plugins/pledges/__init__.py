@@ -12,6 +12,7 @@ by email is on by default. Settings (``[plugins.pledges]``)::
 
 from __future__ import annotations
 
+from flask import render_template
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaignkit import hookimpl
@@ -69,10 +70,20 @@ def campaignkit_jobs(huey):
 
 @hookimpl
 def campaignkit_nav_items(user):
-    """A "Pledges" link for organisers."""
+    """A "Pledges" link to the open pledges for everyone; the organisers' pledge pages."""
+    items = [NavItem("Pledges", "/pledges", order=55)]
     if has_permission(user, "pledges.manage"):
-        return [NavItem("Pledges", "/organise/pledges")]
-    return []
+        items.append(NavItem("Manage pledges", "/organise/pledges", order=855))
+    return items
+
+
+@hookimpl
+def campaignkit_template_slots(slot, context):
+    """The open pledges (up to three) beside the home page."""
+    if slot != "home_aside":
+        return None
+    pledges = views.open_pledges(limit=3)
+    return render_template("pledges/home_card.html", pledges=pledges) if pledges else None
 
 
 @hookimpl

@@ -194,10 +194,13 @@ def _form_values(pledge: Pledge) -> dict:
 @bp.post("/<int:pledge_id>/status")
 @require_permission("pledges.manage")
 def set_status(pledge_id: int):
-    """Open or close a pledge."""
+    """Open or close a pledge; closing needs its confirmation box ticked."""
     status = request.form.get("status")
     if status not in (OPEN, CLOSED):
         abort(400, description="Choose open or closed.")
+    if status == CLOSED and request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm you want to close the pledge; it is still open.", "error")
+        return redirect(url_for(".dashboard", pledge_id=pledge_id), 303)
     with write_session() as session:
         pledge = session.get(Pledge, pledge_id)
         if pledge is None:

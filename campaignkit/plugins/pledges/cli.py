@@ -1,4 +1,4 @@
-"""The ``campaignkit pledges`` commands: ``create``, ``open``, ``close`` and ``list``."""
+"""The ``campaignkit pledges`` commands: ``create``, ``open``, ``close``, ``list`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import instance_app, write_session
+from campaignkit.plugins.pledges.demo import WAITING, seed_demo_pledge
 from campaignkit.plugins.pledges.models import CLOSED, OPEN, STATES, Pledge
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -92,3 +93,16 @@ def list_command() -> None:
     with app.app_context(), write_session() as session:
         for pledge in session.scalars(select(Pledge).order_by(Pledge.id)):
             click.echo(f"{pledge.slug}\t{pledge.status}\t{pledge.signed_count}/{pledge.goal}")
+
+
+@pledges.command("demo")
+def demo_command() -> None:
+    """Add a sample open pledge with signatures (for the demo instance; only when none exist)."""
+    app = instance_app()
+    with app.app_context(), write_session() as session:
+        pledge = seed_demo_pledge(session)
+        if pledge is None:
+            click.echo("The instance already has pledges; no sample pledge added.")
+            return
+        slug, signed = pledge.slug, pledge.signed_count
+    click.echo(f"Added pledge '{slug}': {signed} signed, {WAITING} waiting to confirm.")

@@ -16,10 +16,10 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaignkit.core import current_user, db_session, has_permission, plugin_settings, rate_limited
-from campaignkit.plugins.pledges.models import DRAFT, Pledge, Signature
+from campaignkit.plugins.pledges.models import DRAFT, OPEN, Pledge, Signature
 from campaignkit.plugins.pledges.notify import (
     CONFIRM_SALT,
     next_steps,
@@ -72,6 +72,16 @@ def recent_signers(pledge: Pledge) -> list[tuple[str, str]]:
     ]
 
 
+def waiting_count(pledge: Pledge) -> int:
+    """Signatures waiting for their email link to be followed (0 without double opt-in)."""
+    if not settings().double_opt_in:
+        return 0
+    query = select(func.count()).where(
+        Signature.pledge_id == pledge.id, Signature.confirmed_at.is_(None)
+    )
+    return db_session().scalar(query) or 0
+
+
 def has_image(pledge: Pledge) -> bool:
     """Whether the pledge has a picture (without loading it)."""
     query = select(Pledge.id).where(Pledge.id == pledge.id, Pledge.image.is_not(None))
@@ -84,9 +94,21 @@ def render_pledge(pledge: Pledge, error: str | None = None, status: int = 200): 
         "pledges/pledge.html", pledge=pledge, error=error, form=request.form if error else {},
         recent=recent_signers(pledge), consent_text=CONSENT_WORDING,
         show_name_text=SHOW_NAME_WORDING, honeypot=HONEYPOT, has_image=has_image(pledge),
-        url=url_for(".page", slug=pledge.slug, _external=True),
+        url=url_for(".page", slug=pledge.slug, _external=True), waiting=waiting_count(pledge),
     )  # fmt: skip
     return page, status
+
+
+def open_pledges(limit: int | None = None) -> list[Pledge]:
+    """The pledges taking signatures now, newest first."""
+    query = select(Pledge).where(Pledge.status == OPEN).order_by(Pledge.created_at.desc())
+    return list(db_session().scalars(query.limit(limit)))
+
+
+@bp.get("")
+def index():
+    """Every open pledge, so supporters can find them from the menu."""
+    return render_template("pledges/index.html", pledges=open_pledges())
 
 
 @bp.get("/<slug>")
@@ -131,7 +153,7 @@ def thanks(slug: str):
         steps = next_steps(pledge, signature, signer_place(signature.postcode))
     return render_template(
         "pledges/thanks.html", pledge=pledge, signature=signature, new=mine.get("new"),
-        steps=steps, double_opt_in=settings().double_opt_in,
+        steps=steps, double_opt_in=settings().double_opt_in, waiting=waiting_count(pledge),
         url=url_for(".page", slug=pledge.slug, _external=True),
     )  # fmt: skip
 

@@ -49,6 +49,8 @@ def test_bad_input_is_refused_without_change(app, cli):  # noqa: ANN001
     assert "No accounts yet" in cli("users", "list").output
     bad_role = cli("users", "create", "a@example.org", "--role", "emperor")
     assert bad_role.exit_code == 2 and "emperor" in bad_role.output
+    near_role = cli("users", "create", "a@example.org", "--role", "organizer")
+    assert near_role.exit_code == 2 and "did you mean 'organiser'?" in near_role.output
     missing = cli("users", "set-role", "nobody@example.org", "admin")
     assert missing.exit_code == 1 and "No account has the address" in missing.output
     cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
@@ -59,3 +61,19 @@ def test_bad_input_is_refused_without_change(app, cli):  # noqa: ANN001
 def test_check_compiles_the_account_templates(app, cli):  # noqa: ANN001
     result = cli("check")
     assert result.exit_code == 0, result.output
+
+
+def test_a_generated_password_is_printed_once_and_signs_in(app, cli, login):  # noqa: ANN001
+    args = ("users", "create", "organiser@example.org", "--role", "organiser")
+    made = cli(*args, "--generate-password", "--if-missing")
+    assert made.exit_code == 0, made.output
+    password = made.output.split("Its password (shown this once): ", 1)[1].split()[0]
+    assert len(password) >= 16
+    client = app.test_client()
+    login(client, "organiser@example.org", password)
+    assert client.get("/organise/members").status_code == 200
+    again = cli(*args, "--generate-password", "--if-missing")
+    assert again.exit_code == 0 and "has an account already; nothing changed" in again.output
+    assert "password" not in again.output.lower()
+    both = cli(*args, "--generate-password", "--password-stdin", input=TEST_PASSWORD + "\n")
+    assert both.exit_code == 2 and "not both" in both.output

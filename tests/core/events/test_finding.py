@@ -64,6 +64,13 @@ def test_list_calendar_and_map_views_paginate_and_hide_members_events(client, ad
     assert (date.today() + timedelta(days=1)).strftime("%A %-d %B %Y") in calendar
     svg = client.get("/events?near=SW1A&radius_km=10&view=map").get_data(as_text=True)
     assert "<svg" in svg and svg.count('fill="#c0392b"') == 25
+    image = svg.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "<a " not in image and "You are here</text>" in image  # no links inside the image
+    assert '<path d="M' in image and 'fill="#e3ddcf"' in image  # the land, from the kit
+    assert len(svg.encode()) < 100_000
+    assert "Map of 25 events within 10 km of SW1A" in image
+    assert 'href="#events-map-list">Skip the map' in svg and 'id="events-map-list"' in svg
+    assert svg.split('id="events-map-list"', 1)[1].count("event-item") == 25
 
 
 def test_event_and_feed_calendar_files_parse(client, add_event):  # noqa: ANN001
@@ -105,3 +112,19 @@ def test_a_kit_adds_event_types(app, client, add_event, instance):  # noqa: ANN0
     page = client.get("/events?type=leaflet").get_data(as_text=True)
     assert "Leaflet drop" in page and 'value="leaflet"' in page
     assert "Leafleting ·" in page  # the kit's label in the list
+
+
+def test_a_list_near_a_postcode_comes_nearest_first_saying_how_far(client, add_event):  # noqa: ANN001
+    add_event(title="Far and soon", postcode="SW9", date=_days_ahead(1))
+    add_event(title="Near and later", postcode="SW1A 1AA", date=_days_ahead(5))
+    page = client.get("/events?near=SW1A+1AA&radius_km=20").get_data(as_text=True)
+    assert page.index("Near and later") < page.index("Far and soon")
+    assert "0.0 km away" in page and " km away" in page.split("Far and soon", 1)[1]
+    calendar = client.get("/events?near=SW1A+1AA&radius_km=20&view=calendar").text
+    assert calendar.index("Far and soon") < calendar.index("Near and later")
+
+
+def _days_ahead(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=days)).isoformat()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from campaignkit import hookimpl
 from campaignkit.core.events.models import Event
 from campaignkit.core.events.validation import chat_service
+from campaignkit.testing import FAST_HASHING, edit_config
 
 
 def _count(app) -> int:  # noqa: ANN001
@@ -46,6 +47,7 @@ def test_bad_event_input_is_refused_with_a_message_and_nothing_saved(
         "chat": ({"chat_url": "https://example.org/group"}, "invite link"),
         "capacity": ({"capacity": "-3"}, "whole number"),
         "type": ({"type": "rave"}, "Choose a type"),
+        "place": ({"venue": " ", "address": ""}, "Give the venue or its address"),
     }
     for name, (change, message) in cases.items():
         form = {**event_form(**change), "csrf_token": csrf_token(client)}
@@ -184,3 +186,28 @@ def test_a_link_prefills_the_new_event_form_but_the_post_still_geocodes(
     assert client.post("/host/events/new", data=form).status_code == 303
     with app.extensions["campaignkit"].database.new_session() as session:
         assert session.scalar(select(Event.seat_code)) == code
+
+
+def test_a_venue_or_an_address_is_enough(app, client, make_user, login, csrf_token, event_form):  # noqa: ANN001
+    login(client, make_user("host@example.org", "host"))
+    for place in ({"venue": "", "address": "1 Example Street"}, {"venue": "Hall", "address": ""}):
+        form = {**event_form(**place), "csrf_token": csrf_token(client)}
+        assert client.post("/host/events/new", data=form).status_code == 303, place
+    assert _count(app) == 2
+
+
+def test_a_member_waiting_for_approval_is_not_offered_hosting(
+    instance,  # noqa: ANN001
+    make_app,  # noqa: ANN001
+    make_user,  # noqa: ANN001
+    login,  # noqa: ANN001
+    csrf_token,  # noqa: ANN001
+):
+    make_user("new@example.org", "supporter", approved=False)
+    edit_config(instance, accounts={**FAST_HASHING, "require_approval": True})
+    browser = make_app().test_client()
+    login(browser, "new@example.org")
+    page = browser.get("/host/events/new")
+    assert page.status_code == 403 and "waiting for an organiser's approval" in page.text
+    data = {"next": "/host/events/new", "csrf_token": csrf_token(browser)}
+    assert browser.post("/host/events/become", data=data).status_code == 403

@@ -66,6 +66,27 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_saved(app, cli, tmp_path, 
     assert wrong.exit_code == 1 and "Unknown columns: name, when" in wrong.output
 
 
+def test_types_by_label_and_past_events_only_when_allowed(app, cli, tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setattr("campaignkit.core.cli_support.create_app", lambda path: app)
+    sheet = tmp_path / "events.csv"
+    sheet.write_text(
+        HEADER
+        + "Canvassing,By label,2030-05-02,10:00,13:00,SW1A 1AA,,,\n"
+        + "canvass,Last year,2020-05-02,10:00,13:00,SW1A 1AA,,,\n",
+        encoding="utf-8",
+    )
+    refused = cli("events", "import", str(sheet))
+    assert refused.exit_code == 1 and "line 2" not in refused.output
+    assert "line 3: This event has already started" in refused.output
+    assert "--allow-past" in refused.output and _events(app) == []
+    allowed = cli("events", "import", "--allow-past", str(sheet))
+    assert allowed.exit_code == 0, allowed.output
+    assert [(e.title, e.type) for e in _events(app)] == [
+        ("By label", "canvass"),
+        ("Last year", "canvass"),
+    ]
+
+
 def test_demo_events_spread_over_great_britain(app, cli):  # noqa: ANN001
     assert cli("events", "demo", "--count", "300").exit_code == 0
     events = _events(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -91,6 +92,10 @@ def test_reminders_go_once_to_people_coming_within_a_day(
     job.enqueue()
     reminders = [m for m in outbox() if m["Subject"].startswith("Reminder")]
     assert [m["To"] for m in reminders] == ["ann@example.org"]
+    text = reminders[0].get_content()
+    assert "When: " in text and ("(BST)" in text or "(GMT)" in text)
+    assert f", {event.postcode}\nMap: https://www.openstreetmap.org/?mlat=" in text
+    assert "Can't come after all? Let the hosts know: http://" in text and "/events/rsvp/" in text
 
 
 def test_plugins_hear_of_every_change(app, client, add_event, csrf_token):  # noqa: ANN001
@@ -140,6 +145,13 @@ def test_guests_withdraw_through_the_link_in_their_mail(app, add_event, csrf_tok
     first = app.test_client()
     _rsvp(first, event.id, csrf_token, name="Ann", email="ann@example.org", consent="yes")
     (confirmation,) = [m for m in outbox() if m["Subject"].startswith("You're going")]
+    text = confirmation.get_content()
+    when = event.starts_at.astimezone(ZoneInfo("Europe/London"))
+    assert f"When: {when:%A %-d %B %Y, %H:%M} to " in text and f"({when.tzname()})" in text
+    assert (
+        "Where: Church Hall, 1 Example Street, SW1A 1AA\nMap: https://www.openstreetmap.org/"
+        in text
+    )
     link = re.search(r"http://\S+/events/rsvp/\S+", confirmation.get_content()).group(0)
     path = link.split("127.0.0.1:5000", 1)[1]  # [server] public_url
     other = app.test_client()  # another browser, nobody signed in
@@ -147,3 +159,14 @@ def test_guests_withdraw_through_the_link_in_their_mail(app, add_event, csrf_tok
     assert "I can't come" in other.get(path).get_data(as_text=True)
     other.post(path, data={"csrf_token": csrf_token(other)})
     assert _statuses(app, event.id) == {"ann@example.org": "withdrawn"}
+
+
+def test_the_event_page_gives_directions_and_share_buttons(client, add_event):  # noqa: ANN001
+    event = add_event(venue="Church Hall", address="1 Example Street")
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Church Hall, 1 Example Street, SW1A 1AA" in page
+    at = f"{event.lat:.5f},{event.lon:.5f}"
+    assert f'href="https://www.openstreetmap.org/?mlat={event.lat:.5f}&amp;mlon=' in page
+    assert f'href="geo:{at}?q={at}(Church%20Hall)"' in page
+    assert "Bring someone along" in page and 'class="share-whatsapp"' in page
+    assert f"/events/{event.id}.ics" in page or "Add to calendar" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 from marginals_samples import (
     SAMPLE_AREAS,
@@ -12,7 +14,6 @@ from marginals_samples import (
     write_codepoint_zip,
 )
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from campaignkit.core import db_session, geocode, write_session
 from campaignkit.plugins.marginals.boundaries import seat_index
@@ -67,13 +68,47 @@ def test_reimport_replaces_and_a_failing_one_changes_nothing(app, tmp_path, samp
     summary = run_import(app, write_codepoint_zip(tmp_path / "second.zip", second))
     assert summary.rows == 30 and set(stored(app)) == set(postcodes_of(second["eh"]))
 
-    # A broken file: a postcode twice (the failure comes after rows were written).
-    broken = {"cf": sample_rows["cf"][:20], "cg": sample_rows["cf"][:1]}
-    with pytest.raises(IntegrityError):
-        run_import(app, write_codepoint_zip(tmp_path / "broken.zip", broken))
+    # A broken file: a member that is not text (the failure comes after the old rows went).
+    broken = write_codepoint_zip(tmp_path / "broken.zip", {"cf": sample_rows["cf"][:20]})
+    with zipfile.ZipFile(broken, "a") as archive:
+        archive.writestr("codepo_gb/Data/CSV/zz.csv", b"\xff\xfe not text\n")
+    with pytest.raises(UnicodeDecodeError):
+        run_import(app, broken)
     assert set(stored(app)) == set(postcodes_of(second["eh"]))
     with app.test_request_context():
         assert db_session().get(ImportRecord, "postcodes").rows == 30
+
+
+def test_a_repeated_postcode_is_counted_and_the_first_kept(cli, app, tmp_path, sample_rows):
+    first = sample_rows["cf"][0]
+    moved = first.split(",")
+    moved[2], moved[3] = "318000", "176000"  # the same postcode, somewhere else
+    repeated = {"cf": sample_rows["cf"][:20], "cg": [",".join(moved)]}
+    result = cli(
+        "marginals", "import-postcodes", str(write_codepoint_zip(tmp_path / "r.zip", repeated))
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 20 postcodes" in result.output
+    assert "1 repeated postcodes skipped (the first kept)" in result.output
+    assert "Traceback" not in result.output
+    assert set(stored(app)) == set(postcodes_of(sample_rows["cf"][:20]))
+    with app.test_request_context():
+        assert db_session().get(ImportRecord, "postcodes").bad_rows == 1
+
+
+def test_a_file_of_bad_rows_fails_showing_them_and_changes_nothing(cli, app, tmp_path, sample_rows):
+    good = write_codepoint_zip(tmp_path / "good.zip", {"bs": sample_rows["bs"][:10]})
+    assert cli("marginals", "import-postcodes", str(good)).exit_code == 0
+    rows = ['"BS1 1AA",10,0,0', '"NOT A CODE",10,318000,176000', "truncated"] * 3
+    bad = write_codepoint_zip(tmp_path / "bad.zip", {"bs": rows})
+    result = cli("marginals", "import-postcodes", str(bad))
+    assert result.exit_code == 1
+    assert "None of the 9 rows of bad.zip is a postcode with a position" in result.output
+    assert "bs.csv line 2: not a postcode with a position: NOT A CODE,10,318000,176000" in (
+        result.output
+    )
+    assert result.output.count("not a postcode with a position:") == 5
+    assert set(stored(app)) == set(postcodes_of(sample_rows["bs"][:10]))
 
 
 def test_import_postcodes_refuses_a_file_it_does_not_understand(cli, app, tmp_path):

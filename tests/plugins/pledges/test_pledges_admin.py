@@ -47,7 +47,12 @@ def test_organiser_creates_watches_exports_and_closes(
     (logged,) = rows(ExportRecord)
     assert logged.rows == 2 and "buses" in logged.what
 
-    closing = {"status": "closed", "csrf_token": csrf_token(client)}
+    assert 'class="card danger-zone"' in dashboard and 'name="confirm"' in dashboard
+    unconfirmed = {"status": "closed", "csrf_token": csrf_token(client)}
+    refused = client.post(created.location + "/status", data=unconfirmed)
+    assert refused.status_code == 303 and rows(Pledge)[0].status == "open"
+    assert "Tick the box to confirm" in client.get(refused.location).get_data(as_text=True)
+    closing = {**unconfirmed, "confirm": "yes"}
     assert client.post(created.location + "/status", data=closing).status_code == 303
     assert rows(Pledge)[0].status == "closed"
     late = {**sign_form(email="c@example.org"), "csrf_token": csrf_token(signer)}
@@ -98,7 +103,7 @@ def test_organiser_edits_an_open_pledge_and_its_signatures_stay(
     assert stored.signed_count == 2 and stored.threshold_reached_at is not None
     assert len(rows(Signature, pledge_id=pledge.id)) == 2
     page = client.get("/pledges/save-the-library").get_data(as_text=True)
-    assert "Save our library" in page and "<strong>2</strong> of 50" in page
+    assert "Save our library" in page and "<strong>2</strong> signed · goal 50" in page
     assert "The threshold of 2 has been reached" in page and 'class="pledge-image"' in page
 
     bad = client.post(

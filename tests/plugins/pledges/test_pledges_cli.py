@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaignkit.plugins.pledges.models import Pledge
+from campaignkit.plugins.pledges.models import Pledge, Signature
 
 
 def test_create_close_and_list(app, cli, rows):  # noqa: ANN001
@@ -21,3 +21,19 @@ def test_create_close_and_list(app, cli, rows):  # noqa: ANN001
     assert cli("pledges", "close", "clean-air").exit_code == 0
     assert "clean-air\tclosed\t0/500" in cli("pledges", "list").output
     assert cli("pledges", "close", "nope").exit_code != 0
+
+
+def test_demo_adds_one_open_pledge_with_signatures_once(app, cli, client, rows):  # noqa: ANN001
+    added = cli("pledges", "demo")
+    assert added.exit_code == 0, added.output
+    assert "Added pledge 'keep-our-buses': 17 signed, 3 waiting to confirm" in added.output
+    (pledge,) = rows(Pledge)
+    assert pledge.status == "open" and pledge.signed_count == 17
+    signatures = rows(Signature)
+    assert len(signatures) == 20 and sum(s.confirmed_at is None for s in signatures) == 3
+    assert sum(s.seat_name is not None for s in signatures) >= 15
+    page = client.get("/pledges/keep-our-buses").get_data(as_text=True)
+    assert "17</strong> signed, 3 waiting to confirm" in page and "Sign the pledge" in page
+    again = cli("pledges", "demo")
+    assert again.exit_code == 0 and "already has pledges" in again.output
+    assert len(rows(Pledge)) == 1

@@ -22,14 +22,18 @@ def test_double_opt_in_counts_once_after_the_mailed_link(
     csrf_token,
     mailbox,  # noqa: ANN001
 ):
-    pledge = add_pledge()
+    pledge = add_pledge(threshold=1)
     page = client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
-    assert "0</strong> of 100" in page and "<progress" in page
+    assert "0</strong> signed · goal 100" in page and "<progress" in page
     assert 'name="consent" type="checkbox" value="yes" required>' in page  # unticked
     response = _sign(client, csrf_token)
     assert response.status_code == 303
-    assert "sent an email" in client.get(response.location).get_data(as_text=True)
+    thanks = client.get(response.location).get_data(as_text=True)
+    assert "sent an email" in thanks and "0</strong> signed, 1 waiting to confirm" in thanks
     assert rows(Pledge)[0].signed_count == 0
+    waiting = client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
+    assert "0</strong> signed, 1 waiting to confirm · goal 100" in waiting
+    assert "threshold" not in waiting and rows(Pledge)[0].threshold_reached_at is None
     again = _sign(client, csrf_token, email=" ANN@example.org ", name="Ann Again")
     assert again.status_code == 303
     assert len(rows(Signature)) == 1 and len(mailbox.to("ann@example.org")) == 1
@@ -41,9 +45,10 @@ def test_double_opt_in_counts_once_after_the_mailed_link(
     assert again.status_code == 303  # single use: no second count
     assert "already confirmed" in client.get(again.location).get_data(as_text=True)
     assert rows(Pledge)[0].signed_count == 1
-    assert "Ann, Cities of London and Westminster" in client.get(
-        f"/pledges/{pledge.slug}"
-    ).get_data(as_text=True)
+    counted = client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
+    assert "Ann, Cities of London and Westminster" in counted
+    assert "1</strong> signed · goal 100" in counted and "waiting" not in counted
+    assert "The threshold of 1 has been reached" in counted
     assert client.get("/pledges/confirm/forged-token").status_code == 404
 
 
