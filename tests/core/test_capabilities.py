@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from builtin_kits import UK_PLUGINS, US_PLUGINS
 from click.testing import CliRunner
 
 import campaignkit
@@ -58,29 +59,7 @@ def test_every_builtin_kit_has_its_needs_met(tmp_path: Path, caplog: pytest.LogC
 def test_each_builtin_kit_enables_its_plugins_and_their_providers(tmp_path: Path):
     from campaignkit.core.capabilities import providers
 
-    expected = {
-        "uk": [
-            "share",
-            "marginals",
-            "pledges",
-            "emoji",
-            "blocklists",
-            "videos",
-            "cascade",
-            "apps",
-            "phonebank",
-        ],
-        "us": [
-            "share",
-            "zipcodes",
-            "marginals",
-            "emoji",
-            "blocklists",
-            "videos",
-            "cascade",
-            "apps",
-        ],
-    }
+    expected = {"uk": UK_PLUGINS, "us": US_PLUGINS}
     for kit, plugins in expected.items():
         loaded = load_instance(init_instance(tmp_path / kit, kit=kit, name=kit), environ={})
         assert loaded.enabled == plugins

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from builtin_kits import UK_PLUGINS
 from click.testing import CliRunner, Result
 
 import campaignkit
@@ -348,51 +349,13 @@ def test_disable_and_enable_keep_the_comments(tmp_path: Path):
     result = run("--instance", str(folder), "plugins", "disable", "share")
     assert result.exit_code == 0, result.output
     assert "Disabled 'share'" in result.output
-    assert read_toml(path)["campaign"]["plugins"] == [
-        "marginals",
-        "pledges",
-        "emoji",
-        "blocklists",
-        "videos",
-        "cascade",
-        "apps",
-        "phonebank",
-    ]
-    assert load_instance(folder, environ={}).enabled == [
-        "marginals",
-        "pledges",
-        "emoji",
-        "blocklists",
-        "videos",
-        "cascade",
-        "apps",
-        "phonebank",
-    ]
+    assert read_toml(path)["campaign"]["plugins"] == UK_PLUGINS[1:]
+    assert load_instance(folder, environ={}).enabled == UK_PLUGINS[1:]
 
     result = run("--instance", str(folder), "plugins", "enable", "share")
     assert result.exit_code == 0, result.output
-    assert read_toml(path)["campaign"]["plugins"] == [
-        "marginals",
-        "pledges",
-        "emoji",
-        "blocklists",
-        "videos",
-        "cascade",
-        "apps",
-        "phonebank",
-        "share",
-    ]
-    assert load_instance(folder, environ={}).enabled == [
-        "marginals",
-        "pledges",
-        "emoji",
-        "blocklists",
-        "videos",
-        "cascade",
-        "apps",
-        "phonebank",
-        "share",
-    ]
+    assert read_toml(path)["campaign"]["plugins"] == [*UK_PLUGINS[1:], "share"]
+    assert load_instance(folder, environ={}).enabled == [*UK_PLUGINS[1:], "share"]
     text = path.read_text("utf-8")
     assert all(comment in text for comment in comments)
     assert (path.stat().st_mode & 0o777) == 0o600  # the secret key stays private

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import tomlkit
+from builtin_kits import UK_PLUGINS
 
 import campaignkit
 from campaignkit.core.app import create_app
@@ -117,17 +118,7 @@ def test_entry_point_plugins_are_installed_but_not_imported_until_enabled(entry_
     assert found["slot_alpha"].version == "1.0"
     assert found["slot_alpha"].distribution == "ck-test-plugins"
     # broken_import is installed but not enabled: the instance still starts
-    assert load_instance(folder, environ={}).enabled == [
-        "share",
-        "marginals",
-        "pledges",
-        "emoji",
-        "blocklists",
-        "videos",
-        "cascade",
-        "apps",
-        "phonebank",
-    ]
+    assert load_instance(folder, environ={}).enabled == UK_PLUGINS
 
 
 # ---------------------------------------------------------------- enable order

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import tomlkit
+from builtin_kits import UK_PLUGINS
 from flask import Flask
 
 from campaignkit.core.app import create_app
@@ -143,15 +144,7 @@ def test_the_search_path_is_in_the_documented_order(layers: Layers, build):
         "child",
         "parent",
         "rose",
-        "share",
-        "marginals",
-        "pledges",
-        "emoji",
-        "blocklists",
-        "videos",
-        "cascade",
-        "apps",
-        "phonebank",
+        *UK_PLUGINS,
         "tpl_one",
         "tpl_two",
         "core",
