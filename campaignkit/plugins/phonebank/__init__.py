@@ -60,9 +60,9 @@ def campaignkit_nav_items(user):
     """ "Phone bank" for volunteers, "Call lists" for organisers."""
     items = []
     if has_permission(user, "phonebank.call"):
-        items.append(NavItem("Phone bank", "/phonebank"))
+        items.append(NavItem("Phone bank", "/phonebank", order=75))
     if has_permission(user, "phonebank.manage"):
-        items.append(NavItem("Call lists", "/organise/phonebank"))
+        items.append(NavItem("Call lists", "/organise/phonebank", order=895))
     return items
 
 
