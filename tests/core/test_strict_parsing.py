@@ -68,6 +68,7 @@ def event_form(**changes: str) -> dict[str, str]:
     fields = {
         "type": "canvass", "title": "Door knocking", "date": TOMORROW, "start": "10:00",
         "end": "13:00", "timezone": "Europe/London", "postcode": "SW1A 1AA", "capacity": "10",
+        "venue": "Church Hall",
     }  # fmt: skip
     return {**fields, **changes}
 

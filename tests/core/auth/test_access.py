@@ -68,6 +68,7 @@ PUBLIC_ENDPOINTS = {
     # Pledges are public: their pages, signing (name, email, postcode and consent; drafts 404
     # inside the view), the thank-you page and the signed link mailed to confirm a signature
     # (its GET shows a button; the POST, with a CSRF token, confirms).
+    "pledges.index",
     "pledges.page",
     "pledges.sign_pledge",
     "pledges.thanks",
@@ -86,6 +87,10 @@ PUBLIC_ENDPOINTS = {
     "emoji.image",
     "emoji.og_image",
     "emoji.static",
+    "apps.static",
+    "apps.directory",
+    "apps.feed",
+    "apps.image",
     "emoji.download",
     "emoji.prepare_download",
     # Blocklists are public about themselves: the lists, each list's purpose, rules and counts

@@ -106,8 +106,8 @@ def test_simple_results_file_with_votes_or_percentages(cli, app, tmp_path):
 def test_before_results_districts_rank_by_distance_and_the_pages_say_so(client, app):
     page = client.get("/seats?postcode=10022").get_data(as_text=True)
     assert "No election results have been entered yet" in page
-    assert "Seats near ZIP 10022" in page and "Your ZIP code" in page
-    assert "New York&#39;s 12th" in page and "your seat" in page and "miles away" in page
+    assert "Every event near ZIP 10022" in page and "Your ZIP code" in page
+    assert "New York&#39;s 12th" in page and "Your seat" in page and "miles away" in page
     assert " km away" not in page
     seat = client.get("/seats/NY-12").get_data(as_text=True)
     assert "No election results have been entered for this seat yet" in seat
@@ -127,12 +127,15 @@ def test_organiser_enters_and_corrects_a_result_by_hand(client, app, make_user, 
     form["csrf_token"] = csrf_token(client)
     assert client.post("/seats/NY-04/result", data=form).status_code == 302
     page = client.get("/seats/NY-04").get_data(as_text=True)
-    assert "Needs 101 votes to win" in page and "Correct the result" in page
+    assert (
+        "The Democratic candidate needs 101 more votes to win here" in page
+        and "Correct the result" in page
+    )
     form["votes"] = "dem, 1000\nrep, 120%"
     client.post("/seats/NY-04/result", data=form)
     page = client.get("/seats/NY-04").get_data(as_text=True)
     assert "Not saved: line 2: 120% is not a percentage from 0 to 100" in page
-    assert "Needs 101 votes to win" in page
+    assert "The Democratic candidate needs 101 more votes to win here" in page
     assert client.post("/seats/XX-99/result", data=form).status_code == 404
     with app.test_request_context():
         assert db_session().scalar(select(func.count()).select_from(ImportedResult)) == 1
