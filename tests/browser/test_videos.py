@@ -113,8 +113,12 @@ def signed_in(new_page: Callable[..., Any], live_url: str, email: str) -> Any:
 
 
 def nav(page: Any, name: str) -> None:
-    """Follow a link in the main navigation."""
-    go(page.get_by_role("navigation", name="Main").get_by_role("link", name=name))
+    """Follow a link in the main navigation (organisers' tools are in its Organise menu)."""
+    menu = page.get_by_role("navigation", name="Main")
+    link = menu.get_by_role("link", name=name)
+    if not link.is_visible() and menu.locator("summary", has_text="Organise").count():
+        menu.locator("summary", has_text="Organise").click()
+    go(link)
 
 
 def flash(page: Any) -> str:
