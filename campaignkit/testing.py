@@ -34,9 +34,11 @@ import email
 import os
 import re
 import socket
+import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -118,6 +120,46 @@ def migrate(app: Flask) -> Flask:
     return app
 
 
+#: SQLite databases this test process has migrated, by what decides their tables.
+_MIGRATED: dict[tuple, Path] = {}
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy one SQLite database over another with SQLite's own backup (safe with WAL)."""
+    with closing(sqlite3.connect(source)) as reader, closing(sqlite3.connect(target)) as writer:
+        reader.backup(writer)
+
+
+def _is_empty_sqlite(path: Path) -> bool:
+    """Whether a SQLite file is missing or has no tables yet."""
+    if not path.exists():
+        return True
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def migrate_test_database(app: Flask) -> Flask:
+    """``migrate``, faster for tests: a new SQLite database becomes a copy of one this process
+    already migrated for the same plugins and migration folders (what ``migrate`` makes is
+    the same each time). Other databases, and ones that have tables, are migrated as usual."""
+    state = app.extensions["campaignkit"]
+    url = state.database.engine.url
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    if path is None or url.database == ":memory:" or not _is_empty_sqlite(path):
+        return migrate(app)
+    branches = tuple(sorted((branch.label, str(branch.folder)) for branch in state.branches()))
+    key = (tuple(state.instance.enabled), branches)
+    state.database.dispose()
+    if key in _MIGRATED:
+        _sqlite_copy(_MIGRATED[key], path)
+        return app
+    migrate(app)
+    state.database.dispose()
+    _MIGRATED[key] = Path(tempfile.mkdtemp(prefix="ck-migrated-")) / "database.sqlite"
+    _sqlite_copy(path, _MIGRATED[key])
+    return app
+
+
 @pytest.fixture
 def ck_make_app(ck_instance: Path) -> Iterator[Callable[..., Flask]]:
     """Build apps for the test instance, optionally with extra plugin objects registered."""
@@ -125,7 +167,8 @@ def ck_make_app(ck_instance: Path) -> Iterator[Callable[..., Flask]]:
 
     def build(extra_plugins: Iterable[tuple[str, Any]] = (), **kwargs: Any) -> Flask:
         kwargs.setdefault("environ", isolated_environ())
-        app = migrate(create_app(ck_instance, extra_plugins=extra_plugins, testing=True, **kwargs))
+        app = create_app(ck_instance, extra_plugins=extra_plugins, testing=True, **kwargs)
+        migrate_test_database(app)
         built.append(app)
         return app
 
