@@ -50,6 +50,7 @@ import tomlkit
 from click.testing import CliRunner, Result
 from flask import Flask
 from huey import Huey
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from campaignkit.core.app import create_app
@@ -181,6 +182,24 @@ def ck_make_app(ck_instance: Path) -> Iterator[Callable[..., Flask]]:
 def ck_app(ck_make_app: Callable[..., Flask]) -> Flask:
     """The test instance's app, database migrated."""
     return ck_make_app()
+
+
+@pytest.fixture
+def ck_rows(ck_app: Flask) -> Callable[..., list[Any]]:
+    """``ck_rows(Model, **filters)``: a model's stored rows (in id order when it has an id),
+    read in a new session and detached from it, so a test can look at what was saved."""
+
+    def read(model: Any, **filters: Any) -> list[Any]:
+        query = select(model).filter_by(**filters)
+        if hasattr(model, "id"):
+            query = query.order_by(model.id)
+        with ck_app.extensions["campaignkit"].database.new_session() as session:
+            found = list(session.scalars(query))
+            for row in found:
+                session.expunge(row)
+            return found
+
+    return read
 
 
 @pytest.fixture

@@ -131,6 +131,12 @@ def immediate_jobs(ck_immediate_jobs):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
+def rows(ck_rows):  # noqa: ANN001, ANN201
+    """``ck_rows``."""
+    return ck_rows
+
+
+@pytest.fixture
 def make_user(ck_make_user):  # noqa: ANN001, ANN201
     """``ck_make_user``."""
     return ck_make_user

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from apps_helpers import PUBLIC_LINK
-from sqlalchemy import select
 
 from campaignkit.testing import edit_config
 
@@ -36,20 +35,6 @@ def ck_instance(ck_instance: Path, smtp_server, apps_settings: dict) -> Path:  #
         **{"plugins.apps": apps_settings},
     )
     return ck_instance
-
-
-@pytest.fixture
-def rows(app) -> Callable[..., Any]:  # noqa: ANN001
-    """``rows(Model, **filters)``: the stored rows of a model."""
-
-    def read(model: Any, **filters: Any) -> list[Any]:
-        with app.extensions["campaignkit"].database.new_session() as session:
-            found = list(session.scalars(select(model).filter_by(**filters).order_by(model.id)))
-            for row in found:
-                session.expunge(row)
-            return found
-
-    return read
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from campaignkit.testing import edit_config
 
@@ -52,20 +51,6 @@ def add_list(app) -> Callable[..., Any]:  # noqa: ANN001
         return found
 
     return add
-
-
-@pytest.fixture
-def rows(app) -> Callable[..., Any]:  # noqa: ANN001
-    """``rows(Model, **filters)``: the stored rows of a model, in id order."""
-
-    def read(model: Any, **filters: Any) -> list[Any]:
-        with app.extensions["campaignkit"].database.new_session() as session:
-            found = list(session.scalars(select(model).filter_by(**filters).order_by(model.id)))
-            for row in found:
-                session.expunge(row)
-            return found
-
-    return read
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from campaignkit.testing import edit_config
 
@@ -32,20 +30,6 @@ def ck_instance(ck_instance: Path, cascade_settings: dict) -> Path:
     settings = {"counter_seconds": 0, **cascade_settings}  # the counter is read fresh
     edit_config(ck_instance, **{"plugins.cascade": settings})
     return ck_instance
-
-
-@pytest.fixture
-def rows(app) -> Callable[..., Any]:  # noqa: ANN001
-    """``rows(Model, **filters)``: the stored rows of a model."""
-
-    def read(model: Any, **filters: Any) -> list[Any]:
-        with app.extensions["campaignkit"].database.new_session() as session:
-            found = list(session.scalars(select(model).filter_by(**filters)))
-            for row in found:
-                session.expunge(row)
-            return found
-
-    return read
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from campaignkit.testing import FAST_HASHING, edit_config
 
@@ -37,20 +36,6 @@ def ck_instance(ck_instance: Path, phonebank_settings: dict) -> Path:
     """The test instance with cheap password hashing and this test's phone bank settings."""
     edit_config(ck_instance, accounts=FAST_HASHING, **{"plugins.phonebank": phonebank_settings})
     return ck_instance
-
-
-@pytest.fixture
-def rows(app) -> Callable[..., Any]:  # noqa: ANN001
-    """``rows(Model, **filters)``: the stored rows of a model."""
-
-    def read(model: Any, **filters: Any) -> list[Any]:
-        with app.extensions["campaignkit"].database.new_session() as session:
-            found = list(session.scalars(select(model).filter_by(**filters).order_by(model.id)))
-            for row in found:
-                session.expunge(row)
-            return found
-
-    return read
 
 
 @pytest.fixture
