@@ -34,6 +34,7 @@ def users():
 @users.command("create")
 @click.argument("email")
 @click.option("--role", type=ROLE, default="supporter", show_default=True)
+@click.option("--name", default="", help="The first name others see (as an event's host).")
 @click.option(
     "--password-stdin",
     is_flag=True,
@@ -50,6 +51,7 @@ def users_create(  # noqa: PLR0913 - one argument per option
     context: InstanceContext,
     email: str,
     role: str,
+    name: str,
     password_stdin: bool,
     generate_password: bool,
     if_missing: bool,
@@ -71,7 +73,13 @@ def users_create(  # noqa: PLR0913 - one argument per option
             return
         try:
             user = create_user(
-                email, password, role, approved=True, verified=True, joined_via="command line"
+                email,
+                password,
+                role,
+                name=name,
+                approved=True,
+                verified=True,
+                joined_via="command line",
             )
         except AccountError as exc:
             raise click.ClickException(str(exc)) from None

@@ -17,6 +17,7 @@ from campaignkit.core.auth.passwords import hash_password
 from campaignkit.core.auth.roles import DEFAULT_ROLE, ROLES, auth_state
 from campaignkit.core.auth.tokens import RESET, VERIFY, make_link_token
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
+from campaignkit.core.inputs import max_length, one_line
 from campaignkit.core.mail import MailError, send_mail
 from campaignkit.core.records import record_consent
 from campaignkit.core.session import db_session, write_session
@@ -62,11 +63,27 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
+def clean_name(typed: str | None) -> str:
+    """A first name as stored: one line, trimmed ("" for none); AccountError if unusable.
+
+    The name is shown to others (as an event's host), so an email address is
+    refused rather than published.
+    """
+    name = one_line(typed)
+    longest = max_length(User.name)
+    if longest is not None and len(name) > longest:
+        raise AccountError(f"Your name can be at most {longest} characters long.")
+    if "@" in name:
+        raise AccountError("Give a name, not an email address: others see it.")
+    return name
+
+
 def create_user(
     email: str,
     password: str | None,
     role: str = DEFAULT_ROLE,
     *,
+    name: str = "",
     approved: bool = True,
     verified: bool = False,
     joined_via: str = "signup",
@@ -75,12 +92,14 @@ def create_user(
     """Create a user and return it; raises AccountError for a taken or bad address.
 
     ``consent`` (``record_consent``'s keyword arguments but the address) is
-    recorded in the same transaction as the account.
+    recorded in the same transaction as the account. ``name`` is the optional
+    first name others may see (``clean_name`` checks it).
     """
     try:
         email = clean_email(email)
     except EmailInvalid as exc:
         raise AccountError(str(exc)) from None
+    name = clean_name(name)
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}' (roles: {', '.join(ROLES)}).")
     hashed = hash_password(auth_state().hasher, password) if password else None
@@ -88,6 +107,7 @@ def create_user(
         with write_session() as session:
             user = User(
                 email=email,
+                name=name,
                 password_hash=hashed,
                 role=role,
                 approval=APPROVED if approved else PENDING,
@@ -116,6 +136,14 @@ def set_password(user_id: int, password: str) -> User:
             # A reset link reached the address, so the address is proven.
             user.email_verified_at = utcnow()
     return user
+
+
+def set_name(user_id: int, typed: str | None) -> str:
+    """Set (or clear, with "") the account's first name; returns it as stored."""
+    name = clean_name(typed)
+    with write_session() as session:
+        session.get(User, user_id).name = name
+    return name
 
 
 def end_all_sessions(user_id: int) -> User:

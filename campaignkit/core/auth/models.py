@@ -41,6 +41,9 @@ class User(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
+    #: The first name (or name to be known by) the person gave; "" when none. Shown as an
+    #: event's host, never the address.
+    name: Mapped[str] = mapped_column(String(60), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(40), default="supporter")
     approval: Mapped[str] = mapped_column(String(20), default=APPROVED)

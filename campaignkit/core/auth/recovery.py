@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from campaignkit.core.auth.accounts import (
     AccountError,
+    clean_name,
     create_user,
     find_user,
     load_user,
@@ -87,6 +88,7 @@ def _signup_page(email: str, error: str | None, token: str | None, status: int =
     page = render_template(
         "auth/signup.html",
         email=email,
+        name=request.form.get("name", ""),
         error=error,
         token=token,
         consent_text=wording,
@@ -101,6 +103,11 @@ def _signup_problem(typed_email: str, password: str) -> str | None:
     problem = password_problem(password, normalise_email(typed_email))
     if problem is None and password != request.form.get("confirm_password", ""):
         problem = "The two passwords are not the same."
+    if problem is None:
+        try:
+            clean_name(request.form.get("name"))
+        except AccountError as exc:
+            problem = str(exc)
     if problem is None and request.form.get("consent") != "yes":
         problem = NO_CONSENT
     shown = request.form.get("consent_wording")
@@ -159,6 +166,7 @@ def signup(token: str | None = None):
         user = create_user(
             email,
             password,
+            name=request.form.get("name", ""),
             approved=approved,
             joined_via="invite" if invite else "signup",
             consent=consent,

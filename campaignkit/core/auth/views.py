@@ -7,10 +7,12 @@ from flask_login import current_user, login_user, logout_user
 
 from campaignkit.core.auth.access import signin_required
 from campaignkit.core.auth.accounts import (
+    AccountError,
     end_all_sessions,
     find_user,
     normalise_email,
     send_verification,
+    set_name,
     set_password,
     valid_email,
 )
@@ -136,6 +138,19 @@ def account():
         permissions=permissions_of(state.permissions, current_user.role),
         require_approval=state.settings.require_approval,
     )
+
+
+@bp.post("/account/name")
+@signin_required
+def change_name():
+    """Set or clear the first name shown as the host of the person's events."""
+    try:
+        name = set_name(current_user.id, request.form.get("name", ""))
+    except AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("auth.account"))
+    flash("Your name is saved." if name else "Your name is cleared.", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/password")

@@ -39,6 +39,27 @@ def is_host(session: Session, event: Event, user: Any) -> bool:
     return session.get(EventHost, (event.id, user.id)) is not None
 
 
+def hosted_by(session: Session, event: Event) -> str | None:
+    """Who hosts the event, for its page: "Sam", "Sam and Priya", "a local volunteer".
+
+    Only the first names hosts chose to give are shown, never an address;
+    hosts without one are "a local volunteer". None when nobody hosts it (an
+    organiser's import without a host).
+    """
+    rows = session.execute(
+        select(User.id, User.name)
+        .join(EventHost, EventHost.user_id == User.id)
+        .where(EventHost.event_id == event.id)
+        .order_by(User.id != event.created_by, User.id)
+    ).all()
+    if not rows:
+        return None
+    names = [name for _id, name in rows if name]
+    if not names:
+        return "a local volunteer"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def may_manage(session: Session, event: Event, user: Any) -> bool:
     """True for the event's hosts and for moderators."""
     return is_host(session, event, user) or has_permission(user, "events.moderate")

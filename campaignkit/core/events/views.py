@@ -38,7 +38,7 @@ from campaignkit.core.events.rsvp import (
     take_rsvp,
     withdraw,
 )
-from campaignkit.core.events.service import may_manage
+from campaignkit.core.events.service import hosted_by, may_manage
 from campaignkit.core.events.settings import RSVP_RATE, event_types, get_setting
 from campaignkit.core.events.validation import chat_service
 from campaignkit.core.parsing import in_zone, query_int
@@ -170,7 +170,7 @@ def detail(event_id: int):
         manage=may_manage(db, event, current_user),
         liability=get_setting(db, "liability_notice"),
         can_host=has_permission(current_user, "events.host"),
-        where=where_words(event), directions=_directions(event),
+        where=where_words(event), directions=_directions(event), host=hosted_by(db, event),
     )  # fmt: skip
 
 

@@ -45,7 +45,7 @@ def personal_data(subject: DataSubject, session: Session) -> dict[str, Any]:
     data: dict[str, Any] = {
         "account": _fields(
             user,
-            "email role approval joined_via created_at email_verified_at last_signin_at "
+            "email name role approval joined_via created_at email_verified_at last_signin_at "
             "disabled_at",
         )
         if user is not None

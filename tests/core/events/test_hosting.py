@@ -211,3 +211,32 @@ def test_a_member_waiting_for_approval_is_not_offered_hosting(
     assert page.status_code == 403 and "waiting for an organiser's approval" in page.text
     data = {"next": "/host/events/new", "csrf_token": csrf_token(browser)}
     assert browser.post("/host/events/become", data=data).status_code == 403
+
+
+def test_the_event_page_names_hosts_by_first_name_never_by_address(  # noqa: PLR0913
+    app,
+    client,
+    make_user,
+    login,
+    csrf_token,
+    event_form,
+    add_event,  # noqa: ANN001
+):
+    host = make_user("host@example.org", "host")
+    login(client, host)
+    form = {**event_form(), "csrf_token": csrf_token(client)}
+    page_path = client.post("/host/events/new", data=form).location
+    visitor = app.test_client()
+    unnamed = visitor.get(page_path).get_data(as_text=True)
+    assert "Hosted by a local volunteer" in unnamed and "host@example.org" not in unnamed
+
+    client.post("/account/name", data={"name": "Sam", "csrf_token": csrf_token(client)})
+    make_user("cohost@example.org", "host")  # a co-host without a name adds nothing
+    cohost_form = {"email": "cohost@example.org", "csrf_token": csrf_token(client)}
+    event_id = page_path.rsplit("/", 1)[-1]
+    assert client.post(f"/host/events/{event_id}/hosts", data=cohost_form).status_code == 303
+    named = visitor.get(page_path).get_data(as_text=True)
+    assert "Hosted by Sam<" in named and "@example.org" not in named
+
+    hostless = add_event(title="Imported")  # an organiser's import without a host
+    assert "Hosted by" not in visitor.get(f"/events/{hostless.id}").get_data(as_text=True)
