@@ -28,7 +28,8 @@ def events_import(context: InstanceContext, file, allow_past: bool):  # noqa: AN
     """Import events from a CSV FILE; nothing is saved unless every row is good.
 
     The header names some of these columns (type, title, date, start, end and
-    postcode are required): type,title,description,date,start,end,end_date,
+    postcode are required, and a venue or an address):
+    type,title,description,date,start,end,end_date,
     timezone,venue,address,postcode,capacity,chat_url,accessibility,
     members_only,host_email,lat,lon,seat_code,seat_name
 

@@ -222,15 +222,15 @@ def test_imported_events_are_dated_between_2000_and_2100(app, cli, tmp_path, mon
     monkeypatch.setattr("campaignkit.core.cli_support.create_app", lambda path: app)
     sheet = tmp_path / "events.csv"
     sheet.write_text(
-        "type,title,date,start,end,timezone,postcode\n"
-        "canvass,Fine,2030-05-02,10:00,13:00,Europe/London,SW1A 1AA\n"
-        "canvass,Ancient,0001-01-01,10:00,13:00,Pacific/Kiritimati,SW1A 1AA\n",
+        "type,title,date,start,end,timezone,venue,postcode\n"
+        "canvass,Fine,2030-05-02,10:00,13:00,Europe/London,Hall,SW1A 1AA\n"
+        "canvass,Ancient,0001-01-01,10:00,13:00,Pacific/Kiritimati,Hall,SW1A 1AA\n",
         encoding="utf-8",
     )
     result = cli("events", "import", str(sheet))
     assert result.exit_code == 1
     assert "line 3: " in result.output and WINDOW in result.output
-    assert _events(app) == 0
+    assert "line 2" not in result.output and _events(app) == 0
 
 
 def test_events_stored_at_the_ends_of_time_still_show(app, organiser):  # noqa: ANN001

@@ -5,7 +5,9 @@ The header (the order does not matter; extra columns are refused)::
     type,title,description,date,start,end,end_date,timezone,venue,address,postcode,
     capacity,chat_url,accessibility,members_only,host_email,lat,lon,seat_code,seat_name
 
-Required: type, title, date (YYYY-MM-DD), start and end (HH:MM), postcode.
+Required: type, title, date (YYYY-MM-DD), start and end (HH:MM), postcode, and
+a venue or an address (as on the host's form: a postcode alone does not say
+where to meet).
 When ``lat`` and ``lon`` are given the postcode is not geocoded. Every row is
 checked first; if any fails, the problems are reported with their line
 numbers and nothing is saved. Otherwise all rows are saved in one
@@ -82,7 +84,7 @@ def check_rows(
             continue
         try:
             position = _position(row)
-            values = clean_event(row, types, locate=position is None)
+            values = clean_event(row, types, locate=position is None, require_place=True)
             if position is not None:
                 values.update(position)
             if not allow_past and values["starts_at"] < now:

@@ -123,9 +123,9 @@ def test_imported_events_are_stored_clean_too(app, cli, tmp_path, monkeypatch): 
     monkeypatch.setattr("campaignkit.core.cli_support.create_app", lambda path: app)
     sheet = tmp_path / "events.csv"
     sheet.write_text(
-        "type,title,description,date,start,end,postcode\n"
+        "type,title,description,date,start,end,venue,postcode\n"
         + 'canvass,Door\x00 knocking,"Meet\x00 here.\r\nBring\x1b water.",2030-05-02,10:00,13:00,'
-        + "SW1A 1AA\n",
+        + "Hall,SW1A 1AA\n",
         encoding="utf-8",
         newline="",
     )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from campaignkit.core.db import Model
 from campaignkit.core.events.models import Event, EventHost
 
-HEADER = "type,title,date,start,end,postcode,capacity,chat_url,host_email\n"
+HEADER = "type,title,date,start,end,venue,postcode,capacity,chat_url,host_email\n"
 EVENTS_TABLES = {"ck_events", "ck_event_hosts", "ck_event_rsvps", "ck_carpool_offers",
                  "ck_carpool_seats", "ck_event_settings", "ck_flags"}  # fmt: skip
 
@@ -26,8 +26,8 @@ def test_a_good_file_is_imported_with_hosts(app, cli, make_user, tmp_path, monke
     sheet = tmp_path / "events.csv"
     sheet.write_text(
         HEADER
-        + "canvass,Door knocking,2030-05-02,10:00,13:00,SW1A 1AA,12,,host@example.org\n"
-        + "social,Pub quiz,2030-05-03,19:00,22:00,M1,,https://t.me/+AbCdEfGhIjKl,\n",
+        + "canvass,Door knocking,2030-05-02,10:00,13:00,Hall,SW1A 1AA,12,,host@example.org\n"
+        + "social,Pub quiz,2030-05-03,19:00,22:00,Hall,M1,,https://t.me/+AbCdEfGhIjKl,\n",
         encoding="utf-8",
     )
     result = cli("events", "import", str(sheet))
@@ -45,12 +45,12 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_saved(app, cli, tmp_path, 
     sheet = tmp_path / "events.csv"
     sheet.write_text(
         HEADER
-        + "canvass,Fine,2030-05-02,10:00,13:00,SW1A 1AA,12,,\n"
-        + "canvass,Backwards,2030-05-02,13:00,10:00,SW1A 1AA,,,\n"
-        + "canvass,Nowhere,2030-05-02,10:00,13:00,ZZ99 9ZZ,,,\n"
-        + "canvass,Bad link,2030-05-02,10:00,13:00,SW1A,,https://example.org,\n"
-        + "canvass,Nobody,2030-05-02,10:00,13:00,SW1A,,,ghost@example.org\n"
-        + "canvass,Extra,2030-05-02,10:00,13:00,SW1A,,,,surplus\n",
+        + "canvass,Fine,2030-05-02,10:00,13:00,Hall,SW1A 1AA,12,,\n"
+        + "canvass,Backwards,2030-05-02,13:00,10:00,Hall,SW1A 1AA,,,\n"
+        + "canvass,Nowhere,2030-05-02,10:00,13:00,Hall,ZZ99 9ZZ,,,\n"
+        + "canvass,Bad link,2030-05-02,10:00,13:00,Hall,SW1A,,https://example.org,\n"
+        + "canvass,Nobody,2030-05-02,10:00,13:00,Hall,SW1A,,,ghost@example.org\n"
+        + "canvass,Extra,2030-05-02,10:00,13:00,Hall,SW1A,,,,surplus\n",
         encoding="utf-8",
     )
     result = cli("events", "import", str(sheet))
@@ -66,13 +66,34 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_saved(app, cli, tmp_path, 
     assert wrong.exit_code == 1 and "Unknown columns: name, when" in wrong.output
 
 
+def test_rows_without_a_venue_or_an_address_are_refused(app, cli, tmp_path, monkeypatch):  # noqa: ANN001
+    """As on the host's form, a postcode alone does not tell people where to go."""
+    monkeypatch.setattr("campaignkit.core.cli_support.create_app", lambda path: app)
+    sheet = tmp_path / "events.csv"
+    sheet.write_text(
+        "type,title,date,start,end,venue,address,postcode\n"
+        + "canvass,Venue only,2030-05-02,10:00,13:00,Hall,,SW1A 1AA\n"
+        + 'canvass,Address only,2030-05-02,10:00,13:00,,"1 Example Street",SW1A 1AA\n'
+        + "canvass,Nowhere to meet,2030-05-02,10:00,13:00,,,SW1A 1AA\n"
+        + "canvass,Blank place,2030-05-02,10:00,13:00,  ,\t,SW1A 1AA\n",
+        encoding="utf-8",
+    )
+    refused = cli("events", "import", str(sheet))
+    assert refused.exit_code == 1
+    assert "line 2" not in refused.output and "line 3" not in refused.output
+    for line in (4, 5):
+        assert f"line {line}: Give the venue or its address" in refused.output
+    assert "2 of 4 rows have problems; nothing was saved" in refused.output
+    assert _events(app) == []
+
+
 def test_types_by_label_and_past_events_only_when_allowed(app, cli, tmp_path, monkeypatch):  # noqa: ANN001
     monkeypatch.setattr("campaignkit.core.cli_support.create_app", lambda path: app)
     sheet = tmp_path / "events.csv"
     sheet.write_text(
         HEADER
-        + "Canvassing,By label,2030-05-02,10:00,13:00,SW1A 1AA,,,\n"
-        + "canvass,Last year,2020-05-02,10:00,13:00,SW1A 1AA,,,\n",
+        + "Canvassing,By label,2030-05-02,10:00,13:00,Hall,SW1A 1AA,,,\n"
+        + "canvass,Last year,2020-05-02,10:00,13:00,Hall,SW1A 1AA,,,\n",
         encoding="utf-8",
     )
     refused = cli("events", "import", str(sheet))
