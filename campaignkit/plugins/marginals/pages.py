@@ -45,6 +45,7 @@ from campaignkit.plugins.marginals.recommend import (
 from campaignkit.plugins.marginals.results_import import store_results
 from campaignkit.plugins.marginals.targets import STATUSES, history, set_target
 from campaignkit.plugins.marginals.us_results import ResultsLineError, read_simple
+from campaignkit.plugins.marginals.when import local_start
 
 pages = Blueprint(
     "marginals", __name__, url_prefix="/seats", static_folder="static", static_url_path="/static"
@@ -112,7 +113,7 @@ def seat(code: str):
     now = datetime.now(UTC)
     events = upcoming_events_in_seats([code], now, now + LISTED_AHEAD, per_seat=20)[code]
     this_week = sum(1 for event in events if _aware(event["starts_at"]) < now + timedelta(days=7))
-    first = _aware(events[0]["starts_at"]) if events else None
+    first = local_start(events[0]) if events else None
     reasons = reasons_for(0, True, margin, target, this_week, first)[1:] if target else []
     headline = in_words(margin) if margin is not None else ""
     reasons = [reason for reason in reasons if reason != headline]

@@ -41,6 +41,7 @@ from campaignkit.plugins.marginals.ranking import (
     rank,
 )
 from campaignkit.plugins.marginals.targets import marked_targets
+from campaignkit.plugins.marginals.when import local_start, session_when
 
 DEFAULT_TARGETS_NOTE = (
     "No seats have been marked yet, so every seat within the marginality thresholds "
@@ -66,6 +67,8 @@ class Recommendation:
     need_score: float
     reasons: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    #: When the first listed event starts, in the kit's local days: "tomorrow, 00:30 BST".
+    next_when: str = ""
 
 
 def default_targets(margins: dict[str, Marginality]) -> dict[str, Target]:
@@ -179,7 +182,8 @@ def reasons_for(
     """Why a seat is suggested, in plain words: distance, the votes at stake, the events.
 
     ``events`` counts this week's; ``next_start`` is when the next listed one
-    starts, so a week with none says when the next is instead of "no events".
+    starts (in its local zone: ``when.local_start``), so a week with none says
+    when the next is instead of "no events".
     """
     reasons = ["your seat" if own else f"{distance_text(distance_km, 0)} away"]
     if margin is not None:
@@ -209,8 +213,10 @@ def recommend(
     margins, (targets, marked) = known.margins, current_targets(known)
     if now is None:  # the live ranking: events as of the last few seconds (see footfall)
         snapshot = events_snapshot(datetime.now(UTC), list(known.index))
+        seen_from = datetime.now(UTC)
     else:  # a ranking as of a given moment, read afresh
         snapshot = take_snapshot(now, list(known.index))
+        seen_from = now
     footfall, events = snapshot.footfall, snapshot.listed
     arrays = with_footfall(known, footfall, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
@@ -239,14 +245,15 @@ def recommend(
                     _first_start(events.get(code, [])),
                 ),  # fmt: skip
                 events=events.get(code, []),
+                next_when=session_when(events[code][0], seen_from) if events.get(code) else "",
             )
         )
     return found
 
 
 def _first_start(events: list[dict]) -> datetime | None:
-    starts = [event["starts_at"] for event in events]
-    return min(starts) if starts else None
+    """The first listed event's start in its local zone (events come soonest first)."""
+    return local_start(events[0]) if events else None
 
 
 def _pct(result) -> float:  # noqa: ANN001 - Result | None
