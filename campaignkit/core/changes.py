@@ -56,7 +56,7 @@ _UNKNOWN = itertools.count(-1, -1)
 _BUMP = """
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
 local value = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', ARGV[2], ARGV[3] .. '=' .. value)
+redis.call('PUBLISH', ARGV[2], ARGV[3] .. '=' .. string.format('%.0f', value))
 return value
 """
 
