@@ -146,8 +146,12 @@ class RedisVersions:
             pubsub.get_message(timeout=REDIS_TIMEOUT_S)  # the subscription is confirmed
             names = list(self.known)  # re-read after subscribing, so no change falls between
             values = self.client.mget([self._key(name) for name in names]) if names else []
-            with self._lock:
-                self.known = {n: int(v) for n, v in zip(names, values, strict=True) if v}
+            with self._lock:  # versions only grow: keep the higher of what is known and read
+                for name, value in zip(names, values, strict=True):
+                    if value is None:  # gone (Redis was emptied): read it afresh when asked
+                        self.known.pop(name, None)
+                    else:
+                        self.known[name] = max(int(value), self.known.get(name, 0))
             self.listening = True
             while not self._closed.is_set():
                 message = pubsub.get_message(timeout=1.0)
