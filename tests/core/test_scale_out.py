@@ -221,9 +221,12 @@ def test_two_servers_and_a_worker_agree(
     }  # fmt: skip
     edited = post(organiser, one, f"/host/events/{event.id}/edit", form)
     assert edited.status_code == 303, edited.text
-    started = time.monotonic()
-    while "Ten places, new time" not in titles_near(two):
-        assert time.monotonic() - started < SEEN_WITHIN_S, "the other server still lists the old"
+    edited_at = time.monotonic()
+    while True:
+        asked_after = time.monotonic() - edited_at  # a slow answer to an early question is fine
+        if "Ten places, new time" in titles_near(two):
+            break
+        assert asked_after < SEEN_WITHIN_S, "the other server still lists the old title"
         time.sleep(0.02)
     for _ in range(8):  # every worker of that server
         assert "Ten places, new time" in titles_near(two)
