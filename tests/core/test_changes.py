@@ -8,15 +8,18 @@ database and, when configured, Redis.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 
 import pytest
+import redis
 
 import campaignkit
 from campaignkit.core import changed, clear_place_cache, fresh, geocode, version
 from campaignkit.core.changes import backend
 from campaignkit.core.geo import Place
-from campaignkit.testing import edit_config
+from campaignkit.testing import edit_config, free_port
 
 REDIS_ENV = "CAMPAIGNKIT_TEST_REDIS_URL"
 HEARD_WITHIN_S = 1.0
@@ -127,3 +130,54 @@ def test_with_redis_unreachable_nothing_kept_is_used_and_a_change_does_not_fail(
         changed("events")  # logged, not raised: the change itself was committed
         assert not fresh("events", version("events"))
     backend(app).close()
+
+
+def _private_redis(port: int) -> subprocess.Popen:
+    """A Redis server of this test's own (nothing saved), answering on ``port``."""
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            return server
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "the private Redis did not start"
+            time.sleep(0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")
+def test_after_redis_restarts_emptied_workers_hear_changes_again(make_app, instance):
+    port = free_port()
+    server, apps = _private_redis(port), []
+    try:
+        edit_config(instance, campaign={"redis_url": f"redis://127.0.0.1:{port}/0"})
+        apps = [make_app(), make_app()]
+        first, second = apps
+        with second.app_context():
+            before = version("events")
+        server.terminate()
+        server.wait(timeout=10)
+        with second.app_context():  # Redis is down: nothing kept may be used
+            assert not fresh("events", before)
+        server = _private_redis(port)  # back, and empty: every version starts again
+        with second.app_context():
+            assert not fresh("events", before)  # never an old number again
+        deadline = time.monotonic() + 5
+        while not backend(second).listening:  # the listener reconnects by itself
+            assert time.monotonic() < deadline, "the listener did not reconnect"
+            time.sleep(0.05)
+        with second.app_context():
+            seen = version("events")
+        with first.app_context():
+            changed("events")
+        assert _heard(second, "events", seen)
+    finally:
+        for app in apps:
+            backend(app).close()
+        server.terminate()
+        server.wait(timeout=10)
