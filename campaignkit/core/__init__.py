@@ -25,6 +25,7 @@ from campaignkit.core.auth.access import (
 )
 from campaignkit.core.auth.accounts import find_user, load_user, set_role
 from campaignkit.core.auth.roles import ROLES
+from campaignkit.core.changes import changed, changed_after_commit, fresh, version
 from campaignkit.core.charts import bar_chart_svg, cumulative, line_chart_svg
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
@@ -117,6 +118,8 @@ __all__ = [
     "bar_chart_svg",
     "call_plugins",
     "campaign_name",
+    "changed",
+    "changed_after_commit",
     "checked_base_url",
     "checked_url",
     "clean_email",
@@ -133,6 +136,7 @@ __all__ = [
     "flag_enabled",
     "flag_required",
     "form_int",
+    "fresh",
     "db_session",
     "enqueue_job",
     "error_response",
@@ -183,5 +187,6 @@ __all__ = [
     "unit_to_km",
     "upcoming_events_by_seat",
     "upcoming_events_in_seats",
+    "version",
     "write_session",
 ]

@@ -4,7 +4,9 @@ Every lookup goes through hooks so kits and plugins can supply the data: a
 plugin that knows postcodes implements ``campaignkit_geocode``; one that knows
 seat boundaries implements ``campaignkit_seat_at``. Core and other plugins
 call ``geocode()`` and ``seat_at()`` here. Answers are kept a few minutes
-(``PlaceCache``), since the data behind them changes only on a re-import.
+(``PlaceCache``), since the data behind them changes only on a re-import,
+and dropped in every worker once the ``places`` version moves
+(``clear_place_cache``, see ``campaignkit.core.changes``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import replace
 
 from cachetools import TTLCache
 
+from campaignkit.core.changes import changed, version
 from campaignkit.core.hooktypes import Place, SeatRef
 from campaignkit.core.state import app_store, current_manager
 
@@ -46,24 +49,38 @@ class PlaceCache:
 
     Postcode data changes only when someone re-imports it, yet the same
     postcodes come up again and again (a pledge shared in one town, a
-    search repeated). A re-import clears the cache of the process that ran it
-    (``clear_place_cache``); other running servers see new data within
-    ``ttl`` seconds. Errors are not kept.
+    search repeated). A re-import bumps the ``places`` version
+    (``clear_place_cache``) and every worker forgets its answers when it
+    sees the version move (``follow``); ``ttl`` is only an upper bound.
+    Errors are not kept.
     """
 
     def __init__(self, size: int = 20_000, ttl: float = 300.0):
         self._places: TTLCache[str, Place] = TTLCache(maxsize=size, ttl=ttl)
         self._lock = threading.Lock()
+        self._version: int | None = None
+
+    def follow(self, current: int) -> None:
+        """Forget every answer unless they were kept at version ``current`` of the data."""
+        with self._lock:
+            if self._version != current:
+                self._places.clear()
+                self._version = current
 
     def get(self, query: str) -> Place | None:
         """The kept answer for ``query``, or None when there is none or it is too old."""
         with self._lock:
             return self._places.get(query)
 
-    def put(self, query: str, place: Place) -> None:
-        """Keep an answer, forgetting the least recently used one when full."""
+    def put(self, query: str, place: Place, seen: int | None = None) -> None:
+        """Keep an answer, forgetting the least recently used one when full.
+
+        ``seen`` is the data's version noted before the answer was looked up:
+        an answer looked up before the version last moved is not kept.
+        """
         with self._lock:
-            self._places[query] = place
+            if seen is None or seen == self._version:
+                self._places[query] = place
 
     def clear(self) -> None:
         """Forget every answer (after new postcode data was imported)."""
@@ -76,8 +93,9 @@ def _place_cache() -> PlaceCache:
 
 
 def clear_place_cache() -> None:
-    """Forget this app's recent geocoding answers (call it after importing place data)."""
+    """Make every worker forget its geocoding answers (call it after importing place data)."""
     _place_cache().clear()
+    changed("places")
 
 
 def _manager():  # noqa: ANN202 - pluggy.PluginManager
@@ -90,6 +108,8 @@ def geocode(query: str) -> Place:
     if not text:
         raise GeocodeError("Please enter a postcode.", kind="invalid")
     cache = _place_cache()
+    seen = version("places")  # noted before the data is read
+    cache.follow(seen)
     key = cache_key(text)
     place = cache.get(key)
     if place is not None:
@@ -100,7 +120,7 @@ def geocode(query: str) -> Place:
     place = hook(query=text)
     if place is None:
         raise GeocodeError(f"We could not find '{text}'. Check it and try again.", kind="unknown")
-    cache.put(key, place)
+    cache.put(key, place, seen)
     return place
 
 

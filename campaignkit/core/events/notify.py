@@ -15,6 +15,7 @@ from sqlalchemy import select
 from campaignkit.core.auth.models import APPROVED as MEMBER_APPROVED
 from campaignkit.core.auth.models import User
 from campaignkit.core.auth.roles import auth_state, role_has
+from campaignkit.core.changes import changed
 from campaignkit.core.events.directions import mail_summary
 from campaignkit.core.events.models import Event, EventHost, Rsvp
 from campaignkit.core.mail import MailError, send_mail
@@ -28,7 +29,11 @@ CHANGES = ("created", "approved", "rejected", "updated", "cancelled", "rsvp")
 
 
 def event_changed(event: Event, change: str, rsvp: Rsvp | None = None) -> None:
-    """Call every plugin's ``campaignkit_event_changed``; a plugin that raises is logged."""
+    """Bump the ``events`` version, then call every plugin's ``campaignkit_event_changed``.
+
+    A plugin that raises is logged. Called once the change is committed.
+    """
+    changed("events")
     manager = current_manager()
     call_each(manager, "campaignkit_event_changed", event=event, change=change, rsvp=rsvp)
 

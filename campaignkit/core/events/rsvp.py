@@ -156,13 +156,13 @@ def take_rsvp(
     if held is not None:
         _mail_manage_link(event, email, held)
         return RsvpResult(None, CHECK_MAIL, False)
+    event_changed(event, "rsvp", row)  # before the mail, which may take a while
     change = f"Can't come after all? Let the hosts know: {withdraw_link(event.id, email)}"
     if result.status == GOING:
         tell_attendees(event, [email], "You're going", f"Thanks! Your place is saved.\n\n{change}")
     else:
         body = f"We'll tell you if a place frees up.\n\n{change}"
         tell_attendees(event, [email], "On the waitlist", body)
-    event_changed(event, "rsvp", row)
     return result
 
 
@@ -254,13 +254,13 @@ def withdraw(event_id: int, email: str | None = None, *, claim: str | None = Non
             event.going -= 1
         rsvp.status = WITHDRAWN
         promoted = promote(session, event)
+    event_changed(event, "rsvp", rsvp)  # before the mail, which may take a while
     tell_attendees(
         event,
         [p.email for p in promoted],
         "A place is yours",
         "A place came free and you have moved off the waitlist. See you there!",
     )
-    event_changed(event, "rsvp", rsvp)
     return promoted
 
 

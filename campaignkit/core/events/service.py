@@ -129,11 +129,11 @@ def update_event(event_id: int, values: dict[str, Any]) -> Event:
         event.updated_at = utcnow()
         promoted = promote(session, event)
         going = [r.email for r in rsvps_of(session, event.id, GOING)]
+    notify.event_changed(event, "updated")  # before the mail, which may take a while
     notify.tell_attendees(event, going, "Event changed", "The hosts changed the event's details.")
     notify.tell_attendees(
         event, [p.email for p in promoted], "A place is yours", "You are off the waitlist."
     )
-    notify.event_changed(event, "updated")
     return event
 
 
@@ -144,8 +144,8 @@ def moderate(event_id: int, approve: bool, note: str = "") -> Event:
         event.status = APPROVED if approve else REJECTED
         event.moderation_note = note.strip()[:2000]
         event.updated_at = utcnow()
-    notify.tell_hosts_and_moderators(event, "approved" if approve else "rejected")
     notify.event_changed(event, "approved" if approve else "rejected")
+    notify.tell_hosts_and_moderators(event, "approved" if approve else "rejected")
     return event
 
 
@@ -156,9 +156,9 @@ def cancel_event(event_id: int, reason: str = "") -> Event:
         event.status = CANCELLED
         event.updated_at = utcnow()
         told = [r.email for r in rsvps_of(session, event.id, GOING, WAITLIST)]
+    notify.event_changed(event, "cancelled")
     body = "Sorry: this event has been cancelled." + (f"\n\n{reason.strip()}" if reason else "")
     notify.tell_attendees(event, told, "Cancelled", body)
-    notify.event_changed(event, "cancelled")
     return event
 
 

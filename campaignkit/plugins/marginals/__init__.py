@@ -22,7 +22,6 @@ from campaignkit import hookimpl
 from campaignkit.core import NavItem
 from campaignkit.plugins.marginals import pages, personal_data, views
 from campaignkit.plugins.marginals.data import tables
-from campaignkit.plugins.marginals.footfall import forget_snapshot
 from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
 from campaignkit.plugins.marginals.marginality import (
     DEFAULT_MARGINAL_PCT,
@@ -87,12 +86,6 @@ def campaignkit_commands(cli):
     from campaignkit.plugins.marginals.cli import marginals
 
     cli.add_command(marginals)
-
-
-@hookimpl
-def campaignkit_event_changed(event, change, rsvp):  # noqa: ARG001 - any change will do
-    """An event changed: the next ranking in this process reads events afresh."""
-    forget_snapshot()
 
 
 @hookimpl

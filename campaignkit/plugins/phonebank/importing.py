@@ -166,7 +166,7 @@ def import_contacts(session, call_list: CallList, data: bytes) -> ImportReport: 
         report.added += 1
     session.flush()
     fill_targets(session, list_id=call_list.id)
-    forget_zones(call_list.id)
+    forget_zones(session, call_list.id)
     return report
 
 

@@ -19,7 +19,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, insert, literal, or_, select, update
 
-from campaignkit.core import app_store, insert_unless_exists, plugin_settings
+from campaignkit.core import (
+    app_store,
+    changed_after_commit,
+    insert_unless_exists,
+    plugin_settings,
+    version,
+)
+from campaignkit.core import fresh as version_fresh
 from campaignkit.plugins.phonebank.models import (
     OPEN,
     RUNNING,
@@ -33,8 +40,10 @@ from campaignkit.plugins.phonebank.numbers import in_hours, parse_clock
 
 #: How often a claim tries again when another volunteer took its pick first.
 CLAIM_TRIES = 5
-#: How long a list's time zones are remembered between claims.
+#: How long a list's time zones are remembered between claims (an upper bound: an
+#: import bumps the ``ZONES`` version, which every worker sees at once).
 ZONES_SECONDS = 30
+ZONES = "phonebank.zones"
 
 
 @dataclass(frozen=True)
@@ -71,22 +80,23 @@ def fill_targets(session, *, list_id: int) -> None:  # noqa: ANN001
 def list_zones(session, list_id: int) -> list[str]:  # noqa: ANN001
     """The distinct time-zone values of a list's contacts, remembered for ``ZONES_SECONDS``.
 
-    An import in this process forgets them at once (``forget_zones``); another
-    process sees a new zone within that time.
+    Every worker forgets them once an import commits (``forget_zones``).
     """
-    remembered = app_store("phonebank.zones")
+    remembered = app_store(ZONES)
     found = remembered.get(list_id)
-    if found is not None and found[0] > time.monotonic():
-        return found[1]
+    if found is not None and found[0] > time.monotonic() and version_fresh(ZONES, found[1]):
+        return found[2]
+    seen = version(ZONES)  # noted before the contacts are read
     query = select(Contact.time_zones).distinct().where(Contact.list_id == list_id)
     zones = list(session.scalars(query))
-    remembered[list_id] = (time.monotonic() + ZONES_SECONDS, zones)
+    remembered[list_id] = (time.monotonic() + ZONES_SECONDS, seen, zones)
     return zones
 
 
-def forget_zones(list_id: int) -> None:
-    """Forget a list's remembered time zones (after an import)."""
-    app_store("phonebank.zones").pop(list_id, None)
+def forget_zones(session, list_id: int) -> None:  # noqa: ANN001
+    """Make every worker forget the lists' remembered time zones once ``session`` commits."""
+    app_store(ZONES).pop(list_id, None)
+    changed_after_commit(session, ZONES)
 
 
 def open_zones(session, list_id: int, now: datetime) -> list[str]:  # noqa: ANN001
