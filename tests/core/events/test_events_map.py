@@ -101,3 +101,34 @@ def test_the_map_near_a_postcode_counts_what_the_list_counts(client, many_events
     image = _image(page)
     assert total >= 3 and _marks(image) == total
     assert "You are here</text>" in image and '<path d="M' in image
+
+
+@pytest.mark.parametrize("campaignkit_kit", ["us"])
+def test_a_kit_without_boundaries_offers_its_states(client, app):  # noqa: ANN001
+    from campaignkit.core.auth.models import utcnow
+    from campaignkit.core.events.models import Event
+    from campaignkit.core.session import write_session
+
+    start = utcnow() + timedelta(days=2)
+    with app.test_request_context(), write_session() as session:
+        for lat, lon in ((37.77, -122.42), (34.05, -118.24), (40.71, -74.0)):  # SF, LA, NYC
+            session.add(
+                Event(
+                    type="canvass",
+                    title="Doors",
+                    starts_at=start,
+                    postcode="94103",
+                    ends_at=start + timedelta(hours=2),
+                    lat=lat,
+                    lon=lon,
+                    venue="Library",
+                    status="approved",
+                    timezone="America/Los_Angeles",
+                )  # fmt: skip
+            )
+    page = client.get("/events?view=map").get_data(as_text=True)
+    assert page.count("region=") >= 50 and "California</a>" in page
+    california = client.get("/events?view=map&region=california")
+    text = california.get_data(as_text=True)
+    assert california.status_code == 200 and "2 events on the map of California" in text
+    assert _marks(_image(text)) == 2 and len(california.data) < MAX_PAGE_BYTES
