@@ -1,12 +1,13 @@
 """The land under a map: the kit's seat boundaries, simplified for the scale drawn at.
 
-Zoomed in (a seat, a town), the seats in view are each simplified for the
-map's scale and drawn filled, side by side, so together they show the coast.
-Zoomed out (a region, the whole country) that would cost tens of thousands of
-points, so the kit's ``land.geojson`` is drawn instead: every seat merged
-into one outline of the land, islands too small to see left out, made once
-by the kit's data script (``merge_land``). A kit with boundaries but no land
-file gets its land merged on first use, once per process (a second or two).
+Drawing every seat for a map of the whole country would cost tens of
+thousands of points, so the kit's ``land.geojson`` is drawn: every seat
+merged into one outline of the land (to about 250 m), islands too small to
+see left out, made once by the kit's data script (``merge_land``), then
+simplified for the map's scale and cut to its view. A kit with boundaries but
+no land file gets its land merged on first use, once per process (a second
+or two) for zoomed-out maps; zoomed in (a seat, a town), its seats in view are
+each simplified and drawn side by side, so together they show the coast.
 Each simplification is cached, keyed by the files' modification times.
 """
 
@@ -85,7 +86,8 @@ def _land(folder: str, _mtime: float) -> tuple[shapely.Polygon, ...]:
 def _coast(folder: str, mtime: float, tolerance: float) -> tuple[shapely.Polygon, ...]:
     """The merged land simplified by ``tolerance``, islands smaller than a few pixels left out."""
     smallest = (3 * tolerance) ** 2
-    simple = (polygon.simplify(tolerance) for polygon in _land(folder, mtime))
+    land = _land(folder, mtime)
+    simple = (p.simplify(tolerance) for p in land) if tolerance > LAND_TOLERANCE else land
     return tuple(p for p in simple if not p.is_empty and p.area >= smallest)
 
 
@@ -122,7 +124,7 @@ def land_in_view(data_dir: Path, view: View, pixels: int = 300) -> list[tuple]:
     south, north, west, east = view
     wanted = (east - west) / pixels
     tolerance = next((t for t in reversed(TOLERANCES) if t <= wanted), TOLERANCES[0])
-    if tolerance >= MERGED_FROM:
+    if tolerance >= MERGED_FROM or (data_dir / LAND_FILE).is_file():
         return _coast_in_view(data_dir, tolerance, view)
     mtime = path.stat().st_mtime
     bounds = _seats(str(path), mtime)[1]

@@ -16,6 +16,10 @@ from campaignkit.plugins.marginals.data import KitTables
 ROOM, LEAST_ROOM = 0.15, 0.01
 
 
+def _inside(view: tuple[float, float, float, float], lat: float, lon: float) -> bool:
+    return view[0] <= lat <= view[1] and view[2] <= lon <= view[3]
+
+
 def searched_place(postcode: str) -> tuple[float, float] | None:
     """Where a postcode the person searched for is, or None (none given, or not found)."""
     if not postcode.strip():
@@ -57,13 +61,16 @@ def seat_outline_map(
         for polygon in getattr(simple, "geoms", [simple])
         if not polygon.is_empty
     ]
-    placed = [(e["lat"], e["lon"]) for e in events if e.get("lat") is not None]
+    placed = [
+        (e["lat"], e["lon"])
+        for e in events
+        if e.get("lat") is not None and _inside(view, e["lat"], e["lon"])
+    ]
     name = data.seats[code].name
     summary = f"Map of {name}: its boundary"
     if placed:
         summary += f" and {len(placed)} upcoming event{'' if len(placed) == 1 else 's'}"
-    inside = here is not None and view[0] <= here[0] <= view[1] and view[2] <= here[1] <= view[3]
-    if inside:
+    if here is not None and _inside(view, *here):
         summary += ", with your postcode marked 'you are here'"
     description = (
         "The seat is the shaded shape with the dark border; each red dot is an event "
