@@ -72,17 +72,24 @@ def test_home_to_an_rsvp_in_the_recommended_seat_in_three_taps(
     assert taps <= 3
     folder = os.environ.get(SCREENSHOTS_ENV)
     if folder:
-        _screenshots(phone, live_url, code, Path(folder))
+        _screenshots(phone, app, live_url, code, Path(folder))
 
 
-def _screenshots(phone: Any, live_url: str, code: str, folder: Path) -> None:
+def _screenshots(phone: Any, app: Any, live_url: str, code: str, folder: Path) -> None:
+    from campaignkit.core.events.demo import demo_rows
+    from campaignkit.core.events.importer import check_rows, save_events
+    from campaignkit.core.events.settings import event_types
+
+    with app.test_request_context():  # the demo's sample events, so the map has some to show
+        good, _report = check_rows(list(enumerate(demo_rows(600), start=2)), event_types())
+        save_events(good)
     folder.mkdir(parents=True, exist_ok=True)
     desktop = phone.context.browser.new_page(viewport=DESKTOP)
     for size, page in (("phone", phone), ("desktop", desktop)):
         for name, path in (
             ("home-answer", f"/seats?postcode={POSTCODE}"),
             ("seat-page", f"/seats/{code}"),
-            ("events-map", f"/events?near={POSTCODE}&view=map"),
+            ("events-map", f"/events?view=map&region=yorkshire-and-the-humber&near={POSTCODE}"),
         ):
             page.goto(live_url + path)
             target = folder / f"{name}-{size}.png"
