@@ -30,6 +30,8 @@ LAND_FILE = "land.geojson"
 TOLERANCES = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.04)
 #: From this simplification on, the merged land is drawn instead of every seat.
 MERGED_FROM = 0.005
+#: Up to this simplification (a view about 60 km wide), seat borders are drawn over the land.
+BORDERS_UNTIL = 0.002
 #: How far the merged land is simplified before it is stored (half the first step it serves).
 LAND_TOLERANCE = MERGED_FROM / 2
 #: Islands smaller than this (square degrees, a few pixels at the closest merged scale) go.
@@ -42,9 +44,8 @@ View = tuple[float, float, float, float]
 @lru_cache(maxsize=2)
 def _seats(path: str, _mtime: float) -> tuple[tuple[BaseGeometry, ...], np.ndarray]:
     """Each seat's shape and the bounds (west, south, east, north) of all of them."""
-    with Path(path).open(encoding="utf-8") as handle:
-        features = json.load(handle)["features"]
-    seats = tuple(shape(feature["geometry"]) for feature in features)
+    collection = shapely.from_geojson(Path(path).read_text(encoding="utf-8"))
+    seats = tuple(collection.geoms)
     return seats, shapely.bounds(np.array(seats, dtype=object))
 
 
@@ -112,6 +113,23 @@ def _coast_in_view(folder: Path, tolerance: float, view: View) -> list[tuple]:
     return rings
 
 
+def _tolerance(view: View, pixels: int) -> float:
+    """The simplification for about a pixel of a map ``pixels`` wide."""
+    wanted = (view[3] - view[2]) / pixels
+    return next((t for t in reversed(TOLERANCES) if t <= wanted), TOLERANCES[0])
+
+
+def _seats_in_view(path: Path, view: View, tolerance: float) -> list[tuple]:
+    south, north, west, east = view
+    mtime = path.stat().st_mtime
+    bounds = _seats(str(path), mtime)[1]
+    near = np.flatnonzero(
+        (bounds[:, 0] <= east) & (bounds[:, 2] >= west)
+        & (bounds[:, 1] <= north) & (bounds[:, 3] >= south)
+    )  # fmt: skip
+    return [ring for i in near for ring in _seat_rings(str(path), mtime, tolerance, int(i))]
+
+
 def land_in_view(data_dir: Path, view: View, pixels: int = 300) -> list[tuple]:
     """The outlines (lon, lat) of the land inside ``view`` (south, north, west, east).
 
@@ -121,18 +139,24 @@ def land_in_view(data_dir: Path, view: View, pixels: int = 300) -> list[tuple]:
     path = data_dir / BOUNDARIES_FILE
     if not path.is_file():
         return []
-    south, north, west, east = view
-    wanted = (east - west) / pixels
-    tolerance = next((t for t in reversed(TOLERANCES) if t <= wanted), TOLERANCES[0])
+    tolerance = _tolerance(view, pixels)
     if tolerance >= MERGED_FROM or (data_dir / LAND_FILE).is_file():
         return _coast_in_view(data_dir, tolerance, view)
-    mtime = path.stat().st_mtime
-    bounds = _seats(str(path), mtime)[1]
-    near = np.flatnonzero(
-        (bounds[:, 0] <= east) & (bounds[:, 2] >= west)
-        & (bounds[:, 1] <= north) & (bounds[:, 3] >= south)
-    )  # fmt: skip
-    return [ring for i in near for ring in _seat_rings(str(path), mtime, tolerance, int(i))]
+    return _seats_in_view(path, view, tolerance)
+
+
+def borders_in_view(data_dir: Path, view: View, pixels: int = 300) -> list[tuple]:
+    """The seat boundaries (lon, lat rings) inside a zoomed-in ``view``, to draw as lines.
+
+    Empty for views wider than ``BORDERS_UNTIL`` a pixel (a region, the
+    country: too many seats to tell apart) and when the kit has no boundaries.
+    """
+    path = data_dir / BOUNDARIES_FILE
+    tolerance = _tolerance(view, pixels)
+    if tolerance > BORDERS_UNTIL or not path.is_file():
+        return []
+    coarser = TOLERANCES[TOLERANCES.index(tolerance) + 1]  # lines need less than the coast
+    return _seats_in_view(path, view, coarser)
 
 
 def view_around(lat: float, lon: float, km: float) -> View:

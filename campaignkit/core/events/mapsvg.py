@@ -94,9 +94,11 @@ def map_svg(  # noqa: PLR0913 - the map's layers, each optional
     outline: Iterable[Iterable[tuple[float, float]]] = (),
     description: str = "",
     name: str = "events-map",
+    borders: Iterable[Iterable[tuple[float, float]]] = (),
 ) -> Markup:
     """The SVG: the ``land`` in ``view`` (south, north, west, east; default all of
-    Great Britain), an ``outline`` drawn over it (a seat's boundary), a mark per
+    Great Britain), thin ``borders`` (the seats' boundaries), an ``outline``
+    drawn over them (one seat's boundary), a mark per
     (lat, lon, count) in ``marks`` (a dot for one event, a disc with the count
     for several) and "you are here" at the searched ``centre``.
 
@@ -118,6 +120,10 @@ def map_svg(  # noqa: PLR0913 - the map's layers, each optional
     if coast:
         parts.append(f'<path d="{coast}" fill="#e3ddcf" stroke="#b9ae97" '
                      f'stroke-width="{0.4 * zoom:.3f}"/>')  # fmt: skip
+    lines = _land_path(borders, zoom)
+    if lines:
+        parts.append(f'<path d="{lines}" fill="none" stroke="#b9ae97" '
+                     f'stroke-width="{0.5 * zoom:.3f}"/>')  # fmt: skip
     border = _land_path(outline, zoom)
     if border:
         parts.append(f'<path d="{border}" fill="#c0392b" fill-opacity="0.12" stroke="#7a2418" '

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from campaignkit.core.events.clusters import cluster
-from campaignkit.core.events.land import land_in_view, view_around
+from campaignkit.core.events.land import borders_in_view, land_in_view, view_around
 from campaignkit.core.events.mapsvg import EAST, NORTH, SOUTH, WEST, map_svg
 from campaignkit.core.events.queries import Search, positions
 from campaignkit.core.events.regions import Region, region_views, whole_view
@@ -84,6 +84,7 @@ def events_map(  # noqa: PLR0913 - the search, where it was and how it is shown
         view,
         land,
         description=description,
+        borders=borders_in_view(data_dir, view),
     )
 
 
@@ -95,17 +96,19 @@ def place_map(  # noqa: PLR0913 - the map's layers, each optional
     summary: str = "Map",
     description: str = "",
 ) -> Markup:
-    """A small map of ``view`` (south, north, west, east): the kit's land, an ``outline``
-    (rings of lon, lat: a seat's boundary), ``events`` at (lat, lon) positions (clustered
-    where close) and "you are here" at ``here`` when it is in view.
+    """A small map of ``view`` (south, north, west, east): the kit's land and seat
+    borders, an ``outline`` (rings of lon, lat: a seat's boundary), ``events`` at
+    (lat, lon) positions (clustered where close) and "you are here" at ``here`` when
+    it is in view.
 
     An image (``role="img"``) titled by ``summary`` and described by ``description``,
     with no links inside: put them in a list beside it.
     """
     marks = cluster(events, view)
     shown = here if here is not None and _inside(view, *here) else None
-    land = land_in_view(current_instance().kit.data_dir, view)
+    data_dir = current_instance().kit.data_dir
     return map_svg(
         [(mark.lat, mark.lon, mark.count) for mark in marks],
-        shown, summary, view, land, outline, description, name="place-map",
+        shown, summary, view, land_in_view(data_dir, view), outline, description,
+        name="place-map", borders=borders_in_view(data_dir, view),
     )  # fmt: skip

@@ -101,6 +101,11 @@ def test_the_map_near_a_postcode_counts_what_the_list_counts(client, many_events
     image = _image(page)
     assert total >= 3 and _marks(image) == total
     assert "You are here</text>" in image and '<path d="M' in image
+    assert 'fill="none" stroke="#b9ae97"' in image  # zoomed in: the seats' borders too
+    london = client.get("/events?view=map&region=london")
+    assert len(london.data) < MAX_PAGE_BYTES and 'fill="none" stroke="#b9ae97"' in london.text
+    national = _image(client.get("/events?view=map").get_data(as_text=True))
+    assert 'fill="none" stroke="#b9ae97"' not in national  # too many seats to tell apart
 
 
 @pytest.mark.parametrize("campaignkit_kit", ["us"])
