@@ -135,7 +135,7 @@ def _hexagons(data: KitTables, shades: dict[str, tuple]) -> tuple[str, dict[str,
     return svg, shifted
 
 
-def _you_are_here(tiled: bool, place: tuple, name: str) -> str:
+def _you_are_here(tiled: bool, place: tuple, name: str, right: float) -> str:
     """The searched seat outlined, labelled "You are here", and said in words."""
     if tiled:
         x, y, size = place
@@ -144,10 +144,12 @@ def _you_are_here(tiled: bool, place: tuple, name: str) -> str:
     else:
         x, y = place
         shape = f'<use href="#hx" x="{x:.1f}" y="{y:.1f}"/>'
+    side = -1 if x > right * 0.6 else 1  # the label goes towards the map's middle
     return (
         f'<desc>Your seat, {escape(name)}, is outlined and marked "you are here".</desc>'
         f'<g class="you-are-here" fill="none" stroke="#222" stroke-width="2">{shape}</g>'
-        f'<text class="you-are-here-label" x="{x + SIZE + 2:.1f}" y="{y + 3:.1f}" '
+        f'<text class="you-are-here-label" x="{x + side * (SIZE + 2):.1f}" y="{y + 3:.1f}" '
+        f'text-anchor="{"end" if side < 0 else "start"}" '
         f'font-weight="700" fill="#222" stroke="#fff" stroke-width="0.6" '
         f'paint-order="stroke">You are here</text>'
     )
@@ -167,5 +169,6 @@ def hex_map(
     svg, places = _cache[cache_key]
     mark = ""
     if here in places:
-        mark = _you_are_here(is_tiled(data), places[here], data.seats[here].name)
+        right = max(place[0] for place in places.values())
+        mark = _you_are_here(is_tiled(data), places[here], data.seats[here].name, right)
     return Markup(svg + mark + "</svg>")  # noqa: S704 - every text part escaped above
