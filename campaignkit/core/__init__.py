@@ -33,6 +33,7 @@ from campaignkit.core.db import Model, insert_unless_exists
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.errors import error_response
 from campaignkit.core.events.host import hosting_open_to
+from campaignkit.core.events.mapview import place_map
 from campaignkit.core.events.queries import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.flags import flag_enabled, flag_required
 from campaignkit.core.geo import GeocodeError, clear_place_cache, geocode, seat_at
@@ -163,6 +164,7 @@ __all__ = [
     "parse_day",
     "parse_float",
     "parse_int",
+    "place_map",
     "plugin_settings",
     "postcode_label",
     "public_url",

@@ -72,17 +72,24 @@ def test_home_to_an_rsvp_in_the_recommended_seat_in_three_taps(
     assert taps <= 3
     folder = os.environ.get(SCREENSHOTS_ENV)
     if folder:
-        _screenshots(phone, live_url, code, Path(folder))
+        _screenshots(phone, app, live_url, code, Path(folder))
 
 
-def _screenshots(phone: Any, live_url: str, code: str, folder: Path) -> None:
+def _screenshots(phone: Any, app: Any, live_url: str, code: str, folder: Path) -> None:
+    from campaignkit.core.events.demo import demo_rows
+    from campaignkit.core.events.importer import check_rows, save_events
+    from campaignkit.core.events.settings import event_types
+
+    with app.test_request_context():  # the demo's sample events, so the map has some to show
+        good, _report = check_rows(list(enumerate(demo_rows(600), start=2)), event_types())
+        save_events(good)
     folder.mkdir(parents=True, exist_ok=True)
     desktop = phone.context.browser.new_page(viewport=DESKTOP)
     for size, page in (("phone", phone), ("desktop", desktop)):
         for name, path in (
             ("home-answer", f"/seats?postcode={POSTCODE}"),
             ("seat-page", f"/seats/{code}"),
-            ("events-map", f"/events?near={POSTCODE}&view=map"),
+            ("events-map", f"/events?view=map&region=yorkshire-and-the-humber&near={POSTCODE}"),
         ):
             page.goto(live_url + path)
             target = folder / f"{name}-{size}.png"
@@ -99,9 +106,11 @@ def test_supporter_pages_pass_axe_and_stay_small(phone: Any, app: Any, live_url:
     code, _name, event_id = _seed(app)
     axe = Axe()
     pages = [
-        "/", f"/seats?postcode={POSTCODE}", f"/seats/{code}", "/events",
-        f"/events?near={POSTCODE}", f"/events?near={POSTCODE}&view=map", f"/events/{event_id}",
-        "/pledges", "/pledges/keep-our-buses",
+        "/", f"/seats?postcode={POSTCODE}", f"/seats/{code}", f"/seats/{code}?postcode={POSTCODE}",
+        "/seats/map", f"/seats/map?postcode={POSTCODE}", "/events", f"/events?near={POSTCODE}",
+        f"/events?near={POSTCODE}&view=map", "/events?view=map",
+        f"/events?view=map&region=yorkshire-and-the-humber&near={POSTCODE}",
+        f"/events/{event_id}", "/pledges", "/pledges/keep-our-buses",
     ]  # fmt: skip
     problems = {}
     for path in pages:
@@ -112,6 +121,32 @@ def test_supporter_pages_pass_axe_and_stay_small(phone: Any, app: Any, live_url:
         if serious:
             problems[path] = serious
     assert problems == {}
+
+
+def test_maps_are_images_with_a_skip_link_and_thumb_sized_region_links(
+    phone: Any, app: Any, live_url: str
+) -> None:
+    _seed(app)
+    body = app.test_client().get(f"/api/v1/marginals/nearest?postcode={POSTCODE}").get_json()
+    own = body["query"]["seat"]  # the seat the postcode is in: its map marks "you are here"
+    for path, skip in (
+        (f"/events?near={POSTCODE}&view=map", "#events-map-list"),
+        (f"/seats/{own}?postcode={POSTCODE}", "#seat-events"),
+        (f"/seats/map?postcode={POSTCODE}", "#seat-list"),
+    ):
+        phone.goto(live_url + path)
+        image = phone.locator("svg[role=img]").filter(has=phone.locator("title")).first
+        assert image.locator("a").count() == 0, path
+        assert "You are here" in image.inner_html(), path
+        assert phone.locator(f'a[href="{skip}"]').count() == 1, path
+    phone.goto(live_url + f"/events?near={POSTCODE}&view=map")
+    phone.locator(".events-regions summary").click()
+    for link in phone.locator(".events-regions a").all():
+        box = link.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, (link.inner_text(), box)
+    phone.locator(".events-regions a", has_text="Scotland").click()
+    assert "region=scotland" in phone.url and "near=LS1" in phone.url
+    assert page_width(phone) <= PHONE_WIDTH
 
 
 def test_fields_stay_rectangular_and_tick_boxes_are_one_size(

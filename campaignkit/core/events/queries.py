@@ -54,6 +54,7 @@ class Search:
     end: datetime | None = None
     members: bool = False
     order: str = "date"  # or "distance"
+    box: tuple[float, float, float, float] | None = None  # (south, north, west, east), a map's view
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ def _filters(search: Search) -> list:
         conditions.append(Event.members_only.is_(False))
     if search.lat is not None and search.lon is not None:
         south, north, west, east = bounding_box(search.lat, search.lon, search.radius_km)
+        conditions += [Event.lat.between(south, north), Event.lon.between(west, east)]
+    if search.box is not None:
+        south, north, west, east = search.box
         conditions += [Event.lat.between(south, north), Event.lon.between(west, east)]
     return conditions
 
@@ -109,6 +113,15 @@ def candidates(session: Session, search: Search) -> list[tuple[int, float | None
     if search.order == "distance":
         found.sort(key=lambda item: item[1])  # stable: ties stay in date order
     return found
+
+
+def positions(session: Session, search: Search) -> list[tuple[float, float]]:
+    """(lat, lon) of every event matching ``search``: as many as ``find_events`` counts."""
+    rows = session.execute(select(Event.lat, Event.lon).where(*_filters(search))).all()
+    if search.lat is None or search.lon is None:
+        return [(lat, lon) for lat, lon in rows]
+    near = (search.lat, search.lon)
+    return [(lat, lon) for lat, lon in rows if haversine_km(*near, lat, lon) <= search.radius_km]
 
 
 def load_events(session: Session, ids: Iterable[int]) -> dict[int, Event]:
@@ -148,7 +161,7 @@ def upcoming_events_in_seats(
     """The first approved public events starting in [since, until) in each seat, soonest first.
 
     ``{code: [{"id", "title", "starts_at", "timezone", "venue", "going", "capacity",
-    "chat_url"}]}`` (``timezone``: the event's own, to show its local time).
+    "chat_url", "lat", "lon"}]}`` (``timezone``: the event's own, to show its local time).
     """
     wanted = list(codes)
     found: dict[str, list[dict]] = {code: [] for code in wanted}
@@ -174,6 +187,8 @@ def upcoming_events_in_seats(
                     "going": event.going,
                     "capacity": event.capacity,
                     "chat_url": event.chat_url,
+                    "lat": event.lat,
+                    "lon": event.lon,
                 }
             )
     return found

@@ -25,10 +25,10 @@ from sqlalchemy import select
 from campaignkit.core.auth.access import current_member_approved, has_permission
 from campaignkit.core.events.directions import geo_uri, osm_link, where_words
 from campaignkit.core.events.finding import SearchError, read_search
-from campaignkit.core.events.land import land_in_view, view_around
-from campaignkit.core.events.mapsvg import map_svg
+from campaignkit.core.events.mapview import chosen_region, events_map, map_search
 from campaignkit.core.events.models import APPROVED, GOING, WAITLIST, CarpoolOffer, Event, Rsvp
 from campaignkit.core.events.queries import MAX_PAGE, Search, find_events
+from campaignkit.core.events.regions import region_views
 from campaignkit.core.events.rsvp import (
     CHECK_MAIL,
     RSVP_CONSENT,
@@ -84,12 +84,16 @@ def find():
     """Find events near a postcode or anywhere: as a list, a calendar or a map."""
     view = request.args.get("view") if request.args.get("view") in VIEWS else "list"
     types = event_types()
-    error, label, found = None, "", None
+    error, label, found, region, centre = None, "", None, None, None
+    data_dir = current_instance().kit.data_dir
     try:
         # A list near a place comes nearest first (each saying how far); a calendar by date.
         search, label = read_search(request.args, types, "distance" if view == "list" else "date")
-        per_page = 200 if view == "map" else 20
-        found = find_events(db_session(), search, query_int("page", 1, 1, MAX_PAGE), per_page)
+        centre = (search.lat, search.lon) if search.lat is not None else None
+        if view == "map":  # every event in the map's view: the place's, a region's or the country's
+            region = chosen_region(data_dir, request.args.get("region"))
+            search = map_search(data_dir, search, region)
+        found = find_events(db_session(), search, query_int("page", 1, 1, MAX_PAGE))
     except SearchError as exc:
         error, search = exc.args[0], Search()
     days = []
@@ -102,36 +106,16 @@ def find():
         ]
     svg = None
     if found is not None and view == "map":
-        rows = db_session().execute(
-            select(Event.lat, Event.lon)
-            .where(Event.status == APPROVED, Event.ends_at >= search.start)
-            .limit(20000)
-        )
-        centre = (search.lat, search.lon) if search.lat is not None else None
-        box = view_around(*centre, search.radius_km) if centre else None
-        svg = map_svg(
-            [(r.lat, r.lon) for r in rows],
-            [(e.lat, e.lon, e.title, url_for(".detail", event_id=e.id)) for e, _ in found.events],
-            centre,
-            _map_summary(found.total, label, search.radius_km),
-            box,
-            land_in_view(current_instance().kit.data_dir, box) if box else (),
-        )
+        svg = events_map(db_session(), data_dir, search, centre, label, region)
     args = {k: v for k, v in request.args.items() if k not in ("page", "view")}
     status = 400 if error else 200
     page = render_template(
         "events/find.html", found=found, error=error, label=label, view=view, types=types,
-        args=args, days=days, svg=svg, search=search,
+        args=args, days=days, svg=svg, search=search, region=region,
+        regions=region_views(data_dir) if view == "map" else (),
+        map_args={k: v for k, v in args.items() if k != "region"},
     )  # fmt: skip
     return page, status
-
-
-def _map_summary(total: int, label: str, radius_km: float) -> str:
-    where = (
-        f" within {radius_km:.0f} km of {label}, which is marked 'you are here'" if label else ""
-    )
-    plural = "" if total == 1 else "s"
-    return f"Map of {total} event{plural}{where}; the list after the map names each."
 
 
 def guest_claim(event_id: int) -> str | None:

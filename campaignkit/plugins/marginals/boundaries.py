@@ -54,6 +54,11 @@ class SeatIndex:
             found[missing[near[0]]] = self.codes[near[1]]
         return found
 
+    def outline_of(self, code: str) -> shapely.Geometry | None:
+        """A seat's boundary polygon (or multipolygon), None for a seat the file does not have."""
+        found = np.flatnonzero(self.codes == code)
+        return self.polygons[found[0]] if len(found) else None
+
     def seat_of(self, lat: float, lon: float) -> str | None:
         """The code of the seat a position lies in, or None."""
         return self.seats_of(np.array([lat]), np.array([lon]))[0]

@@ -4,18 +4,20 @@ Seats sit on the kit's hex grid (``hex_q``, ``hex_r`` in ``seats.csv``, odd
 rows shifted right by half a hex, north up), or, when the kit gives every
 seat a square (``tile_col``, ``tile_row``: the US kit, each state's districts
 a block of equal squares), on that tile grid, each block labelled with its
-region (the state's code). Each hex is a link to its seat
-page with a ``<title>``; it is filled with the theme's ``--ck-primary`` at an
+region (the state's code). The map is one image (``role="img"``), not a
+stack of 650 links: the list beside it links every seat, so a keyboard or a
+screen reader skips it in one step. Each hex is one ``<use>`` of a single
+hexagon, grouped by shade, and filled with the theme's ``--ck-primary`` at an
 opacity that grows as the seat gets more marginal (or, on the organisers'
-map, more in need of help), so the map follows the
-theme without being drawn again.
+map, more in need of help), so the map follows the theme without being drawn
+again. "You are here" (the searched seat outlined and labelled) is added on
+top of the cached map.
 """
 
 from __future__ import annotations
 
 import math
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from campaignkit.plugins.marginals.data import KitTables
@@ -24,10 +26,10 @@ from campaignkit.plugins.marginals.marginality import Marginality
 SIZE = 6.0  # hex radius, in SVG units
 BANDS = {"very marginal": 1.0, "marginal": 0.65, "safe": 0.25, "long shot": 0.12}
 NO_DATA = 0.05
-_cache: dict[tuple, Markup] = {}
+_cache: dict[tuple, tuple[str, dict[str, tuple]]] = {}
 
 
-def _corners(x: float, y: float) -> str:
+def _corners(x: float = 0.0, y: float = 0.0) -> str:
     points = []
     for i in range(6):
         angle = math.radians(60 * i - 30)
@@ -70,8 +72,20 @@ def is_tiled(data: KitTables) -> bool:
     return bool(data.seats) and all(seat.tile for seat in data.seats.values())
 
 
-def tile_map(data: KitTables, shades: dict[str, tuple]) -> Markup:
-    """The tile map's SVG: one equal square per seat, each region's block labelled."""
+def _by_shade(places: dict[str, str], shades: dict[str, tuple], data: KitTables) -> str:
+    """The shapes (``places[code]``: one SVG element each), grouped by their seat's opacity."""
+    groups: dict[float, list[str]] = {}
+    for code, shape in sorted(places.items()):
+        groups.setdefault(shades.get(code, (NO_DATA, data.seats[code].name))[0], []).append(shape)
+    return "".join(
+        f'<g fill-opacity="{opacity:g}">{"".join(shapes)}</g>'
+        for opacity, shapes in sorted(groups.items())
+    )
+
+
+def tile_map(data: KitTables, shades: dict[str, tuple]) -> tuple[str, dict[str, tuple]]:
+    """The tile map's SVG (open, without ``</svg>``): one equal square per seat, each region's
+    block labelled; and each seat's square (x, y, size) for "you are here"."""
     step = 2 * SIZE
     squares = {code: seat.tile for code, seat in data.seats.items() if seat.tile}
     width = (max(col for col, _ in squares.values()) + 1) * step
@@ -82,55 +96,79 @@ def tile_map(data: KitTables, shades: dict[str, tuple]) -> Markup:
         "square each, grouped by state; darker the more marginal</title>"
     ]
     corners: dict[str, tuple[int, int]] = {}
+    places, boxes = {}, {}
     for code, (col, row) in sorted(squares.items()):
         region = data.seats[code].region
         corners[region] = min(corners.get(region, (col, row)), (col, row), key=lambda c: c[::-1])
-        opacity, label = shades.get(code, (NO_DATA, data.seats[code].name))
-        parts.append(
-            f'<a href="{escape(url_for("marginals.seat", code=code))}">'
-            f"<title>{escape(label)}</title>"
-            f'<rect x="{col * step + 0.5:.1f}" y="{row * step + 0.5:.1f}" '
-            f'width="{step - 1:.1f}" height="{step - 1:.1f}" fill-opacity="{opacity}"/></a>'
+        x, y = col * step + 0.5, row * step + 0.5
+        places[code] = (
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step - 1:.0f}" height="{step - 1:.0f}"/>'
         )
+        boxes[code] = (x, y, step - 1)
+    parts.append(_by_shade(places, shades, data))
     for region, (col, _row) in sorted(corners.items()):
         top = min(r for code, (_c, r) in squares.items() if data.seats[code].region == region)
         parts.append(
             f'<text x="{col * step:.1f}" y="{top * step - 2:.1f}" aria-hidden="true">'
             f"{escape(region)}</text>"
         )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text part escaped above
+    return "".join(parts), boxes
 
 
-def hex_map(data: KitTables, shades: dict[str, tuple], key: object) -> Markup:
-    """The map's SVG, each seat shaded by ``shades[code] = (opacity, label)`` (cached by key)."""
-    cache_key = (data.folder, key)
-    if cache_key in _cache:
-        return _cache[cache_key]
-    if is_tiled(data):
-        if len(_cache) > 8:
-            _cache.clear()
-        _cache[cache_key] = tile_map(data, shades)
-        return _cache[cache_key]
+def _hexagons(data: KitTables, shades: dict[str, tuple]) -> tuple[str, dict[str, tuple]]:
+    """The hex map's SVG (open, without ``</svg>``) and each seat's hex centre."""
     centres = {code: hex_centre(s.hex_q, s.hex_r) for code, s in data.seats.items()}
     min_x = min(x for x, _ in centres.values()) - SIZE
     min_y = min(y for _, y in centres.values()) - SIZE
     width = max(x for x, _ in centres.values()) - min_x + SIZE
     height = max(y for _, y in centres.values()) - min_y + SIZE
-    parts = [
+    shifted = {code: (x - min_x, y - min_y) for code, (x, y) in centres.items()}
+    places = {
+        code: f'<use href="#hx" x="{x:.1f}" y="{y:.1f}"/>' for code, (x, y) in shifted.items()
+    }
+    svg = (
         f'<svg class="marginals-map" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         'aria-labelledby="map-title"><title id="map-title">Every seat, darker the more '
-        "marginal</title>"
-    ]
-    for code, (x, y) in sorted(centres.items()):
-        opacity, label = shades.get(code, (NO_DATA, data.seats[code].name))
-        parts.append(
-            f'<a href="{escape(url_for("marginals.seat", code=code))}">'
-            f"<title>{escape(label)}</title>"
-            f'<polygon points="{_corners(x - min_x, y - min_y)}" fill-opacity="{opacity}"/></a>'
-        )
-    parts.append("</svg>")
-    if len(_cache) > 8:
-        _cache.clear()
-    _cache[cache_key] = Markup("".join(parts))  # noqa: S704 - every text part escaped above
-    return _cache[cache_key]
+        f'marginal</title><defs><polygon id="hx" points="{_corners()}"/></defs>'
+        + _by_shade(places, shades, data)
+    )
+    return svg, shifted
+
+
+def _you_are_here(tiled: bool, place: tuple, name: str, right: float) -> str:
+    """The searched seat outlined, labelled "You are here", and said in words."""
+    if tiled:
+        x, y, size = place
+        shape = f'<rect x="{x:.1f}" y="{y:.1f}" width="{size:.0f}" height="{size:.0f}"/>'
+        x, y = x + size / 2, y + size / 2
+    else:
+        x, y = place
+        shape = f'<use href="#hx" x="{x:.1f}" y="{y:.1f}"/>'
+    side = -1 if x > right * 0.6 else 1  # the label goes towards the map's middle
+    return (
+        f'<desc>Your seat, {escape(name)}, is outlined and marked "you are here".</desc>'
+        f'<g class="you-are-here" fill="none" stroke="#222" stroke-width="2">{shape}</g>'
+        f'<text class="you-are-here-label" x="{x + side * (SIZE + 2):.1f}" y="{y + 3:.1f}" '
+        f'text-anchor="{"end" if side < 0 else "start"}" '
+        f'font-weight="700" fill="#222" stroke="#fff" stroke-width="0.6" '
+        f'paint-order="stroke">You are here</text>'
+    )
+
+
+def hex_map(
+    data: KitTables, shades: dict[str, tuple], key: object, here: str | None = None
+) -> Markup:
+    """The map's SVG, each seat shaded by ``shades[code] = (opacity, label)`` (cached by key),
+    with seat ``here`` outlined and marked "you are here"."""
+    cache_key = (data.folder, key)
+    if cache_key not in _cache:
+        if len(_cache) > 8:
+            _cache.clear()
+        draw = tile_map if is_tiled(data) else _hexagons
+        _cache[cache_key] = draw(data, shades)
+    svg, places = _cache[cache_key]
+    mark = ""
+    if here in places:
+        right = max(place[0] for place in places.values())
+        mark = _you_are_here(is_tiled(data), places[here], data.seats[here].name, right)
+    return Markup(svg + mark + "</svg>")  # noqa: S704 - every text part escaped above

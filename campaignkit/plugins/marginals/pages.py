@@ -43,6 +43,7 @@ from campaignkit.plugins.marginals.recommend import (
     targets_note,
 )
 from campaignkit.plugins.marginals.results_import import store_results
+from campaignkit.plugins.marginals.seatmap import searched_place, searched_seat, seat_outline_map
 from campaignkit.plugins.marginals.targets import STATUSES, history, set_target
 from campaignkit.plugins.marginals.us_results import ResultsLineError, read_simple
 from campaignkit.plugins.marginals.when import local_start
@@ -117,6 +118,7 @@ def seat(code: str):
     reasons = reasons_for(0, True, margin, target, this_week, first)[1:] if target else []
     headline = in_words(margin) if margin is not None else ""
     reasons = [reason for reason in reasons if reason != headline]
+    here = searched_place(request.args.get("postcode", ""))
     return render_template(
         "marginals/seat.html",
         seat=chosen,
@@ -131,6 +133,7 @@ def seat(code: str):
         statuses=STATUSES,
         changes=history(code) if organiser else [],
         host_url=host_link(code) if hosting_open_to(current_user) else None,
+        svg=seat_outline_map(data, code, events, here),
     )
 
 
@@ -187,14 +190,24 @@ def _aware(moment: datetime) -> datetime:
 
 @pages.get("/map")
 def seat_map():
-    """The hex map of every seat, shaded by marginality, with the same figures as a table."""
+    """The hex map of every seat, shaded by marginality, and every seat listed by region.
+
+    The searched seat (``postcode``, or ``seat`` by its code) is marked "you are here".
+    """
     data = tables()
     known = standing(data)
-    rows = sorted(data.seats.values(), key=lambda s: s.name)
+    postcode = request.args.get("postcode", "").strip()
+    here = searched_seat(postcode) or request.args.get("seat")
+    here = here if here in data.seats else None
+    regions: dict[str, list] = {}
+    for one in sorted(data.seats.values(), key=lambda s: s.name):
+        regions.setdefault(one.region, []).append(one)
     return render_template(
         "marginals/map.html",
-        svg=hex_map(data, margin_shades(data, known.margins), ("margins", known.key)),
-        rows=rows,
+        svg=hex_map(data, margin_shades(data, known.margins), ("margins", known.key), here),
+        regions=sorted(regions.items()),
+        here=data.seats[here] if here else None,
+        postcode=postcode,
         margins=known.margins,
         bands=BANDS,
         tiled=is_tiled(data),

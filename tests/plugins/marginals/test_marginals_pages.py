@@ -49,11 +49,20 @@ def test_seat_page_lists_its_events(client, app):
     assert client.get("/seats/NOPE").status_code == 404
 
 
-def test_hex_map_links_every_seat_and_has_a_table(client):
-    page = client.get("/seats/map").get_data(as_text=True)
-    assert page.count("<polygon") == 650
-    assert page.count('<tr><th scope="row">') == 650
-    assert '<a href="/seats/E14001063"><title>Aldershot' in page
+def test_hex_map_is_one_image_and_the_list_beside_it_links_every_seat(client):
+    response = client.get("/seats/map")
+    page = response.get_data(as_text=True)
+    image = page.split('<svg class="marginals-map"', 1)[1].split("</svg>", 1)[0]
+    assert image.count('<use href="#hx"') == 650 and 'role="img"' in image
+    assert "<a " not in image  # not a stack of 650 links: one Tab step past it
+    skip = page.index('href="#seat-list">Skip the map')
+    assert skip < page.index('<svg class="marginals-map"') < page.index('id="seat-list"')
+    listed = page.split('id="seat-list"', 1)[1]
+    assert listed.count('<li><a href="/seats/') == 650
+    assert '<a href="/seats/E14001063">Aldershot</a>' in listed
+    assert listed.count('<details class="marginals-region"') == 12
+    assert "You are here" not in page
+    assert len(response.data) < 100_000
     assert "marginals/marginals.css" in page
     assert client.get("/seats/static/marginals/marginals.css").status_code == 200
 

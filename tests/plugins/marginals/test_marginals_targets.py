@@ -43,5 +43,5 @@ def test_need_map_is_for_organisers(client, make_user, login):
     assert client.get("/seats/need-map").status_code in {302, 401}
     login(client, make_user("organiser@example.org", "organiser"))
     page = client.get("/seats/need-map").get_data(as_text=True)
-    assert page.count("<polygon") == 650 and "need " in page
+    assert page.count('<use href="#hx"') == 650 and "Need score" in page
     assert 'href="/seats/need-map"' in client.get("/seats/map").get_data(as_text=True)

@@ -146,7 +146,10 @@ def test_tile_map_has_one_square_per_district_and_a_table(client, app):
     page = client.get("/seats/map").get_data(as_text=True)
     assert page.count("<rect x=") == 437 and "<polygon" not in page
     assert "grouped by state" in page and ">CA</text>" in page
-    assert '<th scope="col">State</th>' in page
+    assert (
+        "Every seat, by state</h2>" in page
+        and "<a " not in page.split("<svg", 1)[1].split("</svg>")[0]
+    )
     assert "New York&#39;s 12th" in page
     with app.test_request_context():
         assert len(tables().seats) == 437
