@@ -33,6 +33,8 @@ from campaignkit.plugins.pledges.models import Pledge
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_UK = ROOT.parent / "shared" / "data" / "uk"
 KIT_DATA = ROOT / "campaignkit" / "kits" / "uk" / "data"
+#: How long a server may take to boot its workers (seconds; a busy machine is slow).
+START_LIMIT_S = 180
 #: The pledge every simulated supporter signs.
 PLEDGE = "polling-week"
 
@@ -166,7 +168,8 @@ class Server:
         with self.log.open("a") as handle:
             offset = handle.tell()
             self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
-        for _ in range(300):
+        deadline = time.monotonic() + START_LIMIT_S
+        while time.monotonic() < deadline and self.process.poll() is None:
             text = self.log.read_text()[offset:]
             if text.count("Booting worker") >= self.workers:
                 time.sleep(1)

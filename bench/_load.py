@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -102,35 +103,53 @@ def stack(args: argparse.Namespace) -> Iterator[Stack]:
         yield Stack(site, servers, data_file, folder, postgres, redis)
 
 
-def start_locust(run: Stack, user_class: str, users: int, seconds: float, label: str):  # noqa: ANN201
-    """Start locust headless in the background; returns (process, outcomes file)."""
+def start_locust(run: Stack, user_class: str, users: int, label: str):  # noqa: ANN201
+    """Start locust headless in the background and wait until all its users run; returns
+    (process, outcomes file). It runs until ``stop_locust``: locust's own ``--run-time``
+    timer can fire early when the machine is so busy that its start-up took long."""
     out = run.folder / f"outcomes-{label}.json"
+    log_path = run.folder / f"locust-{label}.log"
     environ = {**os.environ, "CK_LOAD_HOSTS": ",".join(run.hosts),
                "CK_LOAD_DATA": str(run.data_file), "CK_LOAD_OUT": str(out)}  # fmt: skip
     command = [str(LOCUST), "-f", str(BENCH / "locustfile.py"), "--headless",
-               "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds:g}s",
-               "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
-               user_class]  # fmt: skip
-    log = (run.folder / f"locust-{label}.log").open("w")
-    return subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT), out
+               "--users", str(users), "--spawn-rate", str(users), "--stop-timeout", "10",
+               "--only-summary", "--loglevel", "INFO", user_class]  # fmt: skip
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while "All users spawned" not in log_path.read_text() and time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"locust stopped:\n{log_path.read_text()}")
+        time.sleep(0.1)
+    return process, out
 
 
-def finish_locust(process: subprocess.Popen, out: Path) -> dict:
-    """Wait for locust to end; returns its outcomes (see locustfile)."""
-    process.wait(timeout=600)
+def stop_locust(process: subprocess.Popen, out: Path) -> dict:
+    """Stop locust (SIGTERM: it stops its users and writes the outcomes); returns them."""
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=120)
     if not out.exists():
         raise SystemExit(f"locust wrote no outcomes (exit {process.returncode})")
     return json.loads(out.read_text())
 
 
 def run_locust(run: Stack, user_class: str, users: int, seconds: float, label: str) -> dict:
-    """One locust run to its end: its outcomes."""
-    return finish_locust(*start_locust(run, user_class, users, seconds, label))
+    """One locust run of ``seconds`` once its users run: its outcomes."""
+    process, out = start_locust(run, user_class, users, label)
+    time.sleep(seconds)
+    return stop_locust(process, out)
+
+
+def rate(outcomes: dict) -> float:
+    """Requests per second, over the time from the first request to the last."""
+    first, last = outcomes["span"]
+    return total_requests(outcomes) / max(last - first, 1e-9)
 
 
 def merged(runs: list[dict]) -> dict:
     """The outcomes of several runs as one."""
-    total: dict = {"times": {}, "hosts": {}, "signatures": [], "rsvps": [], "failures": {}}
+    total: dict = {"times": {}, "hosts": {}, "signatures": [], "rsvps": [], "failures": {},
+                   "span": [0.0, 0.0]}  # fmt: skip
     for outcomes in runs:
         for name, times in outcomes["times"].items():
             total["times"].setdefault(name, []).extend(times)
@@ -140,6 +159,7 @@ def merged(runs: list[dict]) -> dict:
             total["hosts"].setdefault(host, {}).update(seconds)
         total["signatures"] += outcomes["signatures"]
         total["rsvps"] += outcomes["rsvps"]
+        total["span"][1] += outcomes["span"][1] - outcomes["span"][0]  # summed durations
     return total
 
 
@@ -153,9 +173,10 @@ def total_requests(outcomes: dict) -> int:
     return sum(len(times) for times in outcomes["times"].values())
 
 
-def print_kinds(outcomes: dict, seconds: float) -> None:
+def print_kinds(outcomes: dict) -> None:
     """One line per kind of request: share, rate and p50/p95/p99 in ms."""
     total = total_requests(outcomes)
+    seconds = outcomes["span"][1] - outcomes["span"][0]
     print(f"  {'kind':38} {'share':>6} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}")
     for name, times in sorted(outcomes["times"].items(), key=lambda item: -len(item[1])):
         ordered = sorted(times)

@@ -43,15 +43,14 @@ def main() -> int:
             mixes.append(_load.run_locust(run, "Supporter", args.users, part, f"mix{number}"))
         bare, mix = _load.merged(bares), _load.merged(mixes)
         signed, lost_signatures, rsvps, lost_rsvps = _load.lost_writes(run, mix)
-    bare_rate = _load.total_requests(bare) / args.seconds
-    mix_rate = _load.total_requests(mix) / args.seconds
+    bare_rate, mix_rate = _load.rate(bare), _load.rate(mix)
     print(f"{args.servers} servers x {args.workers} workers x {args.threads} threads on PostgreSQL"
           f" + Redis; {args.users} users, {args.seconds:g} s a phase in {args.rounds} turns,"
           f" {args.events} events, {len(run.site.postcodes)} postcodes")  # fmt: skip
     print(f"bare route (/healthz): {bare_rate:.0f} req/s, {_load.errors(bare)} errors")
     print(f"polling-week mix: {mix_rate:.0f} req/s, ratio to the bare route"
           f" {mix_rate / bare_rate:.2f}")  # fmt: skip
-    _load.print_kinds(mix, args.seconds)
+    _load.print_kinds(mix)
     failed = _load.errors(mix) + _load.errors(bare)
     print(f"errors: {failed}")
     _load.print_errors(mix)

@@ -36,7 +36,7 @@ _numbers = itertools.count()
 #: kind -> response times (ms); host -> second -> [ok, failed]; acknowledged writes.
 OUTCOMES: dict = {
     "times": defaultdict(list), "hosts": defaultdict(lambda: defaultdict(lambda: [0, 0])),
-    "signatures": [], "rsvps": [], "failures": defaultdict(int),
+    "signatures": [], "rsvps": [], "failures": defaultdict(int), "span": [0.0, 0.0],
 }  # fmt: skip
 
 
@@ -50,8 +50,10 @@ PAUSE_AFTER_FAILURE_S = 0.5
 def _record(name, response_time, exception, context, url=None, **_kwargs):  # noqa: ANN001, ANN202
     """Keep each request's exact time, and whether it succeeded per server and second."""
     OUTCOMES["times"][name].append(response_time)
+    now = time.time()
+    OUTCOMES["span"] = [OUTCOMES["span"][0] or now - response_time / 1000, now]
     host = urlsplit(url or "").netloc or "?"
-    OUTCOMES["hosts"][host][int(time.time())][1 if exception else 0] += 1
+    OUTCOMES["hosts"][host][int(now)][1 if exception else 0] += 1
     if exception:
         OUTCOMES["failures"][f"{name}: {str(exception)[:120]}"] += 1
         LAST_FAILURE[host] = time.monotonic()
