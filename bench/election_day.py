@@ -53,7 +53,7 @@ def main() -> int:
     _load.print_kinds(mix)
     failed = _load.errors(mix) + _load.errors(bare)
     print(f"errors: {failed}")
-    _load.print_errors(mix)
+    _load.print_errors(_load.merged([bare, mix]))
     print(f"pledge signatures acknowledged {signed}, lost {lost_signatures}; "
           f"RSVPs acknowledged {rsvps}, lost {lost_rsvps}")  # fmt: skip
     return 1 if failed or lost_signatures or lost_rsvps else 0
