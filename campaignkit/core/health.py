@@ -29,6 +29,13 @@ def _database() -> str:
     return "ok"
 
 
+def database_unreachable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached now (it is down or
+    restarting), rather than a fault in one query: the connection broke, or it does not
+    answer a ``SELECT 1``."""
+    return bool(getattr(error, "connection_invalidated", False)) or _database() != "ok"
+
+
 def _redis_client(url: str) -> redis.Redis:
     store = app_store(_STORE)
     if store.get("url") != url:

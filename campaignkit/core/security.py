@@ -12,7 +12,8 @@
   responses get no ``X-Frame-Options`` and it sets its own policy's
   ``frame-ancestors``.
 - Rate limits: Flask-Limiter, counting in a SQLite file of the instance that
-  every app process shares, or in Redis when ``redis_url`` is set.
+  every app process shares, or in Redis when ``redis_url`` is set; while that
+  store is down, each worker counts in memory rather than failing the form.
 """
 
 from __future__ import annotations
@@ -168,4 +169,7 @@ def configure(app: Flask, instance: Instance) -> None:
         storage_uri=storage_uri(instance.path, instance.redis_url),
         key_prefix=f"campaignkit:{namespace(instance)}",
         default_limits=[],
+        # While the store (Redis) is down, each worker counts in its own memory instead of
+        # failing the request, and goes back to the store once it answers again.
+        in_memory_fallback_enabled=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import (
@@ -13,20 +14,26 @@ from flask import (
     request,
     send_from_directory,
 )
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import ServiceUnavailable
 
-from campaignkit.core.errors import error_response
-from campaignkit.core.health import failing, health_checks
+from campaignkit.core.errors import error_response, handle_http_error
+from campaignkit.core.health import database_unreachable, failing, health_checks
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.kit_theme import kit_css_variables
 from campaignkit.core.session import db_session
 from campaignkit.core.state import app_state
 from campaignkit.core.themes import theme_variables
 
+log = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
 #: A job page's ``back`` link: a plain same-site path (letters, digits, ``/_.~-``), an anchor.
 LOCAL_BACK = re.compile(r"/(?![/.])[A-Za-z0-9/_.~-]{0,300}(#[A-Za-z0-9_-]{1,80})?")
 
 STATIC_MAX_AGE_S = 3600
+#: What a visitor reads while the database is down or restarting, and when to come back.
+DATABASE_DOWN = "The site cannot reach its database just now. Please try again in a minute."
+DATABASE_RETRY_AFTER_S = 30
 
 
 def _state():
@@ -37,6 +44,17 @@ def _state():
 def home():
     """The campaign's home page; plugins fill its slots."""
     return render_template("home.html")
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+def database_down(error: Exception):
+    """A 503 with a plain message (JSON for the API) while the database cannot be reached,
+    instead of a 500; any other database error is raised on, as before."""
+    if not database_unreachable(error):
+        raise error
+    log.warning("the database cannot be reached (%s): answering 503", type(error).__name__)
+    return handle_http_error(ServiceUnavailable(DATABASE_DOWN, retry_after=DATABASE_RETRY_AFTER_S))
 
 
 @bp.get("/healthz")

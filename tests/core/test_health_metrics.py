@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from campaignkit.core.db import Database
 from campaignkit.core.jobs import JobRecord
 from campaignkit.core.session import write_session
 from campaignkit.testing import FAST_HASHING, edit_config, free_port
@@ -71,6 +72,23 @@ def test_healthz_names_the_database_while_it_is_down(app):  # noqa: ANN001
     assert answer.status_code == 503
     body = answer.get_json()
     assert body["failing"] == ["database"] and body["checks"]["database"].startswith("unreachable")
+
+
+def test_pages_and_the_api_answer_503_while_the_database_is_down(app):  # noqa: ANN001
+    state = app.extensions["campaignkit"]
+    working = state.database
+    state.database = Database(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none")
+    try:
+        client = app.test_client()
+        page, api = client.get("/events"), client.get("/api/v1/events")
+    finally:
+        state.database.dispose()
+        state.database = working
+    assert page.status_code == 503 and "try again in a minute" in page.text
+    assert "127.0.0.1" not in page.text  # what is wrong, not where it lives
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json()["error"]["code"] == "unavailable"
+    assert app.test_client().get("/events").status_code == 200  # back at once
 
 
 def _requests_counted(text: str, route: str, status: str) -> float:

@@ -14,15 +14,17 @@ account everywhere (the policy, in full, is in ``docs/signin.md``):
 A browser that has signed in to the account before (a known device) is
 counted only by itself, with the same back-off. Failures are kept where
 every process sees them: in the database by default, in Redis when
-``redis_url`` is set. Only sha256 digests of the address, the email and the
-device are stored; every key of an account begins with the same digest, so
-erasure finds them all.
+``redis_url`` is set (in the database while Redis is down, so a restart of
+Redis stops neither sign-ins nor the throttle). Only sha256 digests of the
+address, the email and the device are stored; every key of an account begins
+with the same digest, so erasure finds them all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from sqlalchemy import delete, func, select
 from campaignkit.core.auth.models import SigninFailure, aware, utcnow
 from campaignkit.core.config import AccountsSection
 from campaignkit.core.db import Database
+
+log = logging.getLogger(__name__)
 
 
 class FailureStore(Protocol):
@@ -89,13 +93,18 @@ class DatabaseFailures:
 
 
 class RedisFailures:
-    """Failures as sorted sets in Redis, scored by time."""
+    """Failures as sorted sets in Redis, scored by time; in the database while Redis is down."""
 
-    def __init__(self, url: str, namespace: str):
+    def __init__(self, url: str, namespace: str, fallback: DatabaseFailures):
         import redis
 
         self.client = redis.Redis.from_url(url)
         self.prefix = f"campaignkit:{namespace}:signin:"
+        self.fallback = fallback
+        self._down = (redis.ConnectionError, redis.TimeoutError)
+
+    def _unreachable(self, exc: Exception) -> None:
+        log.warning("sign-in throttle: Redis failed (%s), counting in the database", exc)
 
     def recent(self, key: str, window_s: int) -> tuple[int, float | None]:
         """Failures for ``key`` inside the window, and when the last one was."""
@@ -104,7 +113,11 @@ class RedisFailures:
         pipe.zremrangebyscore(name, 0, time.time() - window_s)
         pipe.zcard(name)
         pipe.zrange(name, -1, -1, withscores=True)
-        _, count, last = pipe.execute()
+        try:
+            _, count, last = pipe.execute()
+        except self._down as exc:
+            self._unreachable(exc)
+            return self.fallback.recent(key, window_s)
         return int(count), (float(last[0][1]) if last else None)
 
     def add(self, keys: list[str], window_s: int) -> None:
@@ -114,14 +127,23 @@ class RedisFailures:
             name = self.prefix + key
             pipe.zadd(name, {uuid.uuid4().hex: time.time()})
             pipe.expire(name, window_s)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except self._down as exc:
+            self._unreachable(exc)
+            self.fallback.add(keys, window_s)
 
     def clear(self, key: str) -> None:
-        """Forget the failures under ``key``."""
-        self.client.delete(self.prefix + key)
+        """Forget the failures under ``key`` (in the database too, where an outage left some)."""
+        self.fallback.clear(key)
+        try:
+            self.client.delete(self.prefix + key)
+        except self._down as exc:
+            self._unreachable(exc)
 
     def clear_prefix(self, prefix: str) -> None:
         """Forget the failures under every key starting with ``prefix`` (hex digits only)."""
+        self.fallback.clear_prefix(prefix)
         names = list(self.client.scan_iter(f"{self.prefix}{prefix}*"))
         if names:
             self.client.delete(*names)
@@ -235,9 +257,12 @@ class SigninThrottle:
 def make_throttle(
     database: Database, redis_url: str | None, namespace: str, settings: AccountsSection
 ) -> SigninThrottle:
-    """The throttle for an app: Redis (keys under ``namespace``) if set, else the database."""
+    """The throttle for an app: Redis (keys under ``namespace``) if set, else the database
+    (and the database while Redis is down)."""
     store: FailureStore = (
-        RedisFailures(redis_url, namespace) if redis_url else DatabaseFailures(database)
+        RedisFailures(redis_url, namespace, DatabaseFailures(database))
+        if redis_url
+        else DatabaseFailures(database)
     )
     policy = Policy(
         free_failures=settings.signin_max_failures,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from campaignkit.core.auth.devices import COOKIE
 from campaignkit.core.auth.models import SigninFailure
 from campaignkit.core.session import write_session
-from campaignkit.testing import TEST_PASSWORD
+from campaignkit.testing import TEST_PASSWORD, free_port
 
 OWNER = "owner@example.org"
 NEW_PASSWORD = "a much longer and brand new passphrase"
@@ -143,3 +143,20 @@ def test_an_ipv6_attacker_cannot_escape_by_changing_address_within_a_64(app, csr
         assert sign_in(attacker, csrf_token, OWNER, "guess")[0] == 200
     assert sign_in(browser(app, "2001:db8:0:7::ff"), csrf_token, OWNER, TEST_PASSWORD)[0] == 429
     assert sign_in(browser(app, "2001:db8:0:8::1"), csrf_token, OWNER, TEST_PASSWORD)[0] == 302
+
+
+@pytest.mark.parametrize("accounts_settings", [{"signin_max_failures": 3}])
+def test_while_redis_is_down_failures_are_counted_in_the_database(
+    configure,
+    make_app,
+    csrf_token,
+    make_user,  # noqa: ANN001
+):
+    make_user(OWNER)
+    configure(campaign={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})  # nobody listens
+    app = make_app()
+    attacker = browser(app, "203.0.113.66")
+    statuses = [sign_in(attacker, csrf_token, OWNER, f"guess {n}")[0] for n in range(5)]
+    assert statuses == [200] * 3 + [429] * 2  # still throttled, not a server error
+    status, _ = sign_in(browser(app, "198.51.100.7"), csrf_token, OWNER, TEST_PASSWORD)
+    assert status == 302

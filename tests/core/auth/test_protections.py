@@ -14,7 +14,7 @@ from campaignkit.core import allow_form_targets, allow_framing
 from campaignkit.core.auth.models import User
 from campaignkit.core.auth.redirects import safe_next
 from campaignkit.core.session import db_session
-from campaignkit.testing import TEST_PASSWORD
+from campaignkit.testing import TEST_PASSWORD, free_port
 
 REDIRECT_VECTORS = [
     "\\\\example.com",
@@ -238,3 +238,18 @@ def test_rate_limits_are_shared_between_apps_through_the_instance_or_redis(
         pytest.skip("set CAMPAIGNKIT_TEST_REDIS_URL for the Redis half")
     configure(campaign={"redis_url": os.environ["CAMPAIGNKIT_TEST_REDIS_URL"]})
     assert ask_twice() == [302, 429]
+
+
+@pytest.mark.parametrize("accounts_settings", [{"reset_rate": "1 per hour"}])
+def test_a_limited_form_still_works_and_is_still_limited_while_redis_is_down(
+    configure,
+    csrf_token,
+    make_app,  # noqa: ANN001
+):
+    configure(campaign={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})  # nobody listens
+    client = make_app().test_client()
+    statuses = []
+    for _ in range(2):
+        data = {"email": "someone@example.org", "csrf_token": csrf_token(client)}
+        statuses.append(client.post("/reset", data=data).status_code)
+    assert statuses == [302, 429]  # counted in the worker's memory until Redis is back
