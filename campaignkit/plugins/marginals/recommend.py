@@ -24,7 +24,12 @@ from campaignkit.core import (
     upcoming_events_by_seat,
 )
 from campaignkit.plugins.marginals.data import KitTables, tables
-from campaignkit.plugins.marginals.footfall import WEEK, events_snapshot, take_snapshot
+from campaignkit.plugins.marginals.footfall import (
+    WEEK,
+    EventsSnapshot,
+    events_snapshot,
+    take_snapshot,
+)
 from campaignkit.plugins.marginals.marginality import (
     Marginality,
     in_words,
@@ -142,6 +147,25 @@ def with_footfall(
     return dataclasses.replace(known.arrays, events=events, going=going, priority=priority)
 
 
+_arrays_kept: list[tuple[Standing, EventsSnapshot, dict | None, SeatArrays]] = []
+
+
+def _ranking_arrays(
+    known: Standing, snapshot: EventsSnapshot, marked: dict[str, Target] | None
+) -> SeatArrays:
+    """``with_footfall`` for a snapshot, kept while the standing, snapshot and marks stay the same.
+
+    The arrays (and what ``rank`` prepares from them) are then worked out once
+    per events snapshot rather than on every query.
+    """
+    kept = _arrays_kept[0] if _arrays_kept else None
+    if kept and kept[0] is known and kept[1] is snapshot and kept[2] == marked:
+        return kept[3]
+    arrays = with_footfall(known, snapshot.footfall, marked)
+    _arrays_kept[:] = [(known, snapshot, marked, arrays)]
+    return arrays
+
+
 def seat_needs(now: datetime | None = None) -> dict[str, float]:
     """Every target seat's need score with distance left out (the organisers' map)."""
     now = now or datetime.now(UTC)
@@ -212,7 +236,7 @@ def recommend(
     else:  # a ranking as of a given moment, read afresh
         snapshot = take_snapshot(now, list(known.index))
     footfall, events = snapshot.footfall, snapshot.listed
-    arrays = with_footfall(known, footfall, targets if marked else None)
+    arrays = _ranking_arrays(known, snapshot, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
     found = []
     for code, distance, score in ranked:
