@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import literal, select, true
 
 from campaignkit.core import (
     db_session,
@@ -36,7 +36,7 @@ from campaignkit.plugins.marginals.marginality import (
     kit_party,
     seats_marginality,
 )
-from campaignkit.plugins.marginals.models import ImportRecord
+from campaignkit.plugins.marginals.models import ImportRecord, SeatTarget
 from campaignkit.plugins.marginals.ranking import (
     NeedSettings,
     SeatArrays,
@@ -99,10 +99,31 @@ _standing: dict[tuple, Standing] = {}
 _RESULTS_IMPORTED = select(ImportRecord.imported_at).where(ImportRecord.kind == "results")
 
 
-def standing(data: KitTables) -> Standing:
-    """The seats' margins, targets and arrays, kept until results are imported again."""
+#: When results were last imported, and every organiser's mark, in one round trip.
+_RESULTS_AND_MARKS = select(
+    _RESULTS_IMPORTED.scalar_subquery().label("imported_at"),
+    SeatTarget.code,
+    SeatTarget.status,
+    SeatTarget.priority,
+    SeatTarget.notes,
+).select_from(select(literal(1).label("one")).subquery().outerjoin(SeatTarget, true()))
+
+
+def standing_and_marks(data: KitTables) -> tuple[Standing, dict[str, Target]]:
+    """``standing`` and the organisers' marks (``marked_targets``), read in one query."""
+    rows = db_session().execute(_RESULTS_AND_MARKS).all()
+    marks = {row[1]: Target(*row[2:]) for row in rows if row[1] is not None}
+    return standing(data, rows[0][0]), marks
+
+
+def standing(data: KitTables, imported_at: datetime | None | bool = False) -> Standing:
+    """The seats' margins, targets and arrays, kept until results are imported again.
+
+    ``imported_at``: when results were last imported, if the caller read it already.
+    """
     settings = plugin_settings("marginals")
-    imported_at = db_session().execute(_RESULTS_IMPORTED).scalar()
+    if imported_at is False:
+        imported_at = db_session().execute(_RESULTS_IMPORTED).scalar()
     key = (data.folder, kit_party(), settings.very_marginal_pct, settings.marginal_pct, imported_at)
     if key not in _standing:
         margins = seats_marginality()
@@ -229,8 +250,8 @@ def recommend(
 ) -> list[Recommendation]:
     """The ranked seats for a position, with reasons and each seat's upcoming events."""
     data = tables()
-    known = standing(data)
-    margins, (targets, marked) = known.margins, current_targets(known)
+    known, marks = standing_and_marks(data)
+    margins, (targets, marked) = known.margins, ((marks, True) if marks else (known.targets, False))
     if now is None:  # the live ranking: events as of the last few seconds (see footfall)
         snapshot = events_snapshot(datetime.now(UTC), list(known.index))
     else:  # a ranking as of a given moment, read afresh
