@@ -6,7 +6,7 @@
 (b) HTTP throughput of ``/api/v1/marginals/nearest`` against the bare
     ``/healthz`` route (one ``SELECT 1``) of the same production server
     (``campaignkit serve``, gunicorn, on a free port), each driven by a bounded
-    number of concurrent keep-alive clients in threads (target >= 0.7).
+    number of concurrent keep-alive clients in threads (target >= 0.8).
 
 (c) Importing the full Code-Point Open zip (``../shared/data/uk/codepo_gb.zip``)
     with ``campaignkit marginals import-postcodes`` into a fresh SQLite
@@ -143,7 +143,8 @@ def bench_ranking(queries: int) -> None:
             timings.append((time.perf_counter() - started) / queries)
         fast, slow = timings
         print(f"(a) ranking {mode:7}: loop / numpy {slow / fast:6.2f}x "
-              f"({fast * 1e6:.0f} vs {slow * 1e6:.0f} us a query, {len(seats)} seats)")  # fmt: skip
+              f"({fast * 1e6:.0f} vs {slow * 1e6:.0f} us a query, {len(seats)} seats; "
+              "target >= 20x and <= 30 us)")  # fmt: skip
 
 
 def _free_port() -> int:
@@ -191,7 +192,7 @@ def bench_http(instance: Path, requests: int, clients: int) -> None:
         server.terminate()
         server.wait(timeout=30)
     print(f"(b) /nearest throughput / bare route: {ranked / bare:6.2f}x  ({ranked:.0f} vs "
-          f"{bare:.0f} requests/s, {clients} clients; target >= 0.7)")  # fmt: skip
+          f"{bare:.0f} requests/s, {clients} clients; target >= 0.8)")  # fmt: skip
 
 
 def main() -> None:

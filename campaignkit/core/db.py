@@ -10,7 +10,9 @@ configured; the same code runs on both.
 
 from __future__ import annotations
 
+import math
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -72,11 +74,26 @@ def _prepare_sqlite(engine: Engine) -> None:
         # in free pages or free space inside pages of the file.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+        _ensure_math_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+#: SQL functions the nearby search needs, for an SQLite built without its math functions.
+_MATH_FUNCTIONS = {"sin": math.sin, "cos": math.cos, "radians": math.radians, "power": math.pow}
+
+
+def _ensure_math_functions(dbapi_connection) -> None:  # noqa: ANN001 - a sqlite3 connection
+    """Give the connection ``sin``, ``cos``, ``radians`` and ``power`` if SQLite lacks them."""
+    try:
+        dbapi_connection.execute("SELECT sin(0), cos(0), radians(0), power(0, 2)").fetchall()
+    except sqlite3.OperationalError:
+        for name, function in _MATH_FUNCTIONS.items():
+            arguments = 2 if name == "power" else 1
+            dbapi_connection.create_function(name, arguments, function, deterministic=True)
 
 
 def insert_unless_exists(

@@ -1,19 +1,21 @@
 """Finding events: near a position within a radius, by type and date window, a page at a time.
 
 A bounding box on the indexed ``lat``/``lon`` columns picks candidates with
-a plain range scan on SQLite and PostgreSQL alike; the exact great-circle
-distance then keeps those really inside the radius. Only ids, positions and
-start times are read for the candidates; full rows only for the page shown.
+a plain range scan on SQLite and PostgreSQL alike (the index covers every
+column the search reads); the database then keeps those really inside the
+radius by the haversine formula, orders them, counts them and returns the
+ids of one page only, in one query. Full rows are read for that page alone.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, bindparam, func, null, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.events.models import APPROVED, Event
@@ -67,61 +69,123 @@ class Found:
     pages: int
 
 
-def _filters(search: Search) -> list:
+def _filters(shape: tuple) -> list:
+    """The conditions of a search of this shape, its values left as bound parameters."""
+    located, _by_distance, types, start, end, members, boxed = shape
     conditions = [Event.status == APPROVED]
-    if search.types:
-        conditions.append(Event.type.in_(search.types))
-    if search.start is not None:
-        conditions.append(Event.ends_at >= search.start)
-    if search.end is not None:
-        conditions.append(Event.starts_at < search.end)
-    if not search.members:
+    if types:
+        conditions.append(Event.type.in_(bindparam("types", expanding=True)))
+    if start:
+        conditions.append(Event.ends_at >= bindparam("start"))
+    if end:
+        conditions.append(Event.starts_at < bindparam("end"))
+    if not members:
         conditions.append(Event.members_only.is_(False))
-    if search.lat is not None and search.lon is not None:
-        south, north, west, east = bounding_box(search.lat, search.lon, search.radius_km)
-        conditions += [Event.lat.between(south, north), Event.lon.between(west, east)]
-    if search.box is not None:
-        south, north, west, east = search.box
-        conditions += [Event.lat.between(south, north), Event.lon.between(west, east)]
+    if located:
+        conditions += [
+            Event.lat.between(bindparam("south"), bindparam("north")),
+            Event.lon.between(bindparam("west"), bindparam("east")),
+            _haversine_a() <= bindparam("most", type_=Float),
+        ]
+    if boxed:
+        conditions += [
+            Event.lat.between(bindparam("box_south"), bindparam("box_north")),
+            Event.lon.between(bindparam("box_west"), bindparam("box_east")),
+        ]
     return conditions
 
 
-def candidates(session: Session, search: Search) -> list[tuple[int, float | None]]:
-    """(id, distance) of every matching event, in the search's order.
+def _haversine_a():  # noqa: ANN202 - an SQL expression
+    """The haversine's ``a`` from the position ``p0``, ``l0`` (radians) to each event, in SQL.
 
-    The database sorts by start time; the exact distance is computed here for
-    the candidates in the box (the haversine formula, unrolled for speed).
+    It grows with the distance; ``c0`` is the cosine of ``p0``.
     """
-    query = (
-        select(Event.id, Event.lat, Event.lon)
-        .where(*_filters(search))
-        .order_by(Event.starts_at, Event.id)
+    lat = func.radians(Event.lat, type_=Float)
+    dlat = func.sin((lat - bindparam("p0", type_=Float)) * 0.5, type_=Float)
+    dlon = func.sin((func.radians(Event.lon, type_=Float) - bindparam("l0", type_=Float)) * 0.5)
+    return func.power(dlat, 2, type_=Float) + bindparam("c0", type_=Float) * func.cos(
+        lat, type_=Float
+    ) * func.power(dlon, 2, type_=Float)
+
+
+@functools.cache
+def _page_statement(shape: tuple):  # noqa: ANN202 - a select
+    """The query for one page of a search of this shape: (id, haversine ``a`` or None, total).
+
+    Built once per shape (whether it has a place, its order, types, dates,
+    members' events), so a search only binds its values.
+    """
+    located, by_distance = shape[:2]
+    a = (_haversine_a() if located else null()).label("a")
+    order = (
+        [a, Event.starts_at, Event.id] if located and by_distance else [Event.starts_at, Event.id]
     )
-    rows = session.execute(query).all()
-    if search.lat is None or search.lon is None:
-        return [(row[0], None) for row in rows]
-    sin, cos, asin, sqrt, rad = math.sin, math.cos, math.asin, math.sqrt, math.radians
-    lat0, lon0, limit = rad(search.lat), rad(search.lon), search.radius_km
-    cos0, diameter = cos(lat0), 2 * EARTH_RADIUS_KM
-    found = []
-    for event_id, lat, lon in rows:
-        lat1 = rad(lat)
-        a = sin((lat1 - lat0) / 2) ** 2 + cos0 * cos(lat1) * sin((rad(lon) - lon0) / 2) ** 2
-        distance = diameter * asin(min(1.0, sqrt(a)))
-        if distance <= limit:
-            found.append((event_id, distance))
-    if search.order == "distance":
-        found.sort(key=lambda item: item[1])  # stable: ties stay in date order
-    return found
+    return (
+        select(Event.id, a, func.count().over().label("total"))
+        .where(*_filters(shape))
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+def _shape_and_values(search: Search) -> tuple[tuple, dict]:
+    """A search's shape (what its statement depends on) and the values to bind to it."""
+    located = search.lat is not None and search.lon is not None
+    shape = (
+        located,
+        search.order == "distance",
+        bool(search.types),
+        search.start is not None,
+        search.end is not None,
+        search.members,
+        search.box is not None,
+    )
+    values: dict = {}
+    if search.types:
+        values["types"] = list(search.types)
+    if search.start is not None:
+        values["start"] = search.start
+    if search.end is not None:
+        values["end"] = search.end
+    if located:
+        south, north, west, east = bounding_box(search.lat, search.lon, search.radius_km)
+        p0 = math.radians(search.lat)
+        values |= {
+            "south": south, "north": north, "west": west, "east": east,
+            "p0": p0, "l0": math.radians(search.lon), "c0": math.cos(p0),
+            "most": math.sin(search.radius_km / (2 * EARTH_RADIUS_KM)) ** 2,
+        }  # fmt: skip
+    if search.box is not None:
+        south, north, west, east = search.box
+        values |= {"box_south": south, "box_north": north, "box_west": west, "box_east": east}
+    return shape, values
+
+
+def _page_query(search: Search, limit: int, offset: int):  # noqa: ANN202 - a select and values
+    """The statement and bound values for one page of a search."""
+    shape, values = _shape_and_values(search)
+    return _page_statement(shape), values | {"limit": limit, "offset": offset}
+
+
+@functools.cache
+def _positions_statement(shape: tuple):  # noqa: ANN202 - a select
+    """The query for the positions of every event matching a search of this shape."""
+    return select(Event.lat, Event.lon).where(*_filters(shape))
+
+
+def _distance_km(a: float | None) -> float | None:
+    """The great-circle distance (km) from the haversine's ``a``."""
+    return None if a is None else 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+_BY_IDS = select(Event).where(Event.id.in_(bindparam("ids", expanding=True)))
 
 
 def positions(session: Session, search: Search) -> list[tuple[float, float]]:
     """(lat, lon) of every event matching ``search``: as many as ``find_events`` counts."""
-    rows = session.execute(select(Event.lat, Event.lon).where(*_filters(search))).all()
-    if search.lat is None or search.lon is None:
-        return [(lat, lon) for lat, lon in rows]
-    near = (search.lat, search.lon)
-    return [(lat, lon) for lat, lon in rows if haversine_km(*near, lat, lon) <= search.radius_km]
+    shape, values = _shape_and_values(search)
+    return [(lat, lon) for lat, lon in session.execute(_positions_statement(shape), values)]
 
 
 def load_events(session: Session, ids: Iterable[int]) -> dict[int, Event]:
@@ -129,19 +193,27 @@ def load_events(session: Session, ids: Iterable[int]) -> dict[int, Event]:
     wanted = list(ids)
     if not wanted:
         return {}
-    return {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(wanted)))}
+    return {e.id: e for e in session.scalars(_BY_IDS, {"ids": wanted})}
 
 
 def find_events(
     session: Session, search: Search, page: int = 1, per_page: int = PAGE_SIZE
 ) -> Found:
-    """One page of the events matching ``search``."""
-    found = candidates(session, search)
-    pages = max(1, math.ceil(len(found) / per_page))
-    page = min(max(1, page), pages)
-    chosen = found[(page - 1) * per_page : page * per_page]
-    rows = load_events(session, (item[0] for item in chosen))
-    return Found([(rows[i], d) for i, d in chosen if i in rows], len(found), page, pages)
+    """One page of the events matching ``search`` (a page past the last gives the last)."""
+    page = max(1, page)
+    rows = session.execute(*_page_query(search, per_page, (page - 1) * per_page)).all()
+    if not rows and page > 1:  # past the last page: count, then read the last one
+        total = session.execute(*_page_query(search, 1, 0)).all()
+        page = max(1, math.ceil((total[0][2] if total else 0) / per_page))
+        rows = session.execute(*_page_query(search, per_page, (page - 1) * per_page)).all()
+    total = rows[0][2] if rows else 0
+    full = load_events(session, (row[0] for row in rows))
+    return Found(
+        [(full[i], _distance_km(a)) for i, a, _total in rows if i in full],
+        total,
+        page,
+        max(1, math.ceil(total / per_page)),
+    )
 
 
 def upcoming_events_by_seat(since: datetime, until: datetime) -> dict[str, tuple[int, int]]:

@@ -1,18 +1,23 @@
 """Ranking seats for a person: the nearest targets, or those most in need of help.
 
-Every seat's figures sit in numpy arrays (one row per seat), so ranking a
-query is a handful of vectorised operations over the 650 seats: the
-haversine distance to each, then either the nearest target seats (the
-person's own seat first when it is a target) or a need score from priority,
-marginality and the shortfall of upcoming events and RSVPs, discounted by
-distance. The benchmark's plain-loop baseline (``bench/_ranking_loop.py``)
-computes the same ranking one seat at a time; a test checks they agree.
+Every seat's figures sit in numpy arrays (one row per seat). What does not
+change from one query to the next is worked out once per set of arrays and
+settings (``prepare``): which seats are targets, their positions as unit
+vectors and their need before distance. A query is then a handful of
+vectorised operations over the target seats only: the cosine of the angle
+to each (one matrix product), then either the nearest target seats (the
+person's own seat first when it is a target) or a need score from
+priority, marginality and the shortfall of upcoming events and RSVPs,
+discounted by distance. Exact distances (and, for "nearest", scores) are
+worked out only for the few seats returned. The benchmark's
+plain-loop baseline (``bench/_ranking_loop.py``) computes the same ranking
+one seat at a time; a test checks they agree.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,6 +55,52 @@ class SeatArrays:
     pct: np.ndarray
     events: np.ndarray
     going: np.ndarray
+    #: What ``prepare`` worked out for these arrays, by settings (the arrays never change).
+    prepared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The target seats of some arrays, ready to rank (worked out once, see ``prepare``).
+
+    ``codes`` are the target seats in the arrays' order; ``away`` their
+    positions as unit vectors, negated (``away @ point`` is minus the cosine of
+    the angle to each, so it grows with the distance); ``points`` the same
+    vectors as tuples; ``base`` their need score before distance, x 100
+    (``minus_tenths`` the same x -10, as an array).
+    """
+
+    codes: tuple[str, ...]
+    away: np.ndarray
+    points: list[tuple[float, float, float]]
+    minus_tenths: np.ndarray
+    base: list[float]
+    position: dict[str, int]
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Positions (radians) as points on the unit sphere, one ``(x, y, z)`` row each."""
+    cos_lat = np.cos(lat)
+    return np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)))
+
+
+def prepare(arrays: SeatArrays, settings: NeedSettings) -> Prepared:
+    """What ranking these arrays with these settings needs, worked out once and kept with them."""
+    kept = arrays.prepared.get(settings)
+    if kept is None:
+        rows = np.flatnonzero(arrays.priority > 0)
+        units = np.ascontiguousarray(unit_vectors(arrays.lat[rows], arrays.lon[rows]))
+        base = 100 * _base_need(arrays, settings)[rows]
+        codes = tuple(arrays.codes[row] for row in rows.tolist())
+        kept = arrays.prepared[settings] = Prepared(
+            codes=codes,
+            away=-units,
+            points=[tuple(unit) for unit in units.tolist()],
+            minus_tenths=-10 * base,
+            base=base.tolist(),
+            position={code: n for n, code in enumerate(codes)},
+        )
+    return kept
 
 
 def build_arrays(
@@ -76,26 +127,43 @@ def build_arrays(
     )
 
 
-def distances_km(arrays: SeatArrays, lat: float, lon: float) -> np.ndarray:
-    """The great-circle distance (km) from a position to every seat."""
-    p1, l1 = math.radians(lat), math.radians(lon)
-    a = (
-        np.sin((arrays.lat - p1) / 2) ** 2
-        + math.cos(p1) * np.cos(arrays.lat) * np.sin((arrays.lon - l1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-
-
-def need_scores(arrays: SeatArrays, distance: np.ndarray, settings: NeedSettings) -> np.ndarray:
-    """Each seat's need score (0-100; 0 for seats that are not targets)."""
+def _base_need(arrays: SeatArrays, settings: NeedSettings) -> np.ndarray:
+    """Each seat's need before distance (0-1/3 x 5 x 2; 0 for seats that are not targets)."""
     closeness = np.clip(1 - arrays.pct / (2 * settings.marginal_pct), 0.1, 1.0)
     events_short = np.maximum(0, settings.events_per_week - arrays.events)
     rsvps_short = np.maximum(0, settings.rsvps_per_week - arrays.going)
     shortfall = events_short / max(settings.events_per_week, 1) + rsvps_short / max(
         settings.rsvps_per_week, 1
     )
-    base = arrays.priority / 5 * closeness * (1 + shortfall) / 3
+    return arrays.priority / 5 * closeness * (1 + shortfall) / 3
+
+
+def need_scores(arrays: SeatArrays, distance: np.ndarray, settings: NeedSettings) -> np.ndarray:
+    """Each seat's need score (0-100; 0 for seats that are not targets)."""
+    base = _base_need(arrays, settings)
     return np.round(100 * base / (1 + distance / settings.half_score_km), 1)
+
+
+def _point(lat: float, lon: float) -> tuple[float, float, float]:
+    """A position in degrees as a point on the unit sphere."""
+    phi, lam = math.radians(lat), math.radians(lon)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+#: The cosine of the angle of 1 km: closer than that, distances come from the chord instead.
+_COS_1_KM = math.cos(1 / EARTH_RADIUS_KM)
+
+
+def _distance_km(point: tuple[float, float, float], seat: tuple, cosine: float) -> float:
+    """The great-circle distance (km) between two unit vectors, given the cosine of their angle.
+
+    The arc cosine is exact to well under a millimetre from a kilometre out;
+    closer than that, the distance comes from the chord, exact at any length.
+    """
+    if cosine < _COS_1_KM:
+        return EARTH_RADIUS_KM * math.acos(max(cosine, -1.0))
+    chord = math.dist(point, seat)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(chord / 2, 1.0))
 
 
 def rank(
@@ -107,17 +175,43 @@ def rank(
     own: str | None = None,
     settings: NeedSettings = NeedSettings(),  # noqa: B008 - frozen
 ) -> list[tuple[str, float, float]]:
-    """The top ``limit`` target seats as ``(code, distance_km, need_score)``."""
-    distance = distances_km(arrays, lat, lon)
-    score = need_scores(arrays, distance, settings)
-    targets = np.flatnonzero(arrays.priority > 0)
+    """The top ``limit`` target seats as ``(code, distance_km, need_score)``.
+
+    Seats are ordered by the cosine of the angle to each (one matrix product
+    over the target seats); "nearest" then works out distances and scores for
+    the seats returned only.
+    """
+    prepared = prepare(arrays, settings)
+    point = _point(lat, lon)
+    codes, points = prepared.codes, prepared.points
+    away = prepared.away @ np.array(point)  # minus the cosine: grows with the distance
     if mode == "need":
-        order = targets[np.lexsort((distance[targets], -score[targets]))]
-    else:
-        order = targets[np.argsort(distance[targets], kind="stable")]
-        if own in arrays.codes:
-            mine = arrays.codes.index(own)
-            if arrays.priority[mine] > 0:
-                order = np.concatenate(([mine], order[order != mine]))
+        # The angle is pi minus arccos(away), so the discount 1 + distance / half_score_km
+        # is linear in arccos(away); minus the score, in tenths, is then a whole number.
+        angle = np.maximum(away, -1.0)
+        np.minimum(angle, 1.0, out=angle)
+        np.arccos(angle, out=angle)
+        angle *= -EARTH_RADIUS_KM / settings.half_score_km
+        angle += 1 + math.pi * EARTH_RADIUS_KM / settings.half_score_km
+        tenths = np.divide(prepared.minus_tenths, angle, out=angle)
+        np.rint(tenths, out=tenths)
+        # highest score first, then nearest: 4 x tenths are whole steps of 4, |away| <= 1
+        order = tenths * 4
+        order += away
+        top = np.argsort(order, kind="stable")[:limit]
+        return [
+            (codes[n], _distance_km(point, points[n], -minus_cosine), -minus_tenths / 10)
+            for n, minus_cosine, minus_tenths in zip(
+                top.tolist(), away[top].tolist(), tenths[top].tolist(), strict=True
+            )
+        ]
+    order = np.argsort(away, kind="stable")
+    mine = prepared.position.get(own) if own is not None else None
+    if mine is not None:
+        order = np.concatenate(((mine,), order[order != mine]))
     top = order[:limit]
-    return [(arrays.codes[i], float(distance[i]), float(score[i])) for i in top]
+    base, half, found = prepared.base, settings.half_score_km, []
+    for n, minus_cosine in zip(top.tolist(), away[top].tolist(), strict=True):
+        km = _distance_km(point, points[n], -minus_cosine)
+        found.append((codes[n], km, round(base[n] / (1 + km / half), 1)))
+    return found

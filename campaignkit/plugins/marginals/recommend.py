@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import literal, select, true
 
 from campaignkit.core import (
     db_session,
@@ -24,14 +24,19 @@ from campaignkit.core import (
     upcoming_events_by_seat,
 )
 from campaignkit.plugins.marginals.data import KitTables, tables
-from campaignkit.plugins.marginals.footfall import WEEK, events_snapshot, take_snapshot
+from campaignkit.plugins.marginals.footfall import (
+    WEEK,
+    EventsSnapshot,
+    events_snapshot,
+    take_snapshot,
+)
 from campaignkit.plugins.marginals.marginality import (
     Marginality,
     in_words,
     kit_party,
     seats_marginality,
 )
-from campaignkit.plugins.marginals.models import ImportRecord
+from campaignkit.plugins.marginals.models import ImportRecord, SeatTarget
 from campaignkit.plugins.marginals.ranking import (
     NeedSettings,
     SeatArrays,
@@ -97,10 +102,31 @@ _standing: dict[tuple, Standing] = {}
 _RESULTS_IMPORTED = select(ImportRecord.imported_at).where(ImportRecord.kind == "results")
 
 
-def standing(data: KitTables) -> Standing:
-    """The seats' margins, targets and arrays, kept until results are imported again."""
+#: When results were last imported, and every organiser's mark, in one round trip.
+_RESULTS_AND_MARKS = select(
+    _RESULTS_IMPORTED.scalar_subquery().label("imported_at"),
+    SeatTarget.code,
+    SeatTarget.status,
+    SeatTarget.priority,
+    SeatTarget.notes,
+).select_from(select(literal(1).label("one")).subquery().outerjoin(SeatTarget, true()))
+
+
+def standing_and_marks(data: KitTables) -> tuple[Standing, dict[str, Target]]:
+    """``standing`` and the organisers' marks (``marked_targets``), read in one query."""
+    rows = db_session().execute(_RESULTS_AND_MARKS).all()
+    marks = {row[1]: Target(*row[2:]) for row in rows if row[1] is not None}
+    return standing(data, rows[0][0]), marks
+
+
+def standing(data: KitTables, imported_at: datetime | None | bool = False) -> Standing:
+    """The seats' margins, targets and arrays, kept until results are imported again.
+
+    ``imported_at``: when results were last imported, if the caller read it already.
+    """
     settings = plugin_settings("marginals")
-    imported_at = db_session().execute(_RESULTS_IMPORTED).scalar()
+    if imported_at is False:
+        imported_at = db_session().execute(_RESULTS_IMPORTED).scalar()
     key = (data.folder, kit_party(), settings.very_marginal_pct, settings.marginal_pct, imported_at)
     if key not in _standing:
         margins = seats_marginality()
@@ -143,6 +169,25 @@ def with_footfall(
             if code in known.index and target.status != "ignore":
                 priority[known.index[code]] = target.priority
     return dataclasses.replace(known.arrays, events=events, going=going, priority=priority)
+
+
+_arrays_kept: list[tuple[Standing, EventsSnapshot, dict | None, SeatArrays]] = []
+
+
+def _ranking_arrays(
+    known: Standing, snapshot: EventsSnapshot, marked: dict[str, Target] | None
+) -> SeatArrays:
+    """``with_footfall`` for a snapshot, kept while the standing, snapshot and marks stay the same.
+
+    The arrays (and what ``rank`` prepares from them) are then worked out once
+    per events snapshot rather than on every query.
+    """
+    kept = _arrays_kept[0] if _arrays_kept else None
+    if kept and kept[0] is known and kept[1] is snapshot and kept[2] == marked:
+        return kept[3]
+    arrays = with_footfall(known, snapshot.footfall, marked)
+    _arrays_kept[:] = [(known, snapshot, marked, arrays)]
+    return arrays
 
 
 def seat_needs(now: datetime | None = None) -> dict[str, float]:
@@ -209,8 +254,8 @@ def recommend(
 ) -> list[Recommendation]:
     """The ranked seats for a position, with reasons and each seat's upcoming events."""
     data = tables()
-    known = standing(data)
-    margins, (targets, marked) = known.margins, current_targets(known)
+    known, marks = standing_and_marks(data)
+    margins, (targets, marked) = known.margins, ((marks, True) if marks else (known.targets, False))
     if now is None:  # the live ranking: events as of the last few seconds (see footfall)
         snapshot = events_snapshot(datetime.now(UTC), list(known.index))
         seen_from = datetime.now(UTC)
@@ -218,7 +263,7 @@ def recommend(
         snapshot = take_snapshot(now, list(known.index))
         seen_from = now
     footfall, events = snapshot.footfall, snapshot.listed
-    arrays = with_footfall(known, footfall, targets if marked else None)
+    arrays = _ranking_arrays(known, snapshot, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
     found = []
     for code, distance, score in ranked:

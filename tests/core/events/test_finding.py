@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 import icalendar
+import pytest
 
 from campaignkit.core.events.queries import bounding_box, haversine_km
 
@@ -131,3 +132,53 @@ def _days_ahead(days: int) -> str:
     from datetime import date, timedelta
 
     return (date.today() + timedelta(days=days)).isoformat()
+
+
+def test_a_search_near_a_position_pages_through_exactly_the_events_within_the_radius(app):  # noqa: ANN001
+    import random
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from campaignkit.core.events.models import Event
+    from campaignkit.core.events.queries import Search, find_events
+
+    rng, now = random.Random(3), datetime.now(UTC)
+    rows = []
+    for number in range(80):
+        start = now + timedelta(days=rng.randint(1, 20))
+        rows.append(
+            dict(type="canvass", title=f"E{number}", description="", starts_at=start,
+                 ends_at=start + timedelta(hours=2), timezone="Europe/London", venue="Hall",
+                 address="", postcode="X", lat=51.5 + rng.uniform(-0.2, 0.2),
+                 lon=-0.12 + rng.uniform(-0.3, 0.3), capacity=None, going=0, members_only=False,
+                 accessibility="", status="approved", moderation_note="", created_at=now,
+                 updated_at=now)
+        )  # fmt: skip
+    database = app.extensions["campaignkit"].database
+    with database.write() as session:
+        session.execute(insert(Event), rows)
+    with database.new_session() as session:
+        stored = session.execute(Event.__table__.select()).all()
+        within = sorted(
+            (haversine_km(51.5, -0.12, row.lat, row.lon), row.starts_at, row.id)
+            for row in stored
+            if haversine_km(51.5, -0.12, row.lat, row.lon) <= 12
+        )
+        assert 10 < len(within) < 80
+        search = Search(lat=51.5, lon=-0.12, radius_km=12, start=now, order="distance")
+        seen, last = [], None
+        for page in range(1, 20):
+            found = find_events(session, search, page, 7)
+            assert (found.total, found.pages) == (len(within), -(-len(within) // 7))
+            if page > found.pages:  # past the last page: the last page again
+                assert found.page == found.pages and found.events == last
+                break
+            last = found.events
+            seen += [(distance, event.id) for event, distance in found.events]
+        assert [event_id for _d, event_id in seen] == [item[2] for item in within]
+        assert [d for d, _id in seen] == [pytest.approx(item[0], rel=1e-9) for item in within]
+        by_date = find_events(session, Search(lat=51.5, lon=-0.12, radius_km=12, start=now), 1, 80)
+        assert [e.id for e, _d in by_date.events] == [
+            i for _d, _s, i in sorted(within, key=lambda w: (w[1], w[2]))
+        ]

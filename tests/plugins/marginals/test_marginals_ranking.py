@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import campaignkit
 from campaignkit.plugins.marginals.data import load_tables
-from campaignkit.plugins.marginals.ranking import Target, build_arrays, rank
+from campaignkit.plugins.marginals.ranking import EARTH_RADIUS_KM, Target, build_arrays, rank
 
 KIT_DATA = Path(campaignkit.__file__).parent / "kits" / "uk" / "data"
 RANKING_LOOP = Path(__file__).resolve().parents[3] / "bench" / "_ranking_loop.py"
@@ -61,3 +63,18 @@ def test_own_target_seat_comes_first_and_ignored_seats_never_appear(arrays):
     assert rank(arrays, 50.1, -5.5, "nearest", 3, far)[0][0] == far
     listed = {row[0] for row in rank(arrays, 52, -1, "nearest", 650)}
     assert listed == set(chosen)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "need"])
+def test_distances_stay_exact_at_a_seat_and_defined_at_its_antipode(arrays, mode):
+    chosen = [i for i, c in enumerate(arrays.codes) if arrays.priority[i] > 0][0]
+    lat, lon = np.degrees(arrays.lat[chosen]), np.degrees(arrays.lon[chosen])
+    code, distance, score = rank(arrays, lat, lon, mode, 1, arrays.codes[chosen])[0]
+    assert code == arrays.codes[chosen]
+    assert distance == pytest.approx(0, abs=1e-9)
+    assert score == rank_loop(arrays, lat, lon, mode, 1, code)[0][2]
+    nudged = rank(arrays, lat + 1e-5, lon, mode, 1, code)[0][1]  # 1.1 m north
+    assert nudged == pytest.approx(rank_loop(arrays, lat + 1e-5, lon, mode, 1, code)[0][1])
+    far = rank(arrays, -lat, lon + 180, mode, 650)
+    assert all(0 < km <= math.pi * EARTH_RADIUS_KM + 1e-6 for _code, km, _score in far)
+    assert not any(math.isnan(score) for _code, _km, score in far)
