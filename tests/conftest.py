@@ -154,6 +154,24 @@ def login(ck_login):  # noqa: ANN001, ANN201
     return ck_login
 
 
+@pytest.fixture
+def signed_in(ck_signed_in):  # noqa: ANN001, ANN201
+    """``ck_signed_in``: ``signed_in(email, role)``, a new signed-in test client."""
+    return ck_signed_in
+
+
+@pytest.fixture
+def organiser(ck_organiser):  # noqa: ANN001, ANN201
+    """``ck_organiser``: a test client signed in as the organiser org@example.org."""
+    return ck_organiser
+
+
+@pytest.fixture
+def volunteer(ck_volunteer):  # noqa: ANN001, ANN201
+    """``ck_volunteer``: ``volunteer(email="vol@example.org")``, a signed-in client."""
+    return ck_volunteer
+
+
 @pytest.fixture(scope="session")
 def smtp_server(ck_smtp_server):  # noqa: ANN001, ANN201
     """``ck_smtp_server``."""
