@@ -28,11 +28,12 @@ demo: $(VENV)/.installed
 
 ## test: install with the test extras and run the whole suite: spread over the machine's
 ## cores (pytest-xdist, TEST_WORKERS of them), then the tests marked serial (they change the shared virtualenv) alone
+# worksteal: an idle worker takes queued tests from a busy one, so the run ends when the work does.
 # One worker more than the cores this machine gives us: many tests wait on a server or a browser.
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)")
 
 test: $(VENV)/.installed-test
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not serial"
 	$(BIN)/pytest -m serial
 
 ## lint: ruff format check and lint

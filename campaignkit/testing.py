@@ -14,7 +14,8 @@ describes each one.
   places, to register with ``ck_make_app``) and ``ck_make_event`` (save an
   approved campaign event, which calls ``campaignkit_event_changed``);
 - accounts: ``ck_make_user``, ``ck_login`` (sign a test client in through
-  the real form) and ``ck_csrf_token``;
+  the real form), ``ck_csrf_token``, and signed-in test clients:
+  ``ck_signed_in`` (any role), ``ck_organiser`` and ``ck_volunteer``;
 - mail: ``ck_smtp_server`` (a real aiosmtpd server for the run) and
   ``ck_mailbox`` (what it received, emptied per test);
 - real HTTP: ``ck_live_server`` (``ck_app`` served by a threaded server on a
@@ -89,14 +90,17 @@ def ck_instance(
     campaignkit_plugins: list[str] | None,
     campaignkit_database_url: str | None,
 ) -> Path:
-    """A new instance folder made as ``campaignkit init`` makes one."""
-    return init_instance(
+    """A new instance folder made as ``campaignkit init`` makes one, with cheap password
+    hashing (``FAST_HASHING``): the real settings cost most of a second per account."""
+    folder = init_instance(
         tmp_path / "instance",
         kit=campaignkit_kit,
         name="Test campaign",
         database_url=campaignkit_database_url,
         plugins=campaignkit_plugins,
     )
+    edit_config(folder, accounts=FAST_HASHING)
+    return folder
 
 
 #: Variables that would point a test at another instance, database or queue.
@@ -223,7 +227,7 @@ def ck_cli(ck_instance: Path) -> Callable[..., Result]:
 
     The instance's database is migrated first, as ``campaignkit init`` leaves it.
     """
-    app = migrate(create_app(ck_instance, environ=isolated_environ(), testing=True))
+    app = migrate_test_database(create_app(ck_instance, environ=isolated_environ(), testing=True))
     app.extensions["campaignkit"].database.dispose()
     return cli_runner(ck_instance)
 
@@ -295,6 +299,39 @@ def ck_login(ck_csrf_token: Callable[..., str]) -> Callable[..., Any]:
         return response
 
     return sign_in
+
+
+@pytest.fixture
+def ck_signed_in(
+    ck_app: Flask, ck_make_user: Callable[..., Any], ck_login: Callable[..., Any]
+) -> Callable[..., Any]:
+    """``ck_signed_in(email, role="supporter")``: a new test client of ``ck_app``, signed in
+    through the form as a new account with that role; the account is its ``user``."""
+
+    def make(email: str = "member@example.org", role: str = "supporter") -> Any:
+        client = ck_app.test_client()
+        client.user = ck_make_user(email, role=role)
+        ck_login(client, client.user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def ck_organiser(ck_signed_in: Callable[..., Any]) -> Any:
+    """A test client signed in as the organiser ``org@example.org``."""
+    return ck_signed_in("org@example.org", role="organiser")
+
+
+@pytest.fixture
+def ck_volunteer(ck_signed_in: Callable[..., Any]) -> Callable[..., Any]:
+    """``ck_volunteer(email="vol@example.org", role="volunteer")``: a signed-in client
+    (``ck_signed_in`` with a volunteer's defaults)."""
+
+    def make(email: str = "vol@example.org", role: str = "volunteer") -> Any:
+        return ck_signed_in(email, role=role)
+
+    return make
 
 
 # ---------------------------------------------------------------- mail and settings

@@ -40,6 +40,13 @@ def _redis_db_per_worker() -> None:
 _redis_db_per_worker()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked ``slow`` (servers, subprocesses, many clients) first, each group in
+    its usual order: under pytest-xdist the quick tests then fill the workers' last minutes,
+    instead of one long test running on alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """The database backend this test runs on: "sqlite", then "postgresql" if configured."""
@@ -152,6 +159,24 @@ def csrf_token(ck_csrf_token):  # noqa: ANN001, ANN201
 def login(ck_login):  # noqa: ANN001, ANN201
     """``ck_login``."""
     return ck_login
+
+
+@pytest.fixture
+def signed_in(ck_signed_in):  # noqa: ANN001, ANN201
+    """``ck_signed_in``: ``signed_in(email, role)``, a new signed-in test client."""
+    return ck_signed_in
+
+
+@pytest.fixture
+def organiser(ck_organiser):  # noqa: ANN001, ANN201
+    """``ck_organiser``: a test client signed in as the organiser org@example.org."""
+    return ck_organiser
+
+
+@pytest.fixture
+def volunteer(ck_volunteer):  # noqa: ANN001, ANN201
+    """``ck_volunteer``: ``volunteer(email="vol@example.org")``, a signed-in client."""
+    return ck_volunteer
 
 
 @pytest.fixture(scope="session")

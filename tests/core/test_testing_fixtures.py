@@ -83,3 +83,18 @@ class TestPlacesAndEvents:
             ("Leaflets in Clifton", "created"),
             ("Leaflets in Clifton", "approved"),
         ]
+
+
+def test_test_instances_hash_passwords_cheaply(ck_make_user):
+    user = ck_make_user("quick@example.org")
+    assert user.password_hash.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
+
+
+def test_signed_in_clients_have_their_role(ck_organiser, ck_volunteer, ck_signed_in):
+    volunteer, supporter = ck_volunteer(), ck_signed_in("fan@example.org")
+    assert (ck_organiser.user.email, ck_organiser.user.role) == ("org@example.org", "organiser")
+    assert (volunteer.user.email, volunteer.user.role) == ("vol@example.org", "volunteer")
+    assert supporter.user.role == "supporter"
+    for client in (ck_organiser, volunteer, supporter):
+        with client.session_transaction() as session:  # Flask-Login: "<user id>:<generation>"
+            assert session.get("_user_id", "").split(":")[0] == str(client.user.id)

@@ -38,19 +38,9 @@ def ck_instance(ck_instance: Path, smtp_server, apps_settings: dict) -> Path:  #
 
 
 @pytest.fixture
-def supporter(app, make_user, login):  # noqa: ANN001, ANN201
+def supporter(signed_in):  # noqa: ANN001, ANN201
     """A signed-in supporter's test client."""
-    client = app.test_client()
-    login(client, make_user("sam@example.org", role="supporter"))
-    return client
-
-
-@pytest.fixture
-def organiser(app, make_user, login):  # noqa: ANN001, ANN201
-    """A signed-in organiser's test client."""
-    client = app.test_client()
-    login(client, make_user("org@example.org", role="organiser"))
-    return client
+    return signed_in("sam@example.org", role="supporter")
 
 
 @pytest.fixture

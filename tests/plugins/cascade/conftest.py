@@ -33,14 +33,6 @@ def ck_instance(ck_instance: Path, cascade_settings: dict) -> Path:
 
 
 @pytest.fixture
-def organiser(app, make_user, login):  # noqa: ANN001, ANN201
-    """A signed-in organiser's test client."""
-    client = app.test_client()
-    login(client, make_user("org@example.org", role="organiser"))
-    return client
-
-
-@pytest.fixture
 def start_cascade(organiser, csrf_token, rows) -> Callable[..., str]:  # noqa: ANN001
     """``start_cascade(**fields)``: write and start a cascade through the organiser pages;
     returns the root link's path (``/c/<code>``)."""

@@ -55,10 +55,9 @@ def rows(app) -> Callable[..., Any]:  # noqa: ANN001
 
 
 @pytest.fixture
-def organiser(app, make_user, login, csrf_token):  # noqa: ANN001, ANN201
+def organiser(ck_organiser, csrf_token):  # noqa: ANN001, ANN201
     """A client signed in as an organiser who has created the 'roses' pack."""
-    client = app.test_client()
-    login(client, make_user("org@example.org", role="organiser"))
+    client = ck_organiser
     form = {"slug": "roses", "title": "Red roses", "licence": "", "description": "Roses!",
             "csrf_token": csrf_token(client)}  # fmt: skip
     assert client.post("/organise/emoji", data=form).status_code == 303
@@ -66,10 +65,9 @@ def organiser(app, make_user, login, csrf_token):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def approved_by_volunteer(app, organiser, make_user, login, csrf_token, rows):  # noqa: ANN001, ANN201
+def approved_by_volunteer(organiser, volunteer, csrf_token, rows):  # noqa: ANN001, ANN201
     """vol@example.org has sent 'red_rose' (approved) and 'pending_one' (pending) to 'roses'."""
-    volunteer = app.test_client()
-    login(volunteer, make_user("vol@example.org", role="volunteer"))
+    volunteer = volunteer()
     upload(volunteer, csrf_token, credit="Sam R")
     upload(volunteer, csrf_token, name="pending_one", credit="Sam R")
     first = rows(Art, name="red_rose")[0].id

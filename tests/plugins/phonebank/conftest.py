@@ -39,28 +39,6 @@ def ck_instance(ck_instance: Path, phonebank_settings: dict) -> Path:
 
 
 @pytest.fixture
-def organiser(app, make_user, login):  # noqa: ANN001, ANN201
-    """A signed-in organiser's test client."""
-    client = app.test_client()
-    login(client, make_user("org@example.org", role="organiser"))
-    return client
-
-
-@pytest.fixture
-def volunteer(app, make_user, login) -> Callable[..., Any]:  # noqa: ANN001
-    """``volunteer(email)``: a signed-in volunteer's test client (its ``user`` attribute set)."""
-
-    def make(email: str = "vol@example.org", role: str = "volunteer") -> Any:
-        client = app.test_client()
-        user = make_user(email, role=role)
-        login(client, user)
-        client.user = user
-        return client
-
-    return make
-
-
-@pytest.fixture
 def in_app(app) -> Callable[..., Any]:  # noqa: ANN001
     """``in_app(fn, *args)``: ``fn(session, *args)`` in a write session in a request context."""
     from campaignkit.core import write_session

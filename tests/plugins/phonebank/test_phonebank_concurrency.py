@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 
+import pytest
 from phonebank_helpers import TEL, uk_contacts
 
 from campaignkit.plugins.phonebank.models import Target
@@ -41,6 +42,7 @@ def _volunteer(base: str, number: int, campaign_id: int, barrier, pages: dict) -
     pages[number] = (response.status, response.read().decode())
 
 
+@pytest.mark.slow
 def test_a_hundred_volunteers_at_once_never_get_the_same_contact(
     app,
     make_user,

@@ -60,18 +60,9 @@ def rows(database) -> Callable[..., Any]:  # noqa: ANN001
 
 
 @pytest.fixture
-def organiser(app, make_user, login):  # noqa: ANN001, ANN201
-    """A client signed in as an organiser (who may post briefs, review and publish)."""
-    client = app.test_client()
-    login(client, make_user("org@example.org", role="organiser"))
-    return client
-
-
-@pytest.fixture
-def producer(app, organiser, make_user, login, csrf_token, rows):  # noqa: ANN001, ANN201
+def producer(organiser, signed_in, csrf_token, rows):  # noqa: ANN001, ANN201
     """A client signed in as sam@example.org, who applied and was approved as a producer."""
-    client = app.test_client()
-    login(client, make_user("sam@example.org", role="supporter"))
+    client = signed_in("sam@example.org", role="supporter")
     assert apply(client, csrf_token).status_code == 303
     producer_id = rows(Producer)[-1].id
     form = {"decision": "approve", "csrf_token": csrf_token(organiser)}
