@@ -67,7 +67,13 @@ from campaignkit.core.parsing import (
 )
 from campaignkit.core.pictures import PICTURE_MAX_BYTES, PictureError, clean_picture
 from campaignkit.core.ratelimit import rate_limited
-from campaignkit.core.records import ConsentRecord, consents_of, log_export, record_consent
+from campaignkit.core.records import (
+    ConsentRecord,
+    consents_of,
+    log_export,
+    record_consent,
+    record_consents,
+)
 from campaignkit.core.registry import PluginError
 from campaignkit.core.security import allow_form_targets, allow_framing
 from campaignkit.core.session import db_session, read_session, write_session
@@ -178,6 +184,7 @@ __all__ = [
     "RateText",
     "read_session",
     "record_consent",
+    "record_consents",
     "resolved_addresses",
     "require_permission",
     "seat_at",

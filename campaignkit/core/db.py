@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Insert, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 try:
@@ -97,18 +97,23 @@ def _ensure_math_functions(dbapi_connection) -> None:  # noqa: ANN001 - a sqlite
 
 
 def insert_unless_exists(
-    session: Session, model: type[Model], values: Mapping[str, Any], unique: Sequence[str]
+    session: Session | Connection,
+    model: type[Model],
+    values: Mapping[str, Any],
+    unique: Sequence[str],
 ) -> int | None:
     """Insert one row unless a row with the same ``unique`` columns exists.
 
     Returns the new row's ``id``, or None when such a row was already there
     (nothing is changed then). One ``INSERT ... ON CONFLICT DO NOTHING
     RETURNING id`` on SQLite and PostgreSQL alike: no savepoint, and no error
-    to catch when two people race to insert the same row.
+    to catch when two people race to insert the same row. ``session`` may also
+    be a write session's ``connection()``, which skips the ORM's bookkeeping
+    (for hot paths that hold no ORM objects to flush first).
     """
-    dialect = session.get_bind().dialect.name
+    bind = session if isinstance(session, Connection) else session.get_bind()
     return session.execute(
-        _insert_or_skip(model.__table__, tuple(unique), dialect), values
+        _insert_or_skip(model.__table__, tuple(unique), bind.dialect.name), values
     ).scalar()
 
 

@@ -26,7 +26,7 @@ from campaignkit.core import (
     insert_unless_exists,
     max_length,
     one_line,
-    record_consent,
+    record_consents,
     write_session,
 )
 from campaignkit.plugins.pledges.group_commit import GroupCommit, Pending
@@ -116,19 +116,23 @@ _PLEDGE_BY_SLUG = select(*(c for c in PLEDGES.c if c.name != "image")).where(
 )
 
 
+#: Add to a pledge's count and read the new total (and what the threshold check needs).
+_COUNT = (
+    update(PLEDGES)
+    .where(PLEDGES.c.id == bindparam("pledge_id"))
+    .values(signed_count=PLEDGES.c.signed_count + bindparam("amount"))
+    .returning(PLEDGES.c.signed_count, PLEDGES.c.threshold, PLEDGES.c.threshold_reached_at)
+)
+
+
 def count_one(session, pledge_id: int, amount: int = 1) -> int | None:  # noqa: ANN001 - Session
     """Add ``amount`` to the pledge's count, atomically, in the caller's transaction.
 
     One ``UPDATE ... SET signed_count = signed_count + n RETURNING`` both
     counts and reads the new total (returned), so the threshold check needs
-    no extra read.
+    no extra read. ``session`` is a write session or its connection.
     """
-    counted = session.execute(
-        update(PLEDGES)
-        .where(PLEDGES.c.id == pledge_id)
-        .values(signed_count=PLEDGES.c.signed_count + amount)
-        .returning(PLEDGES.c.signed_count, PLEDGES.c.threshold, PLEDGES.c.threshold_reached_at)
-    ).first()
+    counted = session.execute(_COUNT, {"pledge_id": pledge_id, "amount": amount}).first()
     if counted is None:
         return None
     total, threshold, reached_at = counted
@@ -165,28 +169,45 @@ def _write_batch(batch: list[Pending]) -> None:
     """One transaction for a batch of signatures: each one checked and inserted, then counted.
 
     Per signature: ``INSERT ... ON CONFLICT DO NOTHING`` (a repeat changes
-    nothing) and its consent record; per pledge, one update of the count.
+    nothing); per batch, one multi-row insert of the consent records, and per
+    pledge one update of the count. Core statements on the write session's
+    connection: no ORM objects, so nothing to flush.
     """
     signed_at = now()
     with write_session() as session:
+        connection = session.connection()
         pledges: dict[str, Pledge | None] = {}
         counted: dict[int, list[Pending]] = {}
+        consents: dict[str, list[str]] = {}
         for item in batch:
             try:
-                item.result = _insert(session, item.work, signed_at, pledges)
+                item.result = _insert(connection, item.work, signed_at, pledges)
             except SignError as exc:
                 item.error = exc
                 continue
-            if item.result.created and item.result.confirmed:
-                counted.setdefault(item.result.pledge.id, []).append(item)
+            if item.result.created:
+                consents.setdefault(item.work.slug, []).append(item.work.form.email)
+                if item.result.confirmed:
+                    counted.setdefault(item.result.pledge.id, []).append(item)
+        for slug, emails in consents.items():
+            record_consents(
+                session, emails, purpose="pledges.sign", wording=CONSENT_WORDING,
+                version=CONSENT_VERSION, source=f"pledge:{slug}",
+            )  # fmt: skip
         for pledge_id, items in counted.items():
-            total = count_one(session, pledge_id, len(items))
+            total = count_one(connection, pledge_id, len(items))
             items[0].result.pledge.signed_count = total
 
 
-def _insert(session, request: _Request, signed_at: datetime, pledges: dict) -> Signed:  # noqa: ANN001
+#: A signature's id and whether it counts yet, by pledge and address (after a conflict).
+_EXISTING = select(Signature.id, Signature.confirmed_at).where(
+    Signature.pledge_id == bindparam("pledge_id"), Signature.email == bindparam("email")
+)
+
+
+def _insert(connection, request: _Request, signed_at: datetime, pledges: dict) -> Signed:  # noqa: ANN001
     if request.slug not in pledges:
-        found = session.execute(_PLEDGE_BY_SLUG, {"slug": request.slug}).first()
+        found = connection.execute(_PLEDGE_BY_SLUG, {"slug": request.slug}).first()
         pledges[request.slug] = Pledge(**found._mapping) if found is not None else None
     pledge, form = pledges[request.slug], request.form
     if pledge is None or pledge.status != OPEN:
@@ -199,18 +220,12 @@ def _insert(session, request: _Request, signed_at: datetime, pledges: dict) -> S
         show_name=form.show_name, created_at=signed_at,
         confirmed_at=None if request.double_opt_in else signed_at, unsubscribed=False,
     )  # fmt: skip
-    new_id = insert_unless_exists(session, Signature, values, unique=("pledge_id", "email"))
+    new_id = insert_unless_exists(connection, Signature, values, unique=("pledge_id", "email"))
     if new_id is None:
-        existing = session.execute(
-            select(Signature.id, Signature.confirmed_at).where(
-                Signature.pledge_id == pledge.id, Signature.email == form.email
-            )
+        existing = connection.execute(
+            _EXISTING, {"pledge_id": pledge.id, "email": form.email}
         ).one()
         return Signed(pledge, existing.id, False, existing.confirmed_at is not None)
-    record_consent(
-        session, email=form.email, purpose="pledges.sign", wording=CONSENT_WORDING,
-        version=CONSENT_VERSION, source=f"pledge:{request.slug}",
-    )  # fmt: skip
     signature = Signature(id=new_id, **values)
     return Signed(pledge, new_id, True, not request.double_opt_in, signature)
 
