@@ -8,16 +8,25 @@ less). The rate is a string such as ``"5 per hour"`` or a function that reads it
 from a setting when a request comes. GETs are not limited (so a form always shows)
 unless a view that writes on GET asks for it. Turning the limiter off
 (``limiter.enabled = False``) turns these limits off too.
+
+While the storage cannot be reached (Redis down), each worker counts in its
+own memory for ``RETRY_SECONDS`` at a time, then tries the storage again, as
+Flask-Limiter's in-memory fallback does for its own limits: a limited form
+keeps working, and keeps being limited, instead of failing with a 500.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import time
 from collections.abc import Callable
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from campaignkit.core.instance import namespace
@@ -26,6 +35,9 @@ from campaignkit.core.state import app_store, current_instance, limiter
 #: What counts are kept under, before the instance, the view and the address (or ``key``'s answer).
 KEY_SCOPE = "campaignkit.rate_limited"
 _STORE = "campaignkit.rate_limited"
+#: How long a worker counts in memory after the storage failed, before trying it again.
+RETRY_SECONDS = 5.0
+_log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=256)
@@ -79,8 +91,21 @@ def _count_hit(scope: str, rate: str, key: Callable[[], str] | None) -> None:
     instance_key = store.get("namespace") or store.setdefault(
         "namespace", namespace(current_instance())
     )
-    strategy = app_limiter.limiter
     who = key() if key is not None else get_remote_address()
     for item in parsed_rate(rate):
-        if not strategy.hit(item, KEY_SCOPE, instance_key, scope, who):
+        if not _hit(store, app_limiter.limiter, item, (instance_key, scope, who)):
             raise TooManyRequests(description=str(item))
+
+
+def _hit(store: dict, strategy: RateLimiter, item: RateLimitItem, keys: tuple[str, ...]) -> bool:
+    """One hit in the limiter's storage, or in this worker's memory while that storage is down."""
+    if time.monotonic() >= store.get("storage_down_until", 0.0):
+        try:
+            return strategy.hit(item, KEY_SCOPE, *keys)
+        except Exception:  # noqa: BLE001 - any storage failure: count in memory instead
+            _log.warning("rate-limit storage unreachable; counting in memory", exc_info=True)
+            store["storage_down_until"] = time.monotonic() + RETRY_SECONDS
+    memory = store.get("memory") or store.setdefault(
+        "memory", FixedWindowRateLimiter(MemoryStorage())
+    )
+    return memory.hit(item, KEY_SCOPE, *keys)
