@@ -239,28 +239,44 @@ def upcoming_events_in_seats(
     found: dict[str, list[dict]] = {code: [] for code in wanted}
     if not wanted:
         return found
-    rows = db_session().scalars(
-        select(Event)
-        .where(Event.status == APPROVED, Event.seat_code.in_(wanted))
-        .where(Event.members_only.is_(False))
-        .where(Event.starts_at >= since, Event.starts_at < until)
-        .order_by(Event.starts_at, Event.id)
+    rows = db_session().execute(
+        _FIRST_IN_SEATS,
+        {"codes": wanted, "since": since, "until": until, "per_seat": per_seat},
     )
-    for event in rows:
-        listed = found[event.seat_code]
-        if len(listed) < per_seat:
-            listed.append(
-                {
-                    "id": event.id,
-                    "title": event.title,
-                    "starts_at": event.starts_at,
-                    "timezone": event.timezone,
-                    "venue": event.venue,
-                    "going": event.going,
-                    "capacity": event.capacity,
-                    "chat_url": event.chat_url,
-                    "lat": event.lat,
-                    "lon": event.lon,
-                }
-            )
+    for row in rows.mappings():
+        event = dict(row)
+        found[event.pop("seat_code")].append(event)
     return found
+
+
+def _first_in_seats():  # noqa: ANN202 - a select
+    """The first ``per_seat`` approved public events of each seat in a window, soonest first.
+
+    The database numbers each seat's events in date order (a window function)
+    and returns only the first few per seat, as plain columns: a snapshot of
+    every seat reads a few thousand small rows, not every upcoming event.
+    """
+    columns = (
+        Event.id, Event.title, Event.starts_at, Event.timezone, Event.venue, Event.going,
+        Event.capacity, Event.chat_url, Event.lat, Event.lon, Event.seat_code,
+    )  # fmt: skip
+    place = (
+        func.row_number()
+        .over(partition_by=Event.seat_code, order_by=(Event.starts_at, Event.id))
+        .label("place")
+    )
+    numbered = (
+        select(*columns, place)
+        .where(Event.status == APPROVED, Event.seat_code.in_(bindparam("codes", expanding=True)))
+        .where(Event.members_only.is_(False))
+        .where(Event.starts_at >= bindparam("since"), Event.starts_at < bindparam("until"))
+        .subquery()
+    )
+    return (
+        select(*(numbered.c[column.key] for column in columns))
+        .where(numbered.c.place <= bindparam("per_seat"))
+        .order_by(numbered.c.starts_at, numbered.c.id)
+    )
+
+
+_FIRST_IN_SEATS = _first_in_seats()

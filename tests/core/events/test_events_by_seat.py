@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from campaignkit.core import upcoming_events_by_seat, upcoming_events_in_seats
 from campaignkit.core.auth.models import utcnow
@@ -45,3 +45,36 @@ def test_counts_and_lists_only_approved_events_in_the_window(app):
         assert [e["title"] for e in listed["A"]] == ["A in 1"]
         assert [e["title"] for e in listed["B"]] == ["B in 2"]
         assert listed["C"] == []
+
+
+def test_lists_only_the_first_events_of_each_seat_soonest_first(app):
+    now = utcnow()
+    with app.test_request_context():
+        with write_session() as session:
+            for hours, seat in [(50, "A"), (10, "A"), (30, "A"), (20, "B"), (40, "A")]:
+                start = now + timedelta(hours=hours)
+                session.add(
+                    Event(
+                        type="canvass",
+                        title=f"{seat} in {hours}h",
+                        starts_at=start,
+                        ends_at=start + timedelta(hours=1),
+                        postcode="BS1 5TR",
+                        lat=51.45,
+                        lon=-2.59,
+                        seat_code=seat,
+                        status="approved",
+                        timezone="Europe/London",
+                    )  # fmt: skip
+                )
+        listed = upcoming_events_in_seats(["A", "B"], now, now + timedelta(days=7), per_seat=2)
+        assert [e["title"] for e in listed["A"]] == ["A in 10h", "A in 30h"]
+        assert [e["title"] for e in listed["B"]] == ["B in 20h"]
+        first = listed["A"][0]
+        starts = first["starts_at"]  # stored in UTC; SQLite gives it back without a zone
+        starts = starts if starts.tzinfo else starts.replace(tzinfo=UTC)
+        assert abs(starts - (now + timedelta(hours=10))) < timedelta(seconds=1)
+        assert set(first) == {
+            "id", "title", "starts_at", "timezone", "venue", "going", "capacity",
+            "chat_url", "lat", "lon",
+        }  # fmt: skip
