@@ -10,6 +10,14 @@ from campaignkit.core.events.models import Event
 from campaignkit.core.session import write_session
 
 
+def _event(title: str, seat: str | None, start, **fields) -> Event:  # noqa: ANN001
+    """An hour-long canvass in Bristol starting at ``start``; ``fields`` override the rest."""
+    return Event(
+        type="canvass", title=title, starts_at=start, ends_at=start + timedelta(hours=1),
+        postcode="BS1 5TR", lat=51.45, lon=-2.59, seat_code=seat, **fields,
+    )  # fmt: skip
+
+
 def test_counts_and_lists_only_approved_events_in_the_window(app):
     now = utcnow()
     with app.test_request_context():
@@ -25,20 +33,9 @@ def test_counts_and_lists_only_approved_events_in_the_window(app):
             ]:
                 start = now + timedelta(days=days)
                 session.add(
-                    Event(
-                        type="canvass",
-                        title=f"{seat} in {days}",
-                        starts_at=start,
-                        ends_at=start + timedelta(hours=1),
-                        postcode="BS1 5TR",
-                        lat=51.45,
-                        lon=-2.59,
-                        seat_code=seat,
-                        going=going,
-                        status=status,
-                        members_only=private,
-                    )  # fmt: skip
-                )
+                    _event(f"{seat} in {days}", seat, start, going=going, status=status,
+                           members_only=private)
+                )  # fmt: skip
         week = now + timedelta(days=7)
         assert upcoming_events_by_seat(now, week) == {"A": (2, 10), "B": (1, 1)}
         listed = upcoming_events_in_seats(["A", "B", "C"], now, week, per_seat=5)
@@ -53,20 +50,7 @@ def test_lists_only_the_first_events_of_each_seat_soonest_first(app):
         with write_session() as session:
             for hours, seat in [(50, "A"), (10, "A"), (30, "A"), (20, "B"), (40, "A")]:
                 start = now + timedelta(hours=hours)
-                session.add(
-                    Event(
-                        type="canvass",
-                        title=f"{seat} in {hours}h",
-                        starts_at=start,
-                        ends_at=start + timedelta(hours=1),
-                        postcode="BS1 5TR",
-                        lat=51.45,
-                        lon=-2.59,
-                        seat_code=seat,
-                        status="approved",
-                        timezone="Europe/London",
-                    )  # fmt: skip
-                )
+                session.add(_event(f"{seat} in {hours}h", seat, start, status="approved"))
         listed = upcoming_events_in_seats(["A", "B"], now, now + timedelta(days=7), per_seat=2)
         assert [e["title"] for e in listed["A"]] == ["A in 10h", "A in 30h"]
         assert [e["title"] for e in listed["B"]] == ["B in 20h"]
