@@ -66,14 +66,17 @@ class Prepared:
     ``codes`` are the target seats in the arrays' order; ``away`` their
     positions as unit vectors, negated (``away @ point`` is minus the cosine of
     the angle to each, so it grows with the distance); ``points`` the same
-    vectors as tuples; ``base`` their need score before distance, x 100
-    (``minus_tenths`` the same x -10, as an array).
+    vectors as tuples; ``base`` their need score before distance, x 100.
+    ``minus_tenths`` is the same x -10 x (half-score distance / Earth's radius),
+    and ``offset`` that ratio plus pi: minus a seat's score in tenths is then
+    ``minus_tenths / (offset - arccos(away @ point))``.
     """
 
     codes: tuple[str, ...]
     away: np.ndarray
     points: list[tuple[float, float, float]]
     minus_tenths: np.ndarray
+    offset: float
     base: list[float]
     position: dict[str, int]
 
@@ -96,7 +99,8 @@ def prepare(arrays: SeatArrays, settings: NeedSettings) -> Prepared:
             codes=codes,
             away=-units,
             points=[tuple(unit) for unit in units.tolist()],
-            minus_tenths=-10 * base,
+            minus_tenths=-10 * base * (settings.half_score_km / EARTH_RADIUS_KM),
+            offset=settings.half_score_km / EARTH_RADIUS_KM + math.pi,
             base=base.tolist(),
             position={code: n for n, code in enumerate(codes)},
         )
@@ -162,8 +166,12 @@ def _distance_km(point: tuple[float, float, float], seat: tuple, cosine: float) 
     """
     if cosine < _COS_1_KM:
         return EARTH_RADIUS_KM * math.acos(max(cosine, -1.0))
-    chord = math.dist(point, seat)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(chord / 2, 1.0))
+    return _chord_km(point, seat)
+
+
+def _chord_km(point: tuple[float, float, float], seat: tuple) -> float:
+    """The great-circle distance (km) between two unit vectors from the chord between them."""
+    return 2 * EARTH_RADIUS_KM * math.asin(min(math.dist(point, seat) / 2, 1.0))
 
 
 def rank(
@@ -187,24 +195,27 @@ def rank(
     away = prepared.away @ np.array(point)  # minus the cosine: grows with the distance
     if mode == "need":
         # The angle is pi minus arccos(away), so the discount 1 + distance / half_score_km
-        # is linear in arccos(away); minus the score, in tenths, is then a whole number.
-        angle = np.maximum(away, -1.0)
-        np.minimum(angle, 1.0, out=angle)
-        np.arccos(angle, out=angle)
-        angle *= -EARTH_RADIUS_KM / settings.half_score_km
-        angle += 1 + math.pi * EARTH_RADIUS_KM / settings.half_score_km
-        tenths = np.divide(prepared.minus_tenths, angle, out=angle)
+        # is linear in arccos(away) (see Prepared); minus the score, in tenths, is then
+        # rounded to a whole number.
+        turn = np.maximum(away, -1.0)
+        np.minimum(turn, 1.0, out=turn)
+        np.arccos(turn, out=turn)  # pi minus the angle to each seat
+        tenths = np.subtract(prepared.offset, turn)
+        np.divide(prepared.minus_tenths, tenths, out=tenths)
         np.rint(tenths, out=tenths)
         # highest score first, then nearest: 4 x tenths are whole steps of 4, |away| <= 1
         order = tenths * 4
         order += away
         top = np.argsort(order, kind="stable")[:limit]
-        return [
-            (codes[n], _distance_km(point, points[n], -minus_cosine), -minus_tenths / 10)
-            for n, minus_cosine, minus_tenths in zip(
-                top.tolist(), away[top].tolist(), tenths[top].tolist(), strict=True
-            )
-        ]
+        found = []
+        for n, turned, minus_tenths in zip(
+            top.tolist(), turn[top].tolist(), tenths[top].tolist(), strict=True
+        ):
+            km = EARTH_RADIUS_KM * (math.pi - turned)
+            if km < 1:  # closer than a kilometre: from the chord (see _distance_km)
+                km = _chord_km(point, points[n])
+            found.append((codes[n], km, -minus_tenths / 10))
+        return found
     order = np.argsort(away, kind="stable")
     mine = prepared.position.get(own) if own is not None else None
     if mine is not None:
