@@ -182,3 +182,59 @@ def test_a_search_near_a_position_pages_through_exactly_the_events_within_the_ra
         assert [e.id for e, _d in by_date.events] == [
             i for _d, _s, i in sorted(within, key=lambda w: (w[1], w[2]))
         ]
+
+
+def _destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The position ``km`` along the great circle from (lat, lon) at ``bearing`` (degrees)."""
+    import math
+
+    arc, phi, lam, theta = km / 6371.0088, *map(math.radians, (lat, lon, bearing))
+    phi2 = math.asin(
+        math.sin(phi) * math.cos(arc) + math.cos(phi) * math.sin(arc) * math.cos(theta)
+    )
+    lam2 = lam + math.atan2(
+        math.sin(theta) * math.sin(arc) * math.cos(phi),
+        math.cos(arc) - math.sin(phi) * math.sin(phi2),
+    )
+    return math.degrees(phi2), math.degrees(lam2)
+
+
+@pytest.mark.parametrize("lat", [0.0, 51.5, 64.0, 84.0])
+def test_events_just_inside_the_radius_are_found_and_just_outside_are_not(app, lat):  # noqa: ANN001
+    """Around the circle at every bearing, 0.01% in or out, at several latitudes and radii."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from campaignkit.core.events.models import Event
+    from campaignkit.core.events.queries import Search, find_events
+
+    now, radii = datetime.now(UTC), (1.0, 25.0, 200.0)
+    start, planned, rows = now + timedelta(days=1), {}, []
+    for radius in radii:
+        for bearing in range(0, 360, 15):
+            for factor in (0.9999, 1.0001):
+                spot, title = (
+                    _destination(lat, 10.0, radius * factor, bearing),
+                    f"{radius}-{bearing}-{factor}",
+                )
+                planned[title] = radius * factor
+                rows.append(
+                    dict(type="canvass", title=title, description="", starts_at=start,
+                         ends_at=start + timedelta(hours=2), timezone="UTC", venue="Hall",
+                         address="", postcode="X", lat=spot[0], lon=spot[1], capacity=None,
+                         going=0, members_only=False, accessibility="", status="approved",
+                         moderation_note="", created_at=now, updated_at=now)
+                )  # fmt: skip
+    database = app.extensions["campaignkit"].database
+    with database.write() as session:
+        session.execute(insert(Event), rows)
+    with database.new_session() as session:
+        for radius in radii:
+            for order in ("date", "distance"):
+                search = Search(lat=lat, lon=10.0, radius_km=radius, start=now, order=order)
+                found = find_events(session, search, 1, 1000)
+                titles = {event.title for event, _distance in found.events}
+                assert titles == {title for title, km in planned.items() if km <= radius}
+                assert found.total == len(titles)
+                assert all(d <= radius for _e, d in found.events)
