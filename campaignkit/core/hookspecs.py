@@ -103,6 +103,17 @@ def campaignkit_jobs(huey: Huey) -> None:
     """
 
 
+@hookspec
+def campaignkit_warm_up() -> None:
+    """Load what the first requests would otherwise wait for (tables read from files).
+
+    Called once in each ``campaignkit serve`` worker process, inside an app
+    context, after the app is built and before the worker takes requests.
+    Not called by the command line or the test client. A plugin that raises
+    is logged and skipped: the worker then loads the same things on first use.
+    """
+
+
 # ---------------------------------------------------------------- pages
 
 

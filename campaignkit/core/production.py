@@ -35,10 +35,21 @@ class CampaignKitServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):  # noqa: ANN201 - a WSGI app
-        """Build the app (once per worker process, after the fork)."""
+        """Build the app (once per worker process, after the fork), then warm it up."""
         from campaignkit.core.app import create_app
 
-        return create_app(self.instance_dir)
+        app = create_app(self.instance_dir)
+        warm_up(app)
+        return app
+
+
+def warm_up(app) -> None:  # noqa: ANN001 - a Flask app
+    """Call every plugin's ``campaignkit_warm_up`` in an app context (failures are logged)."""
+    from campaignkit.core.registry import call_each
+    from campaignkit.core.state import current_manager
+
+    with app.app_context():
+        call_each(current_manager(app), "campaignkit_warm_up", isolate=True)
 
 
 #: Where prometheus_client's multiprocess mode keeps each worker's counts.

@@ -21,12 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from campaignkit import hookimpl
 from campaignkit.core import NavItem
 from campaignkit.plugins.marginals import pages, personal_data, views
+from campaignkit.plugins.marginals.boundaries import seat_index
 from campaignkit.plugins.marginals.data import tables
 from campaignkit.plugins.marginals.geocoding import geocode_query, seat_code_at, seat_ref
 from campaignkit.plugins.marginals.marginality import (
     DEFAULT_MARGINAL_PCT,
     DEFAULT_VERY_MARGINAL_PCT,
 )
+from campaignkit.plugins.marginals.recommend import standing_and_marks
 
 
 class MarginalsSettings(BaseModel):
@@ -86,6 +88,15 @@ def campaignkit_commands(cli):
     from campaignkit.plugins.marginals.cli import marginals
 
     cli.add_command(marginals)
+
+
+@hookimpl
+def campaignkit_warm_up():
+    """Read the kit's tables and boundaries and work out the seats' standing before any request."""
+    data = tables()
+    if data.boundaries_file.is_file():
+        seat_index(data.boundaries_file)
+    standing_and_marks(data)
 
 
 @hookimpl
