@@ -3,8 +3,11 @@
 A bounding box on the indexed ``lat``/``lon`` columns picks candidates with
 a plain range scan on SQLite and PostgreSQL alike (the index covers every
 column the search reads); the database then keeps those really inside the
-radius by the haversine formula, orders them, counts them and returns the
-ids of one page only, in one query. Full rows are read for that page alone.
+radius (``_within_radius``: plain arithmetic for nearly every row, the
+haversine formula only near the edge), counts them in one query and returns
+the ids of one page only, in order, in another: sorting with a ``LIMIT``
+keeps only the page's rows, which costs less than numbering every match.
+Full rows are read for that page alone.
 """
 
 from __future__ import annotations
@@ -156,10 +159,11 @@ def _haversine_a():  # noqa: ANN202 - an SQL expression
 
 @functools.cache
 def _page_statement(shape: tuple):  # noqa: ANN202 - a select
-    """The query for one page of a search of this shape: (id, haversine ``a`` or None, total).
+    """The query for one page of a search of this shape: (id, haversine ``a`` or None).
 
     Built once per shape (whether it has a place, its order, types, dates,
-    members' events), so a search only binds its values.
+    members' events), so a search only binds its values. With a ``LIMIT``,
+    the database keeps only the page's rows while it sorts.
     """
     located, by_distance = shape[:2]
     # in date order, the page's few distances are worked out afterwards (see find_events)
@@ -168,12 +172,18 @@ def _page_statement(shape: tuple):  # noqa: ANN202 - a select
         [a, Event.starts_at, Event.id] if located and by_distance else [Event.starts_at, Event.id]
     )
     return (
-        select(Event.id, a, func.count().over().label("total"))
+        select(Event.id, a)
         .where(*_filters(shape))
         .order_by(*order)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
+
+
+@functools.cache
+def _count_statement(shape: tuple):  # noqa: ANN202 - a select
+    """The query counting the events that match a search of this shape."""
+    return select(func.count()).select_from(Event).where(*_filters(shape))
 
 
 def _shape_and_values(search: Search) -> tuple[tuple, dict]:
@@ -203,12 +213,6 @@ def _shape_and_values(search: Search) -> tuple[tuple, dict]:
         south, north, west, east = search.box
         values |= {"box_south": south, "box_north": north, "box_west": west, "box_east": east}
     return shape, values
-
-
-def _page_query(search: Search, limit: int, offset: int):  # noqa: ANN202 - a select and values
-    """The statement and bound values for one page of a search."""
-    shape, values = _shape_and_values(search)
-    return _page_statement(shape), values | {"limit": limit, "offset": offset}
 
 
 @functools.cache
@@ -248,19 +252,17 @@ def find_events(
     session: Session, search: Search, page: int = 1, per_page: int = PAGE_SIZE
 ) -> Found:
     """One page of the events matching ``search`` (a page past the last gives the last)."""
-    page = max(1, page)
-    rows = session.execute(*_page_query(search, per_page, (page - 1) * per_page)).all()
-    if not rows and page > 1:  # past the last page: count, then read the last one
-        total = session.execute(*_page_query(search, 1, 0)).all()
-        page = max(1, math.ceil((total[0][2] if total else 0) / per_page))
-        rows = session.execute(*_page_query(search, per_page, (page - 1) * per_page)).all()
-    total = rows[0][2] if rows else 0
+    shape, values = _shape_and_values(search)
+    total = session.execute(_count_statement(shape), values).scalar_one()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)  # past the last page: the last page
+    rows = []
+    if total:
+        limits = {"limit": per_page, "offset": (page - 1) * per_page}
+        rows = session.execute(_page_statement(shape), values | limits).all()
     full = load_events(session, (row[0] for row in rows))
     return Found(
-        [(full[i], _distance(search, full[i], a)) for i, a, _total in rows if i in full],
-        total,
-        page,
-        max(1, math.ceil(total / per_page)),
+        [(full[i], _distance(search, full[i], a)) for i, a in rows if i in full], total, page, pages
     )
 
 
