@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import re
 import signal
 import subprocess
@@ -82,11 +83,37 @@ def serve(instance: Path, workers: int, threads: int, log: Path) -> tuple[subpro
     for _ in range(300):
         found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
         if found and log.read_text().count("Booting worker") >= workers:
-            time.sleep(1)
+            settle(server.pid)
             return server, found.group(1)
         time.sleep(0.1)
     server.kill()
     raise SystemExit(f"the server did not start:\n{log.read_text()}")
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) used so far by a server's worker processes (Linux /proc)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    for pid in worker_pids(master):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that just exited
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def settle(master: int, most_s: float = 90.0) -> None:
+    """Wait until the server's workers have built their apps and warmed up: until they use
+    under 5% of a core for half a second. A phase timed earlier would share the machine
+    with their start-up, and its rate would say more about that than about the route."""
+    deadline = time.monotonic() + most_s
+    used = workers_cpu_seconds(master)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = workers_cpu_seconds(master)
+        if now - used < 0.025:
+            return
+        used = now
 
 
 class Run:

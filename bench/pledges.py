@@ -38,7 +38,6 @@ shared with other work, so every figure moved from run to run):
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,16 +68,6 @@ def sign(client: _server.Client, state: dict) -> tuple[bool, str]:
     return client.request("POST", "/pledges/bench/sign", urlencode(form))[0] == 303, email
 
 
-def server_cpu_seconds(master: int) -> float:
-    """CPU time (user + system) used so far by the server's worker processes (Linux /proc)."""
-    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
-    children = Path(f"/proc/{master}/task/{master}/children")
-    for pid in children.read_text().split() if children.exists() else []:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
 def make_instance(folder: Path, database_url: str | None) -> Path:
     """A new instance with the pledges plugin, a pledge 'bench' and no signing limit."""
     settings = {"pledges": {"double_opt_in": False, "sign_rate": "1000000 per minute"}}
@@ -95,11 +84,11 @@ def main() -> None:
     """Run the benchmark and print the figures."""
     args = _server.load_arguments(__doc__.splitlines()[0])
     with _server.running(args, make_instance) as run:
-        cpu_start = server_cpu_seconds(run.server.pid)
+        cpu_start = _server.workers_cpu_seconds(run.server.pid)
         bare_ok, bare_errors, _ = run.phase(_server.bare, join)
-        cpu_bare = server_cpu_seconds(run.server.pid)
+        cpu_bare = _server.workers_cpu_seconds(run.server.pid)
         signed, errors, acknowledged = run.phase(sign, join)
-        cpu_sign = server_cpu_seconds(run.server.pid)
+        cpu_sign = _server.workers_cpu_seconds(run.server.pid)
         run.stop()
         with _server.stored_data(run.instance) as session:
             stored = set(session.scalars(select(Signature.email)))
