@@ -7,7 +7,8 @@
 (b) HTTP throughput of ``/api/v1/marginals/nearest`` against the bare
     ``/healthz`` route (one ``SELECT 1``) of the same production server
     (``campaignkit serve``, gunicorn, on a free port), each driven by a bounded
-    number of concurrent keep-alive clients in threads (target >= 0.8).
+    number of concurrent keep-alive clients in threads, the best of five
+    interleaved rounds of each (target >= 0.8).
 
 (c) Importing the full Code-Point Open zip (``../shared/data/uk/codepo_gb.zip``)
     with ``campaignkit marginals import-postcodes`` into a fresh SQLite
@@ -154,6 +155,10 @@ def bench_ranking(queries: int) -> None:
               "target >= 20x and <= 30 us)")  # fmt: skip
 
 
+#: (b) drives each path this many times, interleaved, and keeps its best rate.
+ROUNDS_HTTP = 5
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -193,8 +198,11 @@ def bench_http(instance: Path, requests: int, clients: int) -> None:
                 time.sleep(0.2)
         nearest = "/api/v1/marginals/nearest?postcode=SW1A%201AA&mode=need&limit=5"
         _throughput(port, nearest, clients * 5, clients)  # warm every worker
-        bare = max(_throughput(port, "/healthz", requests, clients) for _ in range(2))
-        ranked = max(_throughput(port, nearest, requests, clients) for _ in range(2))
+        rates: dict[str, list[float]] = {"/healthz": [], nearest: []}
+        for _round in range(ROUNDS_HTTP):  # interleaved, so both see the same machine
+            for path, taken in rates.items():
+                taken.append(_throughput(port, path, requests, clients))
+        bare, ranked = max(rates["/healthz"]), max(rates[nearest])
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -22,10 +22,11 @@ from pyproj import Transformer
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from campaignkit.core import clear_place_cache
+from campaignkit.core import changed_after_commit, clear_place_cache
 from campaignkit.plugins.marginals.boundaries import SeatIndex
 from campaignkit.plugins.marginals.models import ImportRecord, PostcodePoint
 from campaignkit.plugins.marginals.sources import BAD_EXAMPLES, read_postcodes
+from campaignkit.plugins.marginals.targets import STANDING_VERSION
 
 #: Called with the number of bytes of the file read since the last call.
 ProgressCallback = Callable[[int], None]
@@ -52,6 +53,8 @@ def record_import(session: Session, kind: str, source: str, rows: int, bad: int)
     record.source, record.rows, record.bad_rows = source[-500:], rows, bad
     record.imported_at = datetime.now(UTC)
     session.add(record)
+    if kind == "results":
+        changed_after_commit(session, STANDING_VERSION)
 
 
 def _insert_sql(session: Session) -> str:

@@ -18,10 +18,12 @@ import numpy as np
 from sqlalchemy import literal, select, true
 
 from campaignkit.core import (
+    app_store,
     db_session,
     distance_text,
     plugin_settings,
     upcoming_events_by_seat,
+    version,
 )
 from campaignkit.plugins.marginals.data import KitTables, tables
 from campaignkit.plugins.marginals.footfall import (
@@ -45,7 +47,7 @@ from campaignkit.plugins.marginals.ranking import (
     need_scores,
     rank,
 )
-from campaignkit.plugins.marginals.targets import marked_targets
+from campaignkit.plugins.marginals.targets import STANDING_VERSION, marked_targets
 from campaignkit.plugins.marginals.when import local_start, session_when
 
 DEFAULT_TARGETS_NOTE = (
@@ -113,10 +115,15 @@ _RESULTS_AND_MARKS = select(
 
 
 def standing_and_marks(data: KitTables) -> tuple[Standing, dict[str, Target]]:
-    """``standing`` and the organisers' marks (``marked_targets``), read in one query."""
-    rows = db_session().execute(_RESULTS_AND_MARKS).all()
-    marks = {row[1]: Target(*row[2:]) for row in rows if row[1] is not None}
-    return standing(data, rows[0][0]), marks
+    """``standing`` and the organisers' marks (``marked_targets``), read in one query and
+    kept by the app until the ``marginals.standing`` version moves on (a mark or an import)."""
+    store, seen = app_store("marginals"), version(STANDING_VERSION)
+    kept = store.get("results_and_marks")
+    if kept is None or kept[0] != seen:
+        rows = db_session().execute(_RESULTS_AND_MARKS).all()
+        marks = {row[1]: Target(*row[2:]) for row in rows if row[1] is not None}
+        kept = store["results_and_marks"] = (seen, rows[0][0], marks)
+    return standing(data, kept[1]), kept[2]
 
 
 def standing(data: KitTables, imported_at: datetime | None | bool = False) -> Standing:

@@ -1,7 +1,9 @@
 """Organisers' seat targets: mark a seat target, defend or ignore, and keep every change.
 
-Marks take effect at once: the ranking reads them on every query. While no
-seat is marked, the marginal seats count as targets (``recommend``).
+Marks take effect at once: a change bumps the ``marginals.standing`` version
+(``campaignkit.core.changed``), so every worker reads the marks afresh on its
+next ranking. While no seat is marked, the marginal seats count as targets
+(``recommend``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from campaignkit.core import db_session, write_session
+from campaignkit.core import changed, db_session, write_session
 from campaignkit.plugins.marginals.models import SeatTarget, SeatTargetChange
 from campaignkit.plugins.marginals.ranking import Target
 
 STATUSES = ("target", "defend", "ignore")
+#: The version (see ``campaignkit.core.version``) covering organisers' marks and imported results.
+STANDING_VERSION = "marginals.standing"
 _MARKS = select(SeatTarget.code, SeatTarget.status, SeatTarget.priority, SeatTarget.notes)
 
 
@@ -47,6 +51,7 @@ def set_target(code: str, status: str, priority: int, notes: str, user_id: int |
                 changed_at=now,
             )  # fmt: skip
         )
+    changed(STANDING_VERSION)
 
 
 def history(code: str, limit: int = 20) -> list[SeatTargetChange]:

@@ -29,3 +29,20 @@ def test_an_event_added_or_cancelled_in_one_worker_is_listed_at_once_by_another(
     with app.test_request_context():
         cancel_event(event.id)
     assert _titles(other) == set()
+
+
+def _codes(client) -> list[str]:  # noqa: ANN001 - FlaskClient
+    return [seat["code"] for seat in client.get(URL).get_json()["seats"]]
+
+
+def test_a_seat_marked_through_one_worker_is_ranked_so_at_once_by_another(app, make_app):
+    from campaignkit.plugins.marginals.targets import set_target
+
+    other = make_app().test_client()
+    first = _codes(other)[0]  # the other worker keeps the marks it read (none yet)
+    with app.test_request_context():
+        set_target(first, "ignore", 1, "", None)
+    assert first not in _codes(other)
+    with app.test_request_context():
+        set_target(first, "target", 5, "", None)
+    assert _codes(other) == [first]  # now the only target seat
