@@ -35,11 +35,9 @@ import email
 import os
 import re
 import socket
-import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,7 +55,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from campaignkit.core.app import create_app
 from campaignkit.core.config import ENVIRONMENT_SECRETS
 from campaignkit.core.init_instance import init_instance
-from campaignkit.core.migrate import upgrade
+from campaignkit.testing_databases import migrate, migrate_test_database  # noqa: F401
 from campaignkit.testing_places import (  # noqa: F401 - fixtures, registered by importing them
     FixedGeocoder,
     ck_geocoder,
@@ -116,53 +114,6 @@ def isolated_environ() -> dict[str, str]:
     leak into the test instance, which gets everything from its own folder.
     """
     return {key: value for key, value in os.environ.items() if key not in INSTANCE_VARIABLES}
-
-
-def migrate(app: Flask) -> Flask:
-    """Apply every migration the app's enabled plugins need; returns the app."""
-    state = app.extensions["campaignkit"]
-    upgrade(state.database, state.branches(), state.instance.enabled)
-    return app
-
-
-#: SQLite databases this test process has migrated, by what decides their tables.
-_MIGRATED: dict[tuple, Path] = {}
-
-
-def _sqlite_copy(source: Path, target: Path) -> None:
-    """Copy one SQLite database over another with SQLite's own backup (safe with WAL)."""
-    with closing(sqlite3.connect(source)) as reader, closing(sqlite3.connect(target)) as writer:
-        reader.backup(writer)
-
-
-def _is_empty_sqlite(path: Path) -> bool:
-    """Whether a SQLite file is missing or has no tables yet."""
-    if not path.exists():
-        return True
-    with closing(sqlite3.connect(path)) as connection:
-        return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-
-
-def migrate_test_database(app: Flask) -> Flask:
-    """``migrate``, faster for tests: a new SQLite database becomes a copy of one this process
-    already migrated for the same plugins and migration folders (what ``migrate`` makes is
-    the same each time). Other databases, and ones that have tables, are migrated as usual."""
-    state = app.extensions["campaignkit"]
-    url = state.database.engine.url
-    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
-    if path is None or url.database == ":memory:" or not _is_empty_sqlite(path):
-        return migrate(app)
-    branches = tuple(sorted((branch.label, str(branch.folder)) for branch in state.branches()))
-    key = (tuple(state.instance.enabled), branches)
-    state.database.dispose()
-    if key in _MIGRATED:
-        _sqlite_copy(_MIGRATED[key], path)
-        return app
-    migrate(app)
-    state.database.dispose()
-    _MIGRATED[key] = Path(tempfile.mkdtemp(prefix="ck-migrated-")) / "database.sqlite"
-    _sqlite_copy(path, _MIGRATED[key])
-    return app
 
 
 @pytest.fixture
