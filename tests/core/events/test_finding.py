@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from campaignkit.core.events.queries import bounding_box, haversine_km
+from campaignkit.core.events.radius import bounding_box, haversine_km
 
 
 def _some_events(add_event):  # noqa: ANN001, ANN202
