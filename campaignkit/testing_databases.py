@@ -18,12 +18,14 @@ import atexit
 import os
 import sqlite3
 import tempfile
+import time
 from contextlib import closing, suppress
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from campaignkit.core.migrate import upgrade
 
@@ -87,6 +89,20 @@ def _admin_run(url: URL, *statements: str) -> None:
         admin.dispose()
 
 
+def _drop_new_database(url: URL, attempts: int = 100) -> None:
+    """Drop the test's new, empty database, retried for up to about 10 s: the server's
+    autovacuum may be looking at a database just made, and a role without superuser
+    rights cannot end that session (``WITH (FORCE)`` then fails until it is done)."""
+    for attempt in range(attempts):
+        try:
+            _admin_run(url, f'DROP DATABASE "{url.database}" WITH (FORCE)')
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def _drop_templates(url: URL) -> None:
     """Drop this process's template databases (at exit; a failure leaves them behind)."""
     for name in _POSTGRES_TEMPLATES.values():
@@ -101,12 +117,8 @@ def _migrate_postgres(app: Flask, url: URL) -> Flask:
     database.dispose()
     name = url.database
     if key in _POSTGRES_TEMPLATES:
-        template = _POSTGRES_TEMPLATES[key]
-        _admin_run(
-            url,
-            f'DROP DATABASE "{name}" WITH (FORCE)',
-            f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
-        )
+        _drop_new_database(url)
+        _admin_run(url, f'CREATE DATABASE "{name}" TEMPLATE "{_POSTGRES_TEMPLATES[key]}"')
         return app
     migrate(app)
     database.dispose()
