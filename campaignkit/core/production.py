@@ -45,11 +45,10 @@ class CampaignKitServer(BaseApplication):
 
 def warm_up(app) -> None:  # noqa: ANN001 - a Flask app
     """Call every plugin's ``campaignkit_warm_up`` in an app context (failures are logged)."""
-    from campaignkit.core.registry import call_each
-    from campaignkit.core.state import current_manager
+    from campaignkit.core.state import call_plugins
 
     with app.app_context():
-        call_each(current_manager(app), "campaignkit_warm_up", isolate=True)
+        call_plugins("campaignkit_warm_up")
 
 
 #: Where prometheus_client's multiprocess mode keeps each worker's counts.
