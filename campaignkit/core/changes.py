@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 #: The names core bumps: what each one covers.
 NAMES = {
     "events": "any event or RSVP change (created, edited, approved, rejected, cancelled, RSVP)",
+    "event_search": "an event's place, times, kind or status (every event change but an RSVP)",
     "places": "imported place data (postcodes): geocoding answers",
 }
 #: The file that holds the versions when no Redis is configured.

@@ -10,9 +10,7 @@ configured; the same code runs on both.
 
 from __future__ import annotations
 
-import math
 import os
-import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -74,26 +72,11 @@ def _prepare_sqlite(engine: Engine) -> None:
         # in free pages or free space inside pages of the file.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
-        _ensure_math_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
-
-
-#: SQL functions the nearby search needs, for an SQLite built without its math functions.
-_MATH_FUNCTIONS = {"sin": math.sin, "cos": math.cos, "radians": math.radians, "power": math.pow}
-
-
-def _ensure_math_functions(dbapi_connection) -> None:  # noqa: ANN001 - a sqlite3 connection
-    """Give the connection ``sin``, ``cos``, ``radians`` and ``power`` if SQLite lacks them."""
-    try:
-        dbapi_connection.execute("SELECT sin(0), cos(0), radians(0), power(0, 2)").fetchall()
-    except sqlite3.OperationalError:
-        for name, function in _MATH_FUNCTIONS.items():
-            arguments = 2 if name == "power" else 1
-            dbapi_connection.create_function(name, arguments, function, deterministic=True)
 
 
 def insert_unless_exists(
@@ -179,7 +162,15 @@ class Database:
             if database_file and database_file != ":memory:" and fcntl is not None
             else None
         )
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads at READ COMMITTED, where every statement sees the latest commits
+        # whether or not it is in a transaction: reading without one saves the BEGIN and
+        # ROLLBACK round trips. SQLite keeps its transaction: a consistent snapshot.
+        reader_engine = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self._sessions = sessionmaker(reader_engine, expire_on_commit=False)
         writer_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
             if self.is_sqlite
@@ -188,7 +179,12 @@ class Database:
         self._writers = sessionmaker(writer_engine, expire_on_commit=False)
 
     def new_session(self) -> Session:
-        """A session for reading (deferred transactions); the caller closes it."""
+        """A session for reading; the caller closes it.
+
+        On SQLite it reads in a deferred transaction (one snapshot); on
+        PostgreSQL without a transaction (each statement sees the latest
+        commits, as it would at READ COMMITTED). Write with ``write()``.
+        """
         return self._sessions()
 
     @contextmanager

@@ -14,11 +14,12 @@ Flask's ``TRUSTED_HOSTS`` answers 400 to a request for any other host.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, has_request_context, request
-from werkzeug.routing import BuildError
+from werkzeug.routing import BuildError, MapAdapter
 from werkzeug.sansio.utils import host_is_trusted
 
 #: Hosts that only reach this machine; a public URL on one of them is a test or a demo.
@@ -62,10 +63,7 @@ class CampaignFlask(Flask):
             blueprint = request.blueprint if in_request else None
             endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
         self.inject_url_defaults(endpoint, values)
-        public = urlsplit(self.public_url)
-        adapter = self.url_map.bind(
-            public.netloc, script_name=public.path or "/", url_scheme=_scheme or public.scheme
-        )
+        adapter = self._public_adapter(_scheme)
         try:
             url = adapter.build(endpoint, values, method=_method, force_external=True)
         except BuildError as error:
@@ -74,6 +72,17 @@ class CampaignFlask(Flask):
         if _anchor is not None:
             url += "#" + quote(_anchor, safe=ANCHOR_SAFE)
         return url
+
+    def _public_adapter(self, scheme: str | None) -> MapAdapter:
+        """The URL map bound to ``public_url`` (and a scheme), bound once and then reused."""
+        adapters = self.__dict__.setdefault("_public_adapters", {})
+        key = (self.public_url, scheme)
+        if key not in adapters:
+            public = urlsplit(self.public_url)
+            adapters[key] = self.url_map.bind(
+                public.netloc, script_name=public.path or "/", url_scheme=scheme or public.scheme
+            )
+        return adapters[key]
 
 
 def public_url_for(endpoint: str, **values: Any) -> str:
@@ -85,6 +94,24 @@ def public_url_for(endpoint: str, **values: Any) -> str:
     (any app context).
     """
     return current_app.url_for(endpoint, _external=True, **values)
+
+
+#: A number no real id reaches, standing in for the id while a pattern is built.
+_STAND_IN = 987_654_321_987_654_321
+
+
+def public_url_pattern(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """A function giving an endpoint's full address for each whole number ``key``.
+
+    For a list of many links to the same endpoint (an API page of events):
+    the address is built once, by ``public_url_for``, and each link is then
+    a string join. ``key`` must be an ``<int:...>`` part of the rule.
+    """
+    url = public_url_for(endpoint, **values, **{key: _STAND_IN})
+    before, stand_in, after = url.partition(str(_STAND_IN))
+    if not stand_in or str(_STAND_IN) in after:
+        raise ValueError(f"{endpoint}: {key} is not a whole-number part of its address")
+    return lambda number: f"{before}{int(number)}{after}"
 
 
 def public_host() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, request
 from pydantic import BaseModel, Field
 
 from campaignkit.core.apispec import (
@@ -27,6 +27,7 @@ from campaignkit.core.events.models import Event
 from campaignkit.core.events.queries import MAX_PAGE, MAX_RADIUS_KM, find_events
 from campaignkit.core.events.settings import event_types
 from campaignkit.core.session import db_session
+from campaignkit.core.urls import public_url_pattern
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 MAX_PER_PAGE = 100
@@ -92,8 +93,16 @@ class EventList(BaseModel):
     events: list[EventOut]
 
 
-def event_json(event: Event, distance: float | None) -> EventOut:
-    """An event as the API shows it."""
+class EventLinks:
+    """The full addresses of events' pages and calendar files, each built from one pattern."""
+
+    def __init__(self) -> None:
+        self.page = public_url_pattern("events.detail", "event_id")
+        self.calendar = public_url_pattern("events.ics", "event_id")
+
+
+def event_json(event: Event, distance: float | None, links: EventLinks) -> EventOut:
+    """An event as the API shows it (``links`` built once per list)."""
     return EventOut(
         id=event.id,
         type=event.type,
@@ -112,8 +121,8 @@ def event_json(event: Event, distance: float | None) -> EventOut:
         members_only=event.members_only,
         accessibility=event.accessibility,
         distance_km=None if distance is None else round(distance, 2),
-        url=url_for("events.detail", event_id=event.id, _external=True),
-        ics=url_for("events.ics", event_id=event.id, _external=True),
+        url=links.page(event.id),
+        ics=links.calendar(event.id),
     )
 
 
@@ -126,11 +135,12 @@ def search(query: EventQuery) -> EventList:
     except SearchError as exc:
         abort(400, description=str(exc))
     found = find_events(db_session(), found_search, query.page, query.per_page)
+    links = EventLinks()
     return EventList(
         near=label or None,
         radius_km=found_search.radius_km if found_search.lat is not None else None,
         total=found.total,
         page=found.page,
         pages=found.pages,
-        events=[event_json(e, d) for e, d in found.events],
+        events=[event_json(e, d, links) for e, d in found.events],
     )

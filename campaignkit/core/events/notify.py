@@ -31,9 +31,10 @@ CHANGES = ("created", "approved", "rejected", "updated", "cancelled", "rsvp")
 def event_changed(event: Event, change: str, rsvp: Rsvp | None = None) -> None:
     """Bump the ``events`` version, then call every plugin's ``campaignkit_event_changed``.
 
+    Every change but an RSVP also bumps ``event_search`` (what searches read).
     A plugin that raises is logged. Called once the change is committed.
     """
-    changed("events")
+    changed("events") if change == "rsvp" else changed("events", "event_search")
     manager = current_manager()
     call_each(manager, "campaignkit_event_changed", event=event, change=change, rsvp=rsvp)
 

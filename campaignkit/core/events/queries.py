@@ -1,35 +1,26 @@
 """Finding events: near a position within a radius, by type and date window, a page at a time.
 
-A bounding box on the indexed ``lat``/``lon`` columns picks candidates with
-a plain range scan on SQLite and PostgreSQL alike (the index covers every
-column the search reads); the database then keeps those really inside the
-radius (``radius.within_radius``: plain arithmetic for nearly every row, the
-haversine formula only near the edge), counts them in one query and returns
-the ids of one page only, in order, in another: sorting with a ``LIMIT``
-keeps only the page's rows, which costs less than numbering every match.
-Full rows are read for that page alone.
+Which approved events match, how many, and which fall on the page are
+worked out on the worker's ``search_index`` (numpy arrays of every approved
+event's place, times and kind, kept until an event changes): a box of
+latitudes and longitudes first, then the haversine formula for the events
+in the box. Full rows are read from the database for the page alone.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, null, select
+import numpy as np
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.events.models import APPROVED, Event
-from campaignkit.core.events.radius import (
-    EARTH_RADIUS_KM,
-    bounding_box,
-    haversine_a,
-    haversine_km,
-    radius_values,
-    within_radius,
-)
+from campaignkit.core.events.radius import EARTH_RADIUS_KM, bounding_box
+from campaignkit.core.events.search_index import SearchIndex, epoch_seconds, search_index
 from campaignkit.core.session import db_session
 
 MAX_RADIUS_KM = 200.0
@@ -63,104 +54,54 @@ class Found:
     pages: int
 
 
-def _filters(shape: tuple) -> list:
-    """The conditions of a search of this shape, its values left as bound parameters."""
-    located, _by_distance, types, start, end, members, boxed = shape
-    conditions = [Event.status == APPROVED]
-    if types:
-        conditions.append(Event.type.in_(bindparam("types", expanding=True)))
-    if start:
-        conditions.append(Event.ends_at >= bindparam("start"))
-    if end:
-        conditions.append(Event.starts_at < bindparam("end"))
-    if not members:
-        conditions.append(Event.members_only.is_(False))
-    if located:
-        conditions += [
-            Event.lat.between(bindparam("south"), bindparam("north")),
-            Event.lon.between(bindparam("west"), bindparam("east")),
-            within_radius(),
-        ]
-    if boxed:
-        conditions += [
-            Event.lat.between(bindparam("box_south"), bindparam("box_north")),
-            Event.lon.between(bindparam("box_west"), bindparam("box_east")),
-        ]
-    return conditions
+def _inside(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    return (values >= low) & (values <= high)
 
 
-@functools.cache
-def _page_statement(shape: tuple):  # noqa: ANN202 - a select
-    """The query for one page of a search of this shape: (id, haversine ``a`` or None).
-
-    Built once per shape (whether it has a place, its order, types, dates,
-    members' events), so a search only binds its values. With a ``LIMIT``,
-    the database keeps only the page's rows while it sorts.
-    """
-    located, by_distance = shape[:2]
-    # in date order, the page's few distances are worked out afterwards (see find_events)
-    a = (haversine_a() if located and by_distance else null()).label("a")
-    order = (
-        [a, Event.starts_at, Event.id] if located and by_distance else [Event.starts_at, Event.id]
-    )
-    return (
-        select(Event.id, a)
-        .where(*_filters(shape))
-        .order_by(*order)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-
-
-@functools.cache
-def _count_statement(shape: tuple):  # noqa: ANN202 - a select
-    """The query counting the events that match a search of this shape."""
-    return select(func.count()).select_from(Event).where(*_filters(shape))
-
-
-def _shape_and_values(search: Search) -> tuple[tuple, dict]:
-    """A search's shape (what its statement depends on) and the values to bind to it."""
-    located = search.lat is not None and search.lon is not None
-    shape = (
-        located,
-        search.order == "distance",
-        bool(search.types),
-        search.start is not None,
-        search.end is not None,
-        search.members,
-        search.box is not None,
-    )
-    values: dict = {}
+def _filtered(index: SearchIndex, search: Search) -> np.ndarray:
+    """Positions in ``index`` (date order) of the events passing every test but the radius."""
+    keep = np.ones(len(index), bool) if search.members else ~index.members_only
     if search.types:
-        values["types"] = list(search.types)
+        codes = [n for n, name in enumerate(index.kind_names) if name in search.types]
+        keep &= np.isin(index.kinds, codes)
     if search.start is not None:
-        values["start"] = search.start
+        keep &= index.ends >= epoch_seconds(search.start)
     if search.end is not None:
-        values["end"] = search.end
-    if located:
-        south, north, west, east = bounding_box(search.lat, search.lon, search.radius_km)
-        values |= {"south": south, "north": north, "west": west, "east": east}
-        values |= radius_values(search.lat, search.lon, search.radius_km)
+        keep &= index.starts < epoch_seconds(search.end)
     if search.box is not None:
         south, north, west, east = search.box
-        values |= {"box_south": south, "box_north": north, "box_west": west, "box_east": east}
-    return shape, values
+        keep &= _inside(index.lat, south, north) & _inside(index.lon, west, east)
+    if search.lat is not None and search.lon is not None:
+        south, north, west, east = bounding_box(search.lat, search.lon, search.radius_km)
+        keep &= _inside(index.lat, south, north) & _inside(index.lon, west, east)
+    return np.flatnonzero(keep)
 
 
-@functools.cache
-def _positions_statement(shape: tuple):  # noqa: ANN202 - a select
-    """The query for the positions of every event matching a search of this shape."""
-    return select(Event.lat, Event.lon).where(*_filters(shape))
+def _haversine_a(index: SearchIndex, picked: np.ndarray, lat: float, lon: float) -> np.ndarray:
+    """The haversine ``a`` from (lat, lon) to the picked events; it grows with the distance."""
+    p0, l0 = math.radians(lat), math.radians(lon)
+    dlat = np.sin((index.phi[picked] - p0) * 0.5)
+    dlon = np.sin((index.lam[picked] - l0) * 0.5)
+    return dlat * dlat + math.cos(p0) * index.cos_phi[picked] * dlon * dlon
 
 
-def _distance(search: Search, event: Event, a: float | None) -> float | None:
-    """An event's great-circle distance (km) from the search's place (None without one),
-    from the haversine's ``a`` when the database worked it out."""
-    if a is not None:
-        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+def matches(index: SearchIndex, search: Search) -> tuple[np.ndarray, np.ndarray | None]:
+    """The matching events' positions in ``index``, in the search's order, with their
+    haversine ``a`` (None without a place)."""
+    picked = _filtered(index, search)
     if search.lat is None or search.lon is None:
-        return None
-    return haversine_km(search.lat, search.lon, event.lat, event.lon)
+        return picked, None
+    a = _haversine_a(index, picked, search.lat, search.lon)
+    within = a <= math.sin(search.radius_km / (2 * EARTH_RADIUS_KM)) ** 2
+    picked, a = picked[within], a[within]
+    if search.order == "distance":  # stable: equal distances stay in date order, then id
+        nearest = np.argsort(a, kind="stable")
+        picked, a = picked[nearest], a[nearest]
+    return picked, a
+
+
+def _km(a: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 _BY_IDS = select(Event).where(Event.id.in_(bindparam("ids", expanding=True)))
@@ -168,8 +109,9 @@ _BY_IDS = select(Event).where(Event.id.in_(bindparam("ids", expanding=True)))
 
 def positions(session: Session, search: Search) -> list[tuple[float, float]]:
     """(lat, lon) of every event matching ``search``: as many as ``find_events`` counts."""
-    shape, values = _shape_and_values(search)
-    return [(lat, lon) for lat, lon in session.execute(_positions_statement(shape), values)]
+    index = search_index(session)
+    picked, _a = matches(index, search)
+    return list(zip(index.lat[picked].tolist(), index.lon[picked].tolist(), strict=True))
 
 
 def load_events(session: Session, ids: Iterable[int]) -> dict[int, Event]:
@@ -184,18 +126,22 @@ def find_events(
     session: Session, search: Search, page: int = 1, per_page: int = PAGE_SIZE
 ) -> Found:
     """One page of the events matching ``search`` (a page past the last gives the last)."""
-    shape, values = _shape_and_values(search)
-    total = session.execute(_count_statement(shape), values).scalar_one()
+    index = search_index(session)
+    picked, a = matches(index, search)
+    total = len(picked)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)  # past the last page: the last page
-    rows = []
-    if total:
-        limits = {"limit": per_page, "offset": (page - 1) * per_page}
-        rows = session.execute(_page_statement(shape), values | limits).all()
-    full = load_events(session, (row[0] for row in rows))
-    return Found(
-        [(full[i], _distance(search, full[i], a)) for i, a in rows if i in full], total, page, pages
-    )
+    on_page = slice((page - 1) * per_page, page * per_page)
+    ids = index.ids[picked[on_page]].tolist()
+    kms = [None] * len(ids) if a is None else [_km(value) for value in a[on_page].tolist()]
+    full = load_events(session, ids)
+    # an event cancelled since the index was read is left out (the count catches up next read)
+    shown = [(full[i], km) for i, km in zip(ids, kms, strict=True) if _still_listed(full.get(i))]
+    return Found(shown, total, page, pages)
+
+
+def _still_listed(event: Event | None) -> bool:
+    return event is not None and event.status == APPROVED
 
 
 def upcoming_events_by_seat(since: datetime, until: datetime) -> dict[str, tuple[int, int]]:

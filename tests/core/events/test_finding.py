@@ -238,3 +238,36 @@ def test_events_just_inside_the_radius_are_found_and_just_outside_are_not(app, l
                 assert titles == {title for title, km in planned.items() if km <= radius}
                 assert found.total == len(titles)
                 assert all(d <= radius for _e, d in found.events)
+
+
+def test_searches_see_an_edit_or_a_cancellation_at_once_and_an_rsvp_keeps_the_index(
+    app,  # noqa: ANN001
+    client,  # noqa: ANN001
+    add_event,  # noqa: ANN001
+):
+    from campaignkit.core.changes import version
+    from campaignkit.core.events.rsvp import take_rsvp
+    from campaignkit.core.events.search_index import VERSION_NAME
+    from campaignkit.core.events.service import cancel_event, form_values, update_event
+    from campaignkit.core.events.settings import event_types
+    from campaignkit.core.events.validation import clean_event
+
+    def near(postcode: str) -> list[str]:
+        found = client.get(f"/api/v1/events?near={postcode}&radius_km=10").get_json()
+        return [e["title"] for e in found["events"]]
+
+    event = add_event(title="Canvass Westminster")
+    assert near("SW1A") == ["Canvass Westminster"] and near("M1") == []
+    with app.test_request_context():
+        searched = version(VERSION_NAME)
+        take_rsvp(event.id, name="Ann", email="ann@example.org", consent=True)
+        assert version(VERSION_NAME) == searched  # an RSVP changes nothing a search reads
+    assert near("SW1A") == ["Canvass Westminster"]
+
+    with app.test_request_context():
+        values = form_values(event) | {"postcode": "M1 1AE"}
+        update_event(event.id, clean_event(values, event_types()))
+    assert near("SW1A") == [] and near("M1") == ["Canvass Westminster"]  # moved at once
+    with app.test_request_context():
+        cancel_event(event.id, "Rain")
+    assert near("M1") == []
