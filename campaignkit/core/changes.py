@@ -240,6 +240,15 @@ def fresh(name: str, seen: int) -> bool:
     return version(name) == seen
 
 
+def unreadable(value: int) -> bool:
+    """Whether a version was made up because the real one could not be read (Redis down).
+
+    For something costly to read again: it may then keep what it has for a
+    moment rather than read it on every request.
+    """
+    return value < 0
+
+
 def changed(*names: str) -> None:
     """Tell every worker on every server that what ``names`` cover changed (call after commit).
 

@@ -45,8 +45,8 @@ class Event(Model):
 
     __tablename__ = "ck_events"
     __table_args__ = (
-        # The nearby search: status equal, then a latitude range; covering, so candidates
-        # are read from the index alone, never the table.
+        # Each worker's search arrays (events.search_index) read every approved event's
+        # place, times and kind from this index alone (it covers them), never the table.
         Index(
             "ix_ck_events_geo",
             *("status", "lat", "lon", "ends_at", "starts_at", "members_only", "type"),

@@ -12,6 +12,8 @@ event is created, edited, approved, rejected, cancelled or imported, so
 every worker on every server reads afresh after such a change (RSVPs change
 no field a search reads, and do not bump it). ``REBUILD_SECONDS`` bounds the
 age of the arrays, for changes made behind the app's back (SQL by hand).
+While Redis cannot be reached, every version reads as new; the arrays are
+then read again once a second, not on every search.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from campaignkit.core.auth.models import aware
-from campaignkit.core.changes import fresh, version
+from campaignkit.core.changes import unreadable, version
 from campaignkit.core.events.models import APPROVED, Event
 from campaignkit.core.session import read_session
 from campaignkit.core.state import app_store
@@ -38,6 +40,8 @@ from campaignkit.core.state import app_store
 VERSION_NAME = "event_search"
 #: The most seconds one worker's arrays are used, whatever the version says.
 REBUILD_SECONDS = 60.0
+#: While versions cannot be read (Redis down), the arrays are read again this often.
+UNREADABLE_SECONDS = 1.0
 _STORE, _KEY = "campaignkit.events", "search_index"
 _building = threading.Lock()
 
@@ -127,11 +131,12 @@ def read_index(session: Session, seen_version: int) -> SearchIndex:
 
 
 def _usable(kept: SearchIndex | None) -> bool:
-    return (
-        kept is not None
-        and time.monotonic() - kept.built < REBUILD_SECONDS
-        and fresh(VERSION_NAME, kept.version)
-    )
+    if kept is None:
+        return False
+    age, now_at = time.monotonic() - kept.built, version(VERSION_NAME)
+    if unreadable(now_at):  # Redis cannot be reached: read again at most once a second
+        return age < UNREADABLE_SECONDS
+    return age < REBUILD_SECONDS and now_at == kept.version
 
 
 def search_index(session: Session) -> SearchIndex:

@@ -271,3 +271,24 @@ def test_searches_see_an_edit_or_a_cancellation_at_once_and_an_rsvp_keeps_the_in
     with app.test_request_context():
         cancel_event(event.id, "Rain")
     assert near("M1") == []
+
+
+def test_while_versions_cannot_be_read_the_search_arrays_are_read_once_a_second(
+    app,  # noqa: ANN001
+    add_event,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+):
+    import itertools
+
+    from campaignkit.core.events import search_index
+
+    add_event()
+    made_up = itertools.count(-1, -1)  # what changes.version hands out while Redis is down
+    monkeypatch.setattr(search_index, "version", lambda _name: next(made_up))
+    with app.test_request_context():
+        session = app.extensions["campaignkit"].database.new_session()
+        first = search_index.search_index(session)
+        assert search_index.search_index(session) is first  # not read on every search
+        monkeypatch.setattr(search_index, "UNREADABLE_SECONDS", 0.0)
+        assert search_index.search_index(session) is not first  # but read again after a second
+        session.close()
