@@ -27,14 +27,13 @@ demo: $(VENV)/.installed
 	$(BIN)/campaignkit --instance $(DEMO_DIR) run --host 127.0.0.1 --port $(PORT)
 
 ## test: install with the test extras and run the whole suite: spread over the machine's
-## cores (pytest-xdist, TEST_WORKERS of them), then the tests marked serial (they change the shared virtualenv) alone
+## cores (pytest-xdist, TEST_WORKERS of them)
 # worksteal: an idle worker takes queued tests from a busy one, so the run ends when the work does.
 # One worker more than the cores this machine gives us: many tests wait on a server or a browser.
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)")
 
 test: $(VENV)/.installed-test
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not serial"
-	$(BIN)/pytest -m serial
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## lint: ruff format check and lint
 lint: $(VENV)/.installed-test
