@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from atproto_client import Session
-
 from campaignkit.core import OutboundRefused, checked_base_url, plugin_settings
 from campaignkit.plugins.blocklists.connect_x import ConnectError
 from campaignkit.plugins.blocklists.platforms.base import (
@@ -46,6 +44,8 @@ def pds_checked(session_string: str) -> str:
     which the account's owner controls; it passes the same outbound guard or nothing more
     is sent.
     """
+    from atproto_client import Session  # the SDK is slow to import: only when needed
+
     parts = urlsplit(Session.decode(session_string).pds_endpoint or "")
     insecure = tuple(plugin_settings("blocklists").insecure_servers)
     return checked_base_url(f"{parts.scheme}://{parts.netloc}", insecure)

@@ -18,15 +18,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
-from atproto_client import Client, Session, SessionEvent
-from atproto_client.request import Request
-from atproto_core.exceptions import AtProtocolError
 
 from .base import BLOCK, MUTE, AuthExpired, RateLimit, RemoteAccount, TargetGone
 from .bluesky_errors import number, translate
 from .bluesky_modlists import ModerationLists
+
+if TYPE_CHECKING:
+    from atproto_client import Session, SessionEvent
+
+# The atproto SDK takes over a second to import; it is imported where it is used, so
+# processes that never talk to Bluesky (most requests, every command) do not pay for it.
 
 SERVICE = "https://bsky.social"
 BLOCK_COLLECTION = "app.bsky.graph.block"
@@ -50,6 +54,9 @@ class BlueskyPlatform(ModerationLists):
         timeout: float = 10.0,
     ) -> None:
         """An account not yet signed in; use `connect` or `resume` instead."""
+        from atproto_client import Client
+        from atproto_client.request import Request
+
         self.last_rate_limit: RateLimit | None = None
         self.did = ""
         self._on_session = on_session
@@ -74,6 +81,8 @@ class BlueskyPlatform(ModerationLists):
     @classmethod
     def resume(cls, session_string: str, **settings) -> BlueskyPlatform:
         """Continue a session stored from `on_session`; the SDK refreshes it near expiry."""
+        from atproto_core.exceptions import AtProtocolError
+
         platform = cls(**settings)
         try:
             platform._client.login(session_string=session_string, fetch_bsky_profile=False)
@@ -235,6 +244,8 @@ class BlueskyPlatform(ModerationLists):
 
     def _call(self, method: Callable, *args, retry_auth: bool = True, **kwargs):
         """Call the SDK, turning its errors into platform errors; refresh once if auth fails."""
+        from atproto_core.exceptions import AtProtocolError
+
         try:
             return method(*args, **kwargs)
         except (AtProtocolError, httpx.HTTPError) as error:
@@ -260,6 +271,8 @@ class BlueskyPlatform(ModerationLists):
             )
 
     def _session_changed(self, event: SessionEvent, session: Session) -> None:
+        from atproto_client import SessionEvent
+
         self.did = session.did
         if event is not SessionEvent.IMPORT and self._on_session is not None:
             self._on_session(session.export())

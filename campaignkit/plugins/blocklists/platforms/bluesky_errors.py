@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import httpx
-from atproto_client import exceptions as sdk
-from atproto_server.exceptions import InvalidTokenError
 
 from .base import (
     DEACTIVATED,
@@ -41,6 +39,9 @@ GONE_ERRORS = {
 
 def translate(error: Exception) -> PlatformError | None:
     """The platform error for an SDK error, or None when it is not one of the known kinds."""
+    from atproto_client import exceptions as sdk  # the SDK is slow to import: only when needed
+    from atproto_server.exceptions import InvalidTokenError
+
     if isinstance(error, sdk.LoginRequiredError | InvalidTokenError):
         return AuthExpired("The Bluesky session has ended; connect the account again.")
     if isinstance(error, sdk.ModelError):

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from atproto_client import models
-
 LIST_COLLECTION = "app.bsky.graph.list"
 ITEM_COLLECTION = "app.bsky.graph.listitem"
 MODLIST = "app.bsky.graph.defs#modlist"
@@ -53,6 +51,8 @@ class ModerationLists:
 
     def sync_modlist(self, list_uri: str, dids: list[str]) -> tuple[int, int]:
         """Make the list hold exactly these DIDs, once each; returns (added, removed)."""
+        from atproto_client import models  # the SDK is slow to import: only when needed
+
         if not list_uri.startswith(f"at://{self.did}/{LIST_COLLECTION}/"):
             raise ValueError("Only a list in the connected account's own repository can change.")
         held: dict[str, list[str]] = {}
