@@ -20,6 +20,10 @@ from email_validator import EmailNotValidError, validate_email
 from campaignkit.core.records import normalise_email
 
 
+#: The longest address mail can carry (RFC 5321's 256-octet path, less its angle brackets).
+MAX_EMAIL_LENGTH = 254
+
+
 class EmailInvalid(ValueError):
     """Not one usable email address; the message says why, for the person who typed it."""
 
@@ -28,10 +32,13 @@ def clean_email(text: str | None) -> str:
     """The address as stored (one mailbox, trimmed, lower-cased); raises EmailInvalid.
 
     Refuses display names, lists, quoted local parts, IP-address domains,
-    addresses that need SMTPUTF8 and any control character (CR, LF, NUL...),
-    before or after trimming.
+    addresses that need SMTPUTF8, any control character (CR, LF, NUL...)
+    before or after trimming, and anything longer than ``MAX_EMAIL_LENGTH``
+    (at once: the syntax check's time grows quickly with the length).
     """
     raw = text or ""
+    if len(raw.strip()) > MAX_EMAIL_LENGTH:  # before the parser, whose time grows with length
+        raise EmailInvalid(f"An email address is at most {MAX_EMAIL_LENGTH} characters long.")
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in raw):
         raise EmailInvalid("An email address cannot contain line breaks or control characters.")
     stripped = raw.strip()

@@ -34,6 +34,20 @@ def test_the_validator_keeps_the_stored_form():  # noqa: D103
     assert clean_email("a@bücher.example") == "a@xn--bcher-kva.example"
 
 
+def test_an_address_longer_than_mail_can_carry_is_refused_before_it_is_parsed():
+    import time
+
+    longest = "a" * 64 + "@" + ".".join(["b" * 58, "c" * 58, "d" * 59]) + ".example.org"
+    assert len(longest) == 254 and clean_email(longest) == longest
+    with pytest.raises(EmailInvalid, match="at most 254 characters"):
+        clean_email("x" + longest)
+    flood = "a@" + "b." * 50_000 + "org"  # the syntax check takes seconds over this
+    started = time.process_time()
+    with pytest.raises(EmailInvalid, match="at most 254 characters"):
+        clean_email(flood)
+    assert time.process_time() - started < 0.05
+
+
 def _users(app) -> int:  # noqa: ANN001
     with app.extensions["campaignkit"].database.new_session() as session:
         return session.scalar(select(func.count()).select_from(User))
