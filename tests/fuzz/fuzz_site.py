@@ -118,6 +118,7 @@ class Site:
     emails: itertools.count = field(default_factory=lambda: itertools.count(1))
     #: Codes of cascade links that were issued (the root and one opener's), for ``<code>``.
     cascade_codes: list[str] = field(default_factory=list)
+    _counting: Any = None  # the statement row_counts sends
 
     def client(self) -> Any:
         """A test client from an address of its own (so sign-in throttling stays per client)."""
@@ -229,10 +230,15 @@ class Site:
         return {name: list(dict.fromkeys(values))[-3:] for name, values in found.items()}
 
     def row_counts(self) -> tuple[int, ...]:
-        """How many rows each watched table holds, in one query."""
-        counts = [select(func.count()).select_from(table(n)).scalar_subquery() for n in self.tables]
+        """How many rows each watched table holds, in one query (built once: it is sent
+        before and after every fuzzed request)."""
+        if self._counting is None:
+            counts = [
+                select(func.count()).select_from(table(n)).scalar_subquery() for n in self.tables
+            ]
+            self._counting = select(*counts)
         with self.app.extensions["campaignkit"].database.engine.connect() as connection:
-            return tuple(connection.execute(select(*counts)).one())
+            return tuple(connection.execute(self._counting).one())
 
     def ids(self, name: str) -> list[int]:
         """A few ids of a table's rows (the first and the last)."""
