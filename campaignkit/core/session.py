@@ -15,9 +15,10 @@ from campaignkit.core.state import current_database
 def db_session() -> Session:
     """The request's session for reading; closed when the request ends.
 
-    It reads committed data. Its transaction (on SQLite, a snapshot) lasts
+    It reads committed data. On SQLite its transaction (a snapshot) lasts
     until the request ends or until ``write_session()`` commits, so a request
-    sees its own writes.
+    sees its own writes; on PostgreSQL it reads outside a transaction, each
+    statement seeing the latest commits (as it would at READ COMMITTED).
     """
     if "ck_session" not in g:
         g.ck_session = current_database().new_session()
