@@ -95,12 +95,13 @@ def users_create(  # noqa: PLR0913 - one argument per option
 @users.command("list")
 @pass_instance
 def users_list(context: InstanceContext):
-    """List every account: email, role, approval, whether the address is confirmed."""
+    """List every account: email, name, role, approval, whether the address is confirmed."""
     with context.app().app_context():
         rows = db_session().scalars(select(User).order_by(User.email)).all()
         for user in rows:
             confirmed = "confirmed" if user.email_verified else "unconfirmed"
-            click.echo(f"{user.email:40} {user.role:10} {user.approval:9} {confirmed}")
+            name = user.name or "-"
+            click.echo(f"{user.email:40} {name:20} {user.role:10} {user.approval:9} {confirmed}")
         if not rows:
             click.echo("No accounts yet. Create one with 'campaignkit users create EMAIL'.")
 

@@ -36,9 +36,12 @@ def test_create_without_a_password_mails_a_set_password_link(app, cli, csrf_toke
 
 def test_list_and_set_role(app, cli):  # noqa: ANN001
     cli("users", "create", "a@example.org", "--password-stdin", input=TEST_PASSWORD + "\n")
+    cli("users", "create", "b@example.org", "--name", "Sam", "--password-stdin",
+        input=TEST_PASSWORD + "\n")  # fmt: skip
     assert cli("users", "set-role", "a@example.org", "moderator").exit_code == 0
-    listing = cli("users", "list").output
-    assert "a@example.org" in listing and "moderator" in listing and "approved" in listing
+    first, second = cli("users", "list").output.splitlines()
+    assert first.split() == ["a@example.org", "-", "moderator", "approved", "confirmed"]
+    assert second.split()[:3] == ["b@example.org", "Sam", "supporter"]
 
 
 def test_bad_input_is_refused_without_change(app, cli):  # noqa: ANN001
