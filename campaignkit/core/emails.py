@@ -19,7 +19,6 @@ from email_validator import EmailNotValidError, validate_email
 
 from campaignkit.core.records import normalise_email
 
-
 #: The longest address mail can carry (RFC 5321's 256-octet path, less its angle brackets).
 MAX_EMAIL_LENGTH = 254
 
