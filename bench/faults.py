@@ -43,8 +43,8 @@ GRACE_S = 2.0
 
 
 class Prober(threading.Thread):
-    """Asks each server's /healthz every 0.2 s: [(time, server, status, failing parts)];
-    status 0 when it did not answer (refused, or not within 10 s)."""
+    """Asks each server's /healthz every 0.2 s: [(time answered, server, status, failing
+    parts, time asked)]; status 0 when it did not answer (refused, or not within 10 s)."""
 
     def __init__(self, hosts: list[str]) -> None:
         super().__init__(daemon=True)
@@ -54,15 +54,15 @@ class Prober(threading.Thread):
         """Probe until told to stop."""
         while not self.done.wait(0.2):
             for number, host in enumerate(self.hosts):
-                parts = urlsplit(host)
+                parts, asked = urlsplit(host), time.time()
                 connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
                 try:
                     connection.request("GET", "/healthz")
                     response = connection.getresponse()
                     failing = json.loads(response.read()).get("failing", [])
-                    self.samples.append((time.time(), number, response.status, failing))
+                    self.samples.append((time.time(), number, response.status, failing, asked))
                 except (OSError, http.client.HTTPException, ValueError) as exc:
-                    self.samples.append((time.time(), number, 0, [type(exc).__name__]))
+                    self.samples.append((time.time(), number, 0, [type(exc).__name__], asked))
                 finally:
                     connection.close()
 
@@ -134,13 +134,22 @@ def fault_run(run: _load.Stack, fault: str, users: int, seconds: float) -> bool:
     print(f"({fault}) down {back_at - down_at:.1f} s from {down_at - started:.0f} s"
           f" into the run; {_load.total_requests(outcomes)} requests, {_load.errors(outcomes)}"
           " failed")  # fmt: skip
-    during = [s for s in prober.samples if down_at + 0.5 <= s[0] < back_at and s[1] != killed]
+    # Probes asked once the part was down and answered well before its start command
+    # returned: that command returns only after the part is up again (pg_ctl -w polls),
+    # so answers in its last half second may rightly find it up; and a busy server may
+    # answer a probe it checked before the stop only later.
+    during = [
+        s for s in prober.samples if down_at <= s[4] and s[0] < back_at - 0.5 and s[1] != killed
+    ]
     if part:  # a probe the busy server did not answer in time says nothing either way
         answered = [s for s in during if s[2]]
         named = [s for s in answered if s[2] == 503 and part in s[3]]
         said = sorted({f"{s[2]} {s[3]}" for s in during})
         print(f"    /healthz while down: {', '.join(said)} ({len(named)}/{len(answered)} answers"
               f" named {part})")  # fmt: skip
+        for sample in (s for s in answered if s not in named):
+            print(f"    /healthz said {sample[2]} {sample[3]} {back_at - sample[0]:.2f} s before"
+                  " the part was back")  # fmt: skip
         checks[f"/healthz said 503 naming {part}"] = bool(named) and len(named) == len(answered)
     meanwhile = sorted({f"{s[2]} {s[3]}" for s in prober.samples
                         if back_at <= s[0] < (recovered or end) and s[2] != 200})  # fmt: skip
