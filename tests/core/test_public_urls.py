@@ -26,6 +26,7 @@ from campaignkit import hookimpl
 from campaignkit.cli import main
 from campaignkit.core import Place, public_url_for
 from campaignkit.core.config import ConfigError
+from campaignkit.core.urls import public_url_pattern
 from campaignkit.testing import CSRF_FIELD, FAST_HASHING, INSTANCE_VARIABLES, edit_config
 
 PUBLIC = "https://campaign.example.org/riverside"
@@ -163,6 +164,8 @@ def test_url_building_inside_and_outside_a_request(app):  # noqa: ANN001
         assert public_url_for("events.detail", event_id=3, ref="a b") == (
             f"{PUBLIC}/events/3?ref=a+b"
         )
+        page = public_url_pattern("events.detail", "event_id")  # built once, for long lists
+        assert [page(3), page(41)] == [f"{PUBLIC}/events/3", f"{PUBLIC}/events/41"]
     with app.app_context():  # a job or a command: no request at all
         assert url_for("events.detail", event_id=3) == f"{PUBLIC}/events/3"
         assert public_url_for("core.home") == f"{PUBLIC}/"

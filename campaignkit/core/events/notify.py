@@ -34,7 +34,8 @@ def event_changed(event: Event, change: str, rsvp: Rsvp | None = None) -> None:
     Every change but an RSVP also bumps ``event_search`` (what searches read).
     A plugin that raises is logged. Called once the change is committed.
     """
-    changed("events") if change == "rsvp" else changed("events", "event_search")
+    searched = () if change == "rsvp" else ("event_search",)  # an RSVP changes nothing searched
+    changed("events", *searched)
     manager = current_manager()
     call_each(manager, "campaignkit_event_changed", event=event, change=change, rsvp=rsvp)
 

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from campaignkit.core.events.models import APPROVED, Event
-from campaignkit.core.events.radius import EARTH_RADIUS_KM, bounding_box
+from campaignkit.core.events.radius import EARTH_RADIUS_KM, arc_km, bounding_box
 from campaignkit.core.events.search_index import SearchIndex, epoch_seconds, search_index
 from campaignkit.core.session import db_session
 
@@ -54,8 +54,10 @@ class Found:
     pages: int
 
 
-def _inside(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    return (values >= low) & (values <= high)
+def _in_box(index: SearchIndex, box: tuple[float, float, float, float]) -> np.ndarray:
+    """Which events lie in a (south, north, west, east) box."""
+    south, north, west, east = box
+    return (index.lat >= south) & (index.lat <= north) & (index.lon >= west) & (index.lon <= east)
 
 
 def _filtered(index: SearchIndex, search: Search) -> np.ndarray:
@@ -69,11 +71,9 @@ def _filtered(index: SearchIndex, search: Search) -> np.ndarray:
     if search.end is not None:
         keep &= index.starts < epoch_seconds(search.end)
     if search.box is not None:
-        south, north, west, east = search.box
-        keep &= _inside(index.lat, south, north) & _inside(index.lon, west, east)
+        keep &= _in_box(index, search.box)
     if search.lat is not None and search.lon is not None:
-        south, north, west, east = bounding_box(search.lat, search.lon, search.radius_km)
-        keep &= _inside(index.lat, south, north) & _inside(index.lon, west, east)
+        keep &= _in_box(index, bounding_box(search.lat, search.lon, search.radius_km))
     return np.flatnonzero(keep)
 
 
@@ -98,10 +98,6 @@ def matches(index: SearchIndex, search: Search) -> tuple[np.ndarray, np.ndarray 
         nearest = np.argsort(a, kind="stable")
         picked, a = picked[nearest], a[nearest]
     return picked, a
-
-
-def _km(a: float) -> float:
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 _BY_IDS = select(Event).where(Event.id.in_(bindparam("ids", expanding=True)))
@@ -133,7 +129,7 @@ def find_events(
     page = min(max(1, page), pages)  # past the last page: the last page
     on_page = slice((page - 1) * per_page, page * per_page)
     ids = index.ids[picked[on_page]].tolist()
-    kms = [None] * len(ids) if a is None else [_km(value) for value in a[on_page].tolist()]
+    kms = [None] * len(ids) if a is None else [arc_km(value) for value in a[on_page].tolist()]
     full = load_events(session, ids)
     # an event cancelled since the index was read is left out (the count catches up next read)
     shown = [(full[i], km) for i, km in zip(ids, kms, strict=True) if _still_listed(full.get(i))]
