@@ -36,11 +36,11 @@ def clean_email(text: str | None) -> str:
     (at once: the syntax check's time grows quickly with the length).
     """
     raw = text or ""
-    if len(raw.strip()) > MAX_EMAIL_LENGTH:  # before the parser, whose time grows with length
+    stripped = raw.strip()
+    if len(stripped) > MAX_EMAIL_LENGTH:  # before the parser, whose time grows with length
         raise EmailInvalid(f"An email address is at most {MAX_EMAIL_LENGTH} characters long.")
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in raw):
         raise EmailInvalid("An email address cannot contain line breaks or control characters.")
-    stripped = raw.strip()
     if not stripped:
         raise EmailInvalid("Please give an email address.")
     try:
