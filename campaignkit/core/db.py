@@ -11,6 +11,7 @@ configured; the same code runs on both.
 from __future__ import annotations
 
 import os
+import select
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Insert, MetaData, Table, create_engine, event
+from sqlalchemy import Insert, MetaData, Table, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -114,7 +115,34 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _prepare_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_size=5, max_overflow=10)
+    _drop_closed_connections(engine)
+    return engine
+
+
+def _drop_closed_connections(engine: Engine) -> None:
+    """Check a pooled PostgreSQL connection before each use without a round trip.
+
+    A restarted or stopped server ends each session with a message and closes
+    its socket, so an idle connection with something to read is one the server
+    has given up on: the pool then drops it, with every connection made before
+    it, and connects afresh. This costs one ``poll`` where ``pool_pre_ping``
+    costs a query to the server and back on every request. (A peer that
+    vanishes without closing the socket is caught by the first failing query,
+    which invalidates the pool just the same.)
+    """
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):  # noqa: ANN001 - DB-API objects
+        if dbapi_connection.closed or dbapi_connection.broken or _has_input(dbapi_connection):
+            raise exc.InvalidatePoolError("the server closed this connection")
+
+
+def _has_input(dbapi_connection: Any) -> bool:  # noqa: ANN401 - a driver's connection
+    """Whether an idle connection's socket has something to read (or has been closed)."""
+    poller = select.poll()  # not select.select: file numbers past 1023 are fine
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 class WriterTurns:

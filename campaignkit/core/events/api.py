@@ -23,8 +23,9 @@ from campaignkit.core.apispec import (
 )
 from campaignkit.core.auth.models import aware
 from campaignkit.core.events.finding import SearchError, read_search
+from campaignkit.core.events.listing import ListedEvent, find_listed
 from campaignkit.core.events.models import Event
-from campaignkit.core.events.queries import MAX_PAGE, MAX_RADIUS_KM, find_events
+from campaignkit.core.events.queries import MAX_PAGE, MAX_RADIUS_KM
 from campaignkit.core.events.settings import event_types
 from campaignkit.core.session import db_session
 from campaignkit.core.urls import public_url_pattern
@@ -101,7 +102,7 @@ class EventLinks:
         self.calendar = public_url_pattern("events.ics", "event_id")
 
 
-def event_json(event: Event, distance: float | None, links: EventLinks) -> EventOut:
+def event_json(event: Event | ListedEvent, distance: float | None, links: EventLinks) -> EventOut:
     """An event as the API shows it (``links`` built once per list)."""
     return EventOut(
         id=event.id,
@@ -115,7 +116,7 @@ def event_json(event: Event, distance: float | None, links: EventLinks) -> Event
         postcode=event.postcode,
         lat=event.lat,
         lon=event.lon,
-        seat=SeatOut(code=event.seat_code, name=event.seat_name or "") if event.seat_code else None,
+        seat={"code": event.seat_code, "name": event.seat_name or ""} if event.seat_code else None,
         capacity=event.capacity,
         places_left=event.places_left,
         members_only=event.members_only,
@@ -134,7 +135,7 @@ def search(query: EventQuery) -> EventList:
         found_search, label = read_search(request.args, event_types(), order="distance")
     except SearchError as exc:
         abort(400, description=str(exc))
-    found = find_events(db_session(), found_search, query.page, query.per_page)
+    found = find_listed(db_session(), found_search, query.page, query.per_page)
     links = EventLinks()
     return EventList(
         near=label or None,

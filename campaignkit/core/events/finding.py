@@ -7,8 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from campaignkit.core.auth.access import current_member_approved
 from campaignkit.core.events.queries import MAX_RADIUS_KM, Search
-from campaignkit.core.events.validation import locate_postcode
-from campaignkit.core.geo import GeocodeError
+from campaignkit.core.geo import GeocodeError, geocode
 from campaignkit.core.parsing import ParseError, parse_day, parse_float
 from campaignkit.core.units import km_to_unit, unit_to_km
 
@@ -49,11 +48,11 @@ def read_search(
     lat = lon = None
     near = (args.get("near") or "").strip()
     if near:
-        try:
-            found = locate_postcode(near)
+        try:  # the place alone: a search has no use for its seat or time zone
+            place = geocode(near)
         except GeocodeError as exc:
             raise SearchError(exc.message) from None
-        lat, lon, label = found["lat"], found["lon"], near.upper()
+        lat, lon, label = place.lat, place.lon, near.upper()
     elif args.get("lat") or args.get("lon"):
         lat = _float(args.get("lat") or "", "lat", -90, 90)
         lon = _float(args.get("lon") or "", "lon", -180, 180)

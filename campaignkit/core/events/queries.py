@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import bindparam, func, select
@@ -48,7 +49,7 @@ class Search:
 class Found:
     """A page of results: events with their distances (km, or None) and the total count."""
 
-    events: list[tuple[Event, float | None]]
+    events: list[tuple[Any, float | None]]  # Event, or ListedEvent (``listing.find_listed``)
     total: int
     page: int
     pages: int
@@ -118,11 +119,19 @@ def load_events(session: Session, ids: Iterable[int]) -> dict[int, Event]:
     return {e.id: e for e in session.scalars(_BY_IDS, {"ids": wanted})}
 
 
-def find_events(
-    session: Session, search: Search, page: int = 1, per_page: int = PAGE_SIZE
-) -> Found:
-    """One page of the events matching ``search`` (a page past the last gives the last)."""
-    index = search_index(session)
+@dataclass(frozen=True)
+class PageOfIds:
+    """Which events fall on one page of a search: their ids and distances (km), in order."""
+
+    ids: list[int]
+    kms: list[float | None]
+    total: int
+    page: int
+    pages: int
+
+
+def page_of(index: SearchIndex, search: Search, page: int, per_page: int) -> PageOfIds:
+    """The ids on one page of ``search`` (a page past the last gives the last)."""
     picked, a = matches(index, search)
     total = len(picked)
     pages = max(1, math.ceil(total / per_page))
@@ -130,10 +139,22 @@ def find_events(
     on_page = slice((page - 1) * per_page, page * per_page)
     ids = index.ids[picked[on_page]].tolist()
     kms = [None] * len(ids) if a is None else [arc_km(value) for value in a[on_page].tolist()]
-    full = load_events(session, ids)
+    return PageOfIds(ids, kms, total, page, pages)
+
+
+def find_events(
+    session: Session, search: Search, page: int = 1, per_page: int = PAGE_SIZE
+) -> Found:
+    """One page of the events matching ``search`` (a page past the last gives the last)."""
+    found = page_of(search_index(session), search, page, per_page)
+    full = load_events(session, found.ids)
     # an event cancelled since the index was read is left out (the count catches up next read)
-    shown = [(full[i], km) for i, km in zip(ids, kms, strict=True) if _still_listed(full.get(i))]
-    return Found(shown, total, page, pages)
+    shown = [
+        (full[i], km)
+        for i, km in zip(found.ids, found.kms, strict=True)
+        if _still_listed(full.get(i))
+    ]
+    return Found(shown, found.total, found.page, found.pages)
 
 
 def _still_listed(event: Event | None) -> bool:

@@ -4,7 +4,8 @@ Finding the events near a postcode is the busiest read of polling week. In
 the database it means reading every candidate in a box of latitudes and
 testing each; in memory, a few vectorised comparisons over all approved
 events take well under a millisecond (21,000 events), and the page's full
-rows are then read by primary key.
+rows are then read by primary key (or, for the API's lists, taken from
+``listing``, kept beside the arrays).
 
 The arrays are kept per worker process while the ``event_search`` version
 has not moved (see ``campaignkit.core.changes``): core bumps it once an

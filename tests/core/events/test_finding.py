@@ -292,3 +292,98 @@ def test_while_versions_cannot_be_read_the_search_arrays_are_read_once_a_second(
         monkeypatch.setattr(search_index, "UNREADABLE_SECONDS", 0.0)
         assert search_index.search_index(session) is not first  # but read again after a second
         session.close()
+
+
+def _statements(app):  # noqa: ANN001, ANN202
+    """A list the app's SELECT statements are appended to (the listener stays on the engine)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_connection, _cursor, statement: str, *_rest) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT"):  # not SQLite's BEGIN
+            seen.append(statement)
+
+    event.listen(app.extensions["campaignkit"].database.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_the_api_list_shows_places_left_after_each_rsvp_at_once_reading_only_the_counts(
+    app,  # noqa: ANN001
+    client,  # noqa: ANN001
+    add_event,  # noqa: ANN001
+):
+    from campaignkit.core.events.rsvp import take_rsvp, withdraw
+
+    event = add_event(title="Canvass Westminster", capacity="3")
+    add_event(title="Calls in Lambeth", postcode="SE11", capacity="")  # no limit: null
+
+    def places() -> dict[str, int | None]:
+        found = client.get("/api/v1/events?near=SW1A&radius_km=10").get_json()
+        return {e["title"]: e["places_left"] for e in found["events"]}
+
+    assert places() == {"Canvass Westminster": 3, "Calls in Lambeth": None}
+    statements = _statements(app)
+    assert places()["Canvass Westminster"] == 3 and statements == []  # all from memory
+    with app.test_request_context():
+        take_rsvp(event.id, name="Ann", email="ann@example.org", consent=True)
+        take_rsvp(event.id, name="Bo", email="bo@example.org", consent=True)
+    statements.clear()
+    assert places()["Canvass Westminster"] == 1
+    assert len(statements) == 1 and "going" in statements[0]  # the page's counts alone
+    statements.clear()
+    assert places()["Canvass Westminster"] == 1 and statements == []  # kept for this version
+    with app.test_request_context():
+        withdraw(event.id, "ann@example.org")
+    assert places()["Canvass Westminster"] == 2
+
+
+def test_while_versions_cannot_be_read_the_api_list_reads_the_counts_every_time(
+    app,  # noqa: ANN001
+    client,  # noqa: ANN001
+    add_event,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+):
+    import itertools
+
+    from campaignkit.core.events import listing
+
+    add_event(title="Canvass Westminster", capacity="5")
+    made_up = itertools.count(-1, -1)  # what changes.version hands out while Redis is down
+    monkeypatch.setattr(listing, "version", lambda _name: next(made_up))
+    statements = _statements(app)
+    for _ in range(2):
+        statements.clear()
+        found = client.get("/api/v1/events?near=SW1A&radius_km=10").get_json()
+        assert [e["places_left"] for e in found["events"]] == [5]
+        assert sum("going" in s and "ck_events.id IN" in s for s in statements) == 1
+
+
+def test_after_an_edit_the_api_list_reads_only_the_events_changed_lately(
+    app,  # noqa: ANN001
+    client,  # noqa: ANN001
+    add_event,  # noqa: ANN001
+):
+    from campaignkit.core.events.service import cancel_event, form_values, update_event
+    from campaignkit.core.events.settings import event_types
+    from campaignkit.core.events.validation import clean_event
+
+    event = add_event(title="Canvass Westminster", capacity="4")
+    other = add_event(title="Calls in Lambeth", postcode="SE11")
+
+    def titles() -> list[str]:
+        found = client.get("/api/v1/events?near=SW1A&radius_km=10").get_json()
+        return [e["title"] for e in found["events"]]
+
+    assert titles() == ["Canvass Westminster", "Calls in Lambeth"]
+    statements = _statements(app)
+    with app.test_request_context():
+        values = form_values(event) | {"title": "Canvass Whitehall"}
+        update_event(event.id, clean_event(values, event_types()))
+    statements.clear()
+    assert titles() == ["Canvass Whitehall", "Calls in Lambeth"]  # at once
+    listed = [s for s in statements if "ck_events.description" in s]
+    assert len(listed) == 1 and "updated_at >=" in listed[0]  # not every event again
+    with app.test_request_context():
+        cancel_event(other.id, "Rain")
+    assert titles() == ["Canvass Whitehall"]
