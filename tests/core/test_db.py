@@ -282,3 +282,30 @@ def test_a_waiting_sqlite_writer_gets_its_turn(sqlite_database):
         holder.close()
     with sqlite_database.engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM thing")).scalars().all() == ["late"]
+
+
+def test_a_connection_the_server_closed_is_replaced_before_it_is_used(app, backend):  # noqa: ANN001
+    """No query to the server before each use (no pre-ping), and still no error after a
+    server restart: the pool sees the closed socket and connects afresh."""
+    if backend != "postgresql":
+        pytest.skip("a PostgreSQL server closes its sessions' sockets; a SQLite file has none")
+    from pg_databases import admin_url
+    from sqlalchemy import create_engine
+
+    database = app.extensions["campaignkit"].database
+    with database.new_session() as session:  # the pool now holds this one connection
+        first = session.scalar(text("SELECT pg_backend_pid()"))
+    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:  # what a restart does to every session
+            assert connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            gone = text("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = :pid")
+            for _ in range(100):
+                if connection.scalar(gone, {"pid": first}):
+                    break
+                time.sleep(0.05)
+    finally:
+        admin.dispose()
+    time.sleep(0.1)  # the closing message reaches the pooled socket
+    with database.new_session() as session:
+        assert session.scalar(text("SELECT pg_backend_pid()")) != first
