@@ -134,7 +134,10 @@ def _drop_closed_connections(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, _record, _proxy):  # noqa: ANN001 - DB-API objects
-        if dbapi_connection.closed or dbapi_connection.broken or _has_input(dbapi_connection):
+        closed = getattr(dbapi_connection, "closed", False) or getattr(
+            dbapi_connection, "broken", False
+        )  # psycopg's flags (another driver may lack one)
+        if closed or _has_input(dbapi_connection):
             raise exc.InvalidatePoolError("the server closed this connection")
 
 

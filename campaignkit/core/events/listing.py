@@ -3,10 +3,11 @@
 A page of the JSON API's search shows twenty events with their places left.
 Reading those twenty rows costs a database round trip and more than the
 search itself (``search_index``), so the first list after the index is read
-also reads every approved event's listed fields (about 0.3 s and some 10 MB
-for 21,000 events) and keeps them while that index is kept: until an event
-is created, edited, approved, rejected or cancelled (the ``event_search``
-version), or for ``REBUILD_SECONDS``. After such a change only the events
+also reads every approved event's listed fields (0.2-0.5 s for 21,000
+events; 14 MB with one-line descriptions, plus the descriptions' length)
+and keeps them while that index is kept: until an event is created,
+edited, approved, rejected or cancelled (the ``event_search`` version), or
+for ``REBUILD_SECONDS``. After such a change only the events
 changed lately (``updated_at`` within ``CHANGED_MARGIN`` of the last read, a
 margin for clocks that differ between servers) are read again; everything
 is read afresh once the full read is ``REBUILD_SECONDS`` old, for changes
