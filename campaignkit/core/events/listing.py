@@ -37,15 +37,18 @@ from campaignkit.core.auth.models import utcnow
 from campaignkit.core.changes import version
 from campaignkit.core.events.models import APPROVED, Event
 from campaignkit.core.events.queries import PAGE_SIZE, Found, Search, page_of
-from campaignkit.core.events.search_index import REBUILD_SECONDS, SearchIndex, search_index
-from campaignkit.core.session import read_session
-from campaignkit.core.state import app_store
+from campaignkit.core.events.search_index import (
+    REBUILD_SECONDS,
+    SearchIndex,
+    kept_in_worker,
+    search_index,
+)
 
 #: The version every event change bumps, RSVPs included: what the kept counts follow.
 COUNTS_VERSION = "events"
 #: After an event change, events changed this long before the last read are read again.
 CHANGED_MARGIN = timedelta(minutes=5)
-_STORE, _KEY = "campaignkit.events", "listing"
+_KEY = "listing"
 _building = threading.Lock()
 
 
@@ -129,16 +132,12 @@ def _read_listing(session: Session, index: SearchIndex, kept: _Listing | None) -
 
 def _listing(index: SearchIndex) -> _Listing:
     """This worker's listing for ``index``, read the first time that index is listed."""
-    store = app_store(_STORE)
-    kept = store.get(_KEY)
-    if kept is not None and kept.index is index:
-        return kept
-    with _building:  # one request reads it; the others waiting use that one
-        kept = store.get(_KEY)
-        if kept is None or kept.index is not index:
-            with read_session() as own:
-                kept = store[_KEY] = _read_listing(own, index, kept)
-    return kept
+    return kept_in_worker(
+        _KEY,
+        _building,
+        lambda kept: kept is not None and kept.index is index,
+        lambda own, kept: _read_listing(own, index, kept),
+    )
 
 
 def _current_counts(session: Session, listing: _Listing, ids: list[int]) -> dict[int, int]:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from flask import has_app_context
@@ -149,14 +151,32 @@ def search_index(session: Session) -> SearchIndex:
     """
     if not has_app_context():
         return read_index(session, 0)
+    return kept_in_worker(_KEY, _building, _usable, _read_afresh)
+
+
+def _read_afresh(own: Session, _kept: SearchIndex | None) -> SearchIndex:
+    seen = version(VERSION_NAME)  # noted before the events are read
+    return read_index(own, seen)
+
+
+def kept_in_worker(
+    key: str,
+    lock: threading.Lock,
+    usable: Callable[[Any], bool],
+    read: Callable[[Session, Any], Any],
+) -> Any:  # noqa: ANN401 - whatever ``read`` makes
+    """What this worker keeps under ``key`` while ``usable(kept)``, else ``read(session, kept)``.
+
+    ``read`` gets a read session of its own and what was kept before (or
+    None). Under ``lock`` one request reads; the others waiting use its answer.
+    """
     store = app_store(_STORE)
-    kept = store.get(_KEY)
-    if _usable(kept):
+    kept = store.get(key)
+    if usable(kept):
         return kept
-    with _building:  # one request reads it; the others waiting use that one
-        kept = store.get(_KEY)
-        if not _usable(kept):
-            seen = version(VERSION_NAME)  # noted before the events are read
+    with lock:
+        kept = store.get(key)
+        if not usable(kept):
             with read_session() as own:
-                kept = store[_KEY] = read_index(own, seen)
+                kept = store[key] = read(own, kept)
     return kept
