@@ -30,10 +30,11 @@ demo: $(VENV)/.installed
 ## cores (pytest-xdist, TEST_WORKERS of them)
 # worksteal: an idle worker takes queued tests from a busy one, so the run ends when the work does.
 # One worker more than the cores this machine gives us: many tests wait on a server or a browser.
+# --durations: the 25 slowest tests are listed at the end, so a test that grows slow is seen.
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)")
 
 test: $(VENV)/.installed-test
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=25
 
 ## lint: ruff format check and lint
 lint: $(VENV)/.installed-test

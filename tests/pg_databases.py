@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -30,7 +31,7 @@ def admin_url() -> str:
 @contextmanager
 def fresh_database(prefix: str = "ck_test") -> Iterator[str]:
     """A new, empty PostgreSQL database's URL, dropped when the block ends."""
-    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    admin = admin_engine()
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -38,7 +39,13 @@ def fresh_database(prefix: str = "ck_test") -> Iterator[str]:
         yield make_url(admin_url()).set(database=name).render_as_string(hide_password=False)
     finally:
         drop_database(admin, name)
-        admin.dispose()
+
+
+@cache
+def admin_engine():  # noqa: ANN201 - an Engine
+    """One pooled engine on the server's admin database for this test process: each test
+    database is made and dropped over a kept connection instead of a new login."""
+    return create_engine(admin_url(), isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True)
 
 
 def drop_database(admin, name: str) -> None:  # noqa: ANN001 - an Engine
