@@ -34,6 +34,29 @@ shared with other work, so every figure moved from run to run):
   checkpoints off: p99 107 -> 96 ms, max 190 -> 212 ms). Checkpoints cost latency
   under the lock, not CPU per signature; the ratio follows the CPU per request
   (printed below), so they move it little.
+
+Where a signature's time goes (same kind of machine; the bare route alone moved between
+822 and 1,541 requests/s from run to run, so only large effects can be told apart):
+
+- In one thread without a server (Flask's test client), a signature costs 2.0-2.2 ms of
+  CPU and ``/healthz`` 0.56-0.69 ms. The write (one transaction: the pledge, the signature,
+  its consent record, the count) is about 0.55 ms at one signature per transaction,
+  0.35 ms at two and 0.2 ms at four. The rest of the difference is spread over a dozen
+  steps of 50-160 us each: the CSRF check, the session cookie, the email check, the
+  rate-limit count, the postcode lookup, reading the form, the redirect.
+- Under this load, batches hold 1.7 signatures on average (of 2,581 batches: 1,261 of one,
+  747 of two, 547 of three, 26 of four).
+- With the write replaced by nothing, signing scores 0.62-0.63 (1.8-2.0 ms of server CPU
+  per signature), so the write costs about 1.2 ms per signature under load, about three
+  times its cost in one thread. Replaced by a 0.4 ms sleep under the write lock (no CPU
+  at all), signing still takes 2.5-2.7 ms of CPU per signature: threads waiting for the
+  write turn cost CPU in switches and wake-ups, beyond the SQL itself.
+- Tried without a change beyond that spread: the write on a Core connection with one
+  multi-row insert per batch (10-18% less CPU for the write at two to four signatures,
+  none at one; three interleaved pairs of runs gave the same rate); the rate limiter off;
+  the interpreter's switch interval at 1, 20 or 100 ms, or at 0.5 ms only while the
+  write lock is held; taking the batch only once the database's lock is held (2.1
+  signatures per batch instead of 1.7); the pledge not read again in every batch.
 """
 
 from __future__ import annotations
