@@ -56,7 +56,9 @@ Where a signature's time goes (same kind of machine; the bare route alone moved 
   none at one; three interleaved pairs of runs gave the same rate); the rate limiter off;
   the interpreter's switch interval at 1, 20 or 100 ms, or at 0.5 ms only while the
   write lock is held; taking the batch only once the database's lock is held (2.1
-  signatures per batch instead of 1.7); the pledge not read again in every batch.
+  signatures per batch instead of 1.7); the pledge not read again in every batch; one
+  writer thread per worker that the request threads hand their signatures to and wait
+  on (517-569 signatures/s, 3.0-3.3 ms of CPU each: the same as the group commit).
 """
 
 from __future__ import annotations
