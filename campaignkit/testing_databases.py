@@ -81,15 +81,16 @@ def _migrate_sqlite(app: Flask, path: Path) -> Flask:
 
 def _admin_run(url: URL, *statements: str) -> None:
     """Run statements on the server's ``postgres`` database, outside a transaction."""
-    with _admin_engine(url.set(database="postgres")).connect() as connection:
+    with admin_engine(url.set(database="postgres")).connect() as connection:
         for statement in statements:
             connection.execute(text(statement))
 
 
 @cache
-def _admin_engine(url: URL) -> Engine:
-    """One pooled engine per server and role for this process: a test's database is made
-    and dropped over a kept connection instead of a new login each time."""
+def admin_engine(url: URL) -> Engine:
+    """One pooled engine per server, role and database for this test process, outside
+    transactions: test databases are made and dropped over a kept connection instead of a
+    new login each time."""
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True)
 
 

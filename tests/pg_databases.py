@@ -12,11 +12,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from campaignkit.testing_databases import admin_engine
 
 POSTGRES_ENV = "CAMPAIGNKIT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
@@ -31,7 +32,7 @@ def admin_url() -> str:
 @contextmanager
 def fresh_database(prefix: str = "ck_test") -> Iterator[str]:
     """A new, empty PostgreSQL database's URL, dropped when the block ends."""
-    admin = admin_engine()
+    admin = admin_engine(make_url(admin_url()))
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -39,13 +40,6 @@ def fresh_database(prefix: str = "ck_test") -> Iterator[str]:
         yield make_url(admin_url()).set(database=name).render_as_string(hide_password=False)
     finally:
         drop_database(admin, name)
-
-
-@cache
-def admin_engine():  # noqa: ANN201 - an Engine
-    """One pooled engine on the server's admin database for this test process: each test
-    database is made and dropped over a kept connection instead of a new login."""
-    return create_engine(admin_url(), isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True)
 
 
 def drop_database(admin, name: str) -> None:  # noqa: ANN001 - an Engine
