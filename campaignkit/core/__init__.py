@@ -29,7 +29,8 @@ from campaignkit.core.changes import changed, changed_after_commit, fresh, versi
 from campaignkit.core.charts import bar_chart_svg, cumulative, line_chart_svg
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
-from campaignkit.core.db import Model, insert_unless_exists
+from campaignkit.core.db import Model, insert_unless_exists, prepared_insert_unless_exists
+from campaignkit.core.driver import DriverWrite, Prepared
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.errors import error_response
 from campaignkit.core.events.host import hosting_open_to
@@ -76,7 +77,7 @@ from campaignkit.core.records import (
 )
 from campaignkit.core.registry import PluginError
 from campaignkit.core.security import allow_form_targets, allow_framing
-from campaignkit.core.session import db_session, read_session, write_session
+from campaignkit.core.session import db_session, driver_write, read_session, write_session
 from campaignkit.core.settings import (
     campaign_name,
     kit,
@@ -99,6 +100,7 @@ __all__ = [
     "ConfigError",
     "ConsentRecord",
     "DataSubject",
+    "DriverWrite",
     "EmailInvalid",
     "GeocodeError",
     "JobHandle",
@@ -113,6 +115,7 @@ __all__ = [
     "PictureError",
     "Place",
     "PluginError",
+    "Prepared",
     "Progress",
     "ROLES",
     "SeatRef",
@@ -139,6 +142,7 @@ __all__ = [
     "current_user",
     "distance_text",
     "distance_unit",
+    "driver_write",
     "find_user",
     "flag_enabled",
     "flag_required",
@@ -173,6 +177,7 @@ __all__ = [
     "place_map",
     "plugin_settings",
     "postcode_label",
+    "prepared_insert_unless_exists",
     "public_url",
     "public_url_context",
     "public_url_for",

@@ -19,10 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Insert, MetaData, Table, create_engine, event, exc
+from sqlalchemy import Insert, MetaData, Table, bindparam, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from campaignkit.core.driver import DriverWrite, Prepared, driver_transaction
 
 try:
     import fcntl
@@ -99,6 +101,15 @@ def insert_unless_exists(
     return session.execute(
         _insert_or_skip(model.__table__, tuple(unique), bind.dialect.name), values
     ).scalar()
+
+
+def prepared_insert_unless_exists(model: type[Model], unique: Sequence[str]) -> Prepared:
+    """``insert_unless_exists`` as a prepared statement for ``DriverWrite.first`` (a hot
+    path's write): every column but ``id`` is a parameter named after it, and the row
+    returned holds the new ``id``, or there is none when the row was already there."""
+    table = model.__table__
+    columns = {column.name: bindparam(column.name) for column in table.c if column.name != "id"}
+    return Prepared(lambda dialect: _insert_or_skip(table, tuple(unique), dialect).values(columns))
 
 
 @cache
@@ -238,6 +249,22 @@ class Database:
                 yield session
         finally:
             session.close()
+
+    @contextmanager
+    def driver_write(self) -> Iterator[DriverWrite]:
+        """One write transaction on a pooled driver connection, for prepared statements
+        (see ``campaignkit.core.driver``): committed when the block ends, rolled back if it
+        raises. On SQLite it takes the writer turn and starts with ``BEGIN IMMEDIATE``,
+        as ``write()`` does."""
+        turn = self._turns.turn() if self._turns is not None else nullcontext()
+        begin = "BEGIN IMMEDIATE" if self.is_sqlite else None
+        with turn:
+            connection = self.engine.raw_connection()
+            try:
+                with driver_transaction(connection, self.engine.dialect, begin) as write:
+                    yield write
+            finally:
+                connection.close()
 
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or when the app is done)."""

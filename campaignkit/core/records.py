@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, insert, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from campaignkit.core.db import Model
+from campaignkit.core.driver import DriverWrite, Prepared
 
 #: How consent was given.
 METHODS = ("checkbox", "double-opt-in", "invitation", "organiser", "command-line")
@@ -89,7 +90,7 @@ def record_consent(
 
 
 def record_consents(
-    session: Session,
+    session: Session | DriverWrite,
     emails: Sequence[str],
     *,
     purpose: str,
@@ -100,9 +101,10 @@ def record_consents(
 ) -> None:
     """Record the same consent for several people at once (one form, many submissions).
 
-    As ``record_consent``, committed with ``session``'s transaction, but written
-    with one multi-row ``INSERT`` on the session's connection, with no ORM
-    objects: for a batch of signatures written together (group commit).
+    As ``record_consent``, committed with ``session``'s transaction, but with
+    no ORM objects: one multi-row ``INSERT`` on a session's connection, or one
+    prepared statement per row in a ``driver_write()`` (a hot path, such as a
+    batch of signatures written together).
     """
     if method not in METHODS:
         raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
@@ -117,7 +119,21 @@ def record_consents(
          "method": method, "given_at": given_at, "withdrawn_at": None}
         for email in emails
     ]  # fmt: skip
-    session.connection().execute(insert(ConsentRecord.__table__), rows)
+    if isinstance(session, DriverWrite):
+        session.run_many(_INSERT_CONSENT, rows)
+    else:
+        session.connection().execute(insert(ConsentRecord.__table__), rows)
+
+
+_INSERT_CONSENT = Prepared(
+    insert(ConsentRecord.__table__).values(
+        {
+            column.name: bindparam(column.name)
+            for column in ConsentRecord.__table__.c
+            if column.name != "id"
+        }
+    )
+)
 
 
 def consents_of(session: Session, email: str) -> list[ConsentRecord]:

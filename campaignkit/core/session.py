@@ -9,6 +9,7 @@ from typing import Any
 from flask import g
 from sqlalchemy.orm import Session
 
+from campaignkit.core.driver import DriverWrite
 from campaignkit.core.state import current_database
 
 
@@ -37,6 +38,20 @@ def write_session() -> Iterator[Session]:
     """
     with current_database().write() as session:
         yield session
+    _refresh_reader()
+
+
+@contextmanager
+def driver_write() -> Iterator[DriverWrite]:
+    """A write transaction for prepared statements on the driver's cursor, for a hot path
+    (see ``campaignkit.core.driver``); otherwise as ``write_session()``."""
+    with current_database().driver_write() as write:
+        yield write
+    _refresh_reader()
+
+
+def _refresh_reader() -> None:
+    """After a commit: the request's read session starts afresh, so it sees the write."""
     reader = g.get("ck_session")
     if reader is not None:
         reader.rollback()  # ends the read transaction and expires what it loaded

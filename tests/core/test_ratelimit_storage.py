@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import threading
 
 import pytest
@@ -53,6 +54,21 @@ def test_threads_lose_no_hits_and_addresses_are_not_written_down(tmp_path):  # n
     assert storage.get(key) == 200
     files = tmp_path.glob(f"{RATELIMIT_FILE}*")
     assert all(b"203.0.113.77" not in path.read_bytes() for path in files)
+
+
+def test_a_hit_waits_in_line_for_another_processs_write(tmp_path):  # noqa: ANN001
+    """Writers take turns on the lock file (queued by the kernel), not on SQLite's polling."""
+    storage = SQLiteStorage(storage_uri(tmp_path, None))
+    counted = threading.Event()
+    with (tmp_path / f"{RATELIMIT_FILE}.write-lock").open("a") as other_process:
+        fcntl.flock(other_process, fcntl.LOCK_EX)  # as another worker holding its turn
+        waiting = threading.Thread(target=lambda: counted.set() if storage.incr("k", 60) else None)
+        waiting.start()
+        assert not counted.wait(0.3)
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        assert counted.wait(5)
+    waiting.join()
+    assert storage.get("k") == 1
 
 
 def test_redis_is_used_when_configured_and_a_path_is_required(tmp_path):  # noqa: ANN001
