@@ -11,54 +11,39 @@ more than once) signatures, which must both be 0.
 
     python bench/pledges.py [--clients 64] [--seconds 10] [--workers 2] [--postgres ADMIN_URL]
 
-Why runs of different lengths score differently (measured on a 2-core machine that was
-shared with other work, so every figure moved from run to run):
+Why runs of different lengths score differently (measured on a 2-core machine shared
+with other work; every figure moved from run to run):
 
-- A fixed start-up cost, paid inside the timed part: the first signature in each
-  worker geocodes, which loads the kit's tables (seats, results, postcode districts
-  and sectors: 142 ms of CPU and 0.5 s of wall time in one process, more when a
-  worker's threads race to load them at once). Every client waits behind it, so
-  nothing is signed in the first one or two seconds (signatures per second of one
-  10 s run: 0, 1, 34, 17, 88, 99, 54, 45, 111, 136). It weighs on short runs most:
-  the same tree gave 0.11 in 5 s and 0.38 in 10 s back to back.
-- What grows with time and was ruled out as a cost: the count (one
-  ``UPDATE ... RETURNING`` per batch of signatures, so one locked row per batch, not
-  per signature); the limiter's counters (every client is 127.0.0.1: one key, one
-  row); dead rows (signing only inserts, and one row is updated per batch).
-- The write-ahead log: about 31 KB per single-signature commit (signature, its two
-  indexes, the consent record and its index, the pledge row). The 1000-page
-  automatic checkpoint (4 MB) then runs every ~130 commits, inside a commit that
-  holds the write lock, so 10 s runs include checkpoints and short ones few or none.
-  In one process, CPU per signature stays flat (5.82 ms for signatures 50-750, 5.65 ms
-  for 750-1500) but the slow tail grows (p99 118 -> 152 ms, max 229 -> 347 ms; with
-  checkpoints off: p99 107 -> 96 ms, max 190 -> 212 ms). Checkpoints cost latency
-  under the lock, not CPU per signature; the ratio follows the CPU per request
-  (printed below), so they move it little.
+- Not a cost that grows during a run. Signatures per second, second by second, stay flat
+  in both phases (one 10 s run: 436, 509, 518, 462, 505, 505, 542, 502, 564, 518), and a
+  worker warms up before it is timed (its tables are loaded at start-up). The database
+  grows by about 300 KB/s and its write-ahead log stays near its 4 MB checkpoint size.
+- What moves is the machine. The bare route's rate moved between 730 and 1,390 requests
+  a second from one second to the next, and its server CPU per request between 1.37 and
+  2.09 ms from one run to the next, with no change to the code; signing moved less
+  (3.1-3.6 ms). A 5 s bare phase samples a shorter stretch of that, so its rate, and the
+  ratio, is chance: four runs of this tree scored 0.53 and 0.47 at 5 s, 0.43 and 0.59 at
+  10 s. (Before workers warmed up at start-up, the first signature in each worker loaded
+  the kit's tables inside the timed part, which weighed on short runs most.)
 
-Where a signature's time goes (same kind of machine; the bare route alone moved between
-822 and 1,541 requests/s from run to run, so only large effects can be told apart):
+Where a signature's time goes:
 
-- In one thread without a server (Flask's test client), a signature costs 2.0-2.2 ms of
-  CPU and ``/healthz`` 0.56-0.69 ms. The write (one transaction: the pledge, the signature,
-  its consent record, the count) is about 0.55 ms at one signature per transaction,
-  0.35 ms at two and 0.2 ms at four. The rest of the difference is spread over a dozen
-  steps of 50-160 us each: the CSRF check, the session cookie, the email check, the
-  rate-limit count, the postcode lookup, reading the form, the redirect.
-- Under this load, batches hold 1.7 signatures on average (of 2,581 batches: 1,261 of one,
-  747 of two, 547 of three, 26 of four).
-- With the write replaced by nothing, signing scores 0.62-0.63 (1.8-2.0 ms of server CPU
-  per signature), so the write costs about 1.2 ms per signature under load, about three
-  times its cost in one thread. Replaced by a 0.4 ms sleep under the write lock (no CPU
-  at all), signing still takes 2.5-2.7 ms of CPU per signature: threads waiting for the
-  write turn cost CPU in switches and wake-ups, beyond the SQL itself.
-- Tried without a change beyond that spread: the write on a Core connection with one
-  multi-row insert per batch (10-18% less CPU for the write at two to four signatures,
-  none at one; three interleaved pairs of runs gave the same rate); the rate limiter off;
-  the interpreter's switch interval at 1, 20 or 100 ms, or at 0.5 ms only while the
-  write lock is held; taking the batch only once the database's lock is held (2.1
-  signatures per batch instead of 1.7); the pledge not read again in every batch; one
-  writer thread per worker that the request threads hand their signatures to and wait
-  on (517-569 signatures/s, 3.0-3.3 ms of CPU each: the same as the group commit).
+- In one thread without a server (Flask's test client, fastest of seven rounds of 300),
+  a signature cost 2.05-2.26 ms of CPU with the write through the ORM and 1.37-1.47 ms
+  with prepared statements on the driver's cursor (``driver_write``); ``/healthz`` costs
+  0.58-0.65 ms. The write itself went from 1.2-1.3 ms to 0.35-0.6 ms inside a request:
+  the SQL is under 0.1 ms, the rest was the ORM session and Core's execution.
+- Under load the server adds about 0.9 ms of CPU to every request (gunicorn's parsing, its
+  access log, the keep-alive poller) and signing pays about 0.8 ms more than the bare route
+  for waiting its turn (thread and process hand-offs around the write and the rate-limit
+  count). Server CPU per signature went from 3.8-4.4 ms to 3.1-3.6 ms.
+- Rate-limit counts on SQLite used to wait for the file's write lock in SQLite's polling
+  sleeps; they now queue on a lock file: of six alternating pairs of runs, signing cost
+  1.80 times the bare route's CPU with the lock file against 2.07 times without.
+- Tried without a change beyond the spread: one kept write connection per worker (so its
+  page cache survives between writes), the interpreter's switch interval at 1, 20 or
+  100 ms, taking the batch only once the database's lock is held, and one writer thread
+  per worker that the request threads hand their signatures to.
 """
 
 from __future__ import annotations
