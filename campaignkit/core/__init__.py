@@ -85,7 +85,7 @@ from campaignkit.core.settings import (
     public_url,
     public_url_context,
 )
-from campaignkit.core.state import app_store, call_plugins
+from campaignkit.core.state import app_store, call_plugins, plugins_implement
 from campaignkit.core.units import (
     distance_text,
     distance_unit,
@@ -176,6 +176,7 @@ __all__ = [
     "parse_int",
     "place_map",
     "plugin_settings",
+    "plugins_implement",
     "postcode_label",
     "prepared_insert_unless_exists",
     "public_url",

@@ -86,6 +86,12 @@ def app_store(name: str, app: Flask | None = None) -> dict[str, Any]:
     return stores.setdefault(name, {})
 
 
+def plugins_implement(hook_name: str) -> bool:
+    """Whether any enabled plugin of the current app implements ``hook_name``: ask before
+    building arguments that cost something (ORM objects on a hot path) for ``call_plugins``."""
+    return bool(getattr(current_manager().hook, hook_name).get_hookimpls())
+
+
 def call_plugins(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """Call a hook on every enabled plugin of the current app, isolating failures.
 

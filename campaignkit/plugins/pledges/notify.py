@@ -7,11 +7,23 @@ signature (already committed) still stands.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from campaignkit.core import GeocodeError, MailError, Place, call_plugins, geocode, send_mail
+from campaignkit.core import (
+    GeocodeError,
+    MailError,
+    Place,
+    call_plugins,
+    geocode,
+    plugins_implement,
+    send_mail,
+)
+
+if TYPE_CHECKING:
+    from campaignkit.plugins.pledges.signing import Signed
 
 log = logging.getLogger(__name__)
 CONFIRM_SALT = "campaignkit-pledges-confirm"
@@ -54,9 +66,11 @@ def send_confirmation(pledge, signature_id: int, email: str) -> bool:  # noqa: A
     return True
 
 
-def pledge_signed(pledge, signature) -> None:  # noqa: ANN001
-    """Call every plugin's ``campaignkit_pledge_signed``; a plugin that raises is logged."""
-    call_plugins("campaignkit_pledge_signed", pledge=pledge, signature=signature)
+def pledge_signed(signed: Signed) -> None:
+    """Call every plugin's ``campaignkit_pledge_signed`` for a new signature (a plugin that
+    raises is logged); the pledge and signature objects are built only when one listens."""
+    if signed.created and plugins_implement("campaignkit_pledge_signed"):
+        call_plugins("campaignkit_pledge_signed", pledge=signed.pledge, signature=signed.signature)
 
 
 def next_steps(pledge, signature, place) -> list[str]:  # noqa: ANN001

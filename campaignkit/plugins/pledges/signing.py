@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -53,15 +55,32 @@ class SignError(ValueError):
 
 @dataclass(frozen=True)
 class Signed:
-    """What happened: the pledge, the signature's id, whether it was new and counts yet."""
+    """What happened: the pledge, the signature's id, whether it was new and counts yet.
 
-    #: The pledge signed (a plain, unattached copy), with its count after this signature.
-    pledge: Pledge
+    The pledge and the new signature are kept as their columns' values; ``pledge``
+    and ``signature`` build (plain, unattached) model objects only when asked, since
+    most signings never need them.
+    """
+
+    #: The pledge's columns (but its picture), with its count after this signature.
+    pledge_values: dict[str, Any]
     signature_id: int
     created: bool
     confirmed: bool
-    #: The new signature as stored (detached), for hooks; None when it was already there.
-    signature: Signature | None = None
+    #: The new signature's columns as stored; None when it was already there.
+    signature_values: dict[str, Any] | None = None
+
+    @cached_property
+    def pledge(self) -> Pledge:
+        """The pledge signed, with its count after this signature."""
+        return Pledge(**self.pledge_values)
+
+    @cached_property
+    def signature(self) -> Signature | None:
+        """The new signature as stored, for hooks; None when it was already there."""
+        if self.signature_values is None:
+            return None
+        return Signature(id=self.signature_id, **self.signature_values)
 
 
 @dataclass(frozen=True)
@@ -194,7 +213,7 @@ def _write_batch(batch: list[Pending]) -> None:
     """
     signed_at = now()
     with driver_write() as write:
-        pledges: dict[str, Pledge | None] = {}
+        pledges: dict[str, dict[str, Any] | None] = {}
         counted: dict[int, list[Pending]] = {}
         consents: dict[str, list[str]] = {}
         for item in batch:
@@ -206,15 +225,15 @@ def _write_batch(batch: list[Pending]) -> None:
             if item.result.created:
                 consents.setdefault(item.work.slug, []).append(item.work.form.email)
                 if item.result.confirmed:
-                    counted.setdefault(item.result.pledge.id, []).append(item)
+                    counted.setdefault(item.result.pledge_values["id"], []).append(item)
         for slug, emails in consents.items():
             record_consents(
                 write, emails, purpose="pledges.sign", wording=CONSENT_WORDING,
                 version=CONSENT_VERSION, source=f"pledge:{slug}",
             )  # fmt: skip
         for pledge_id, items in counted.items():
-            total = count_one(write, pledge_id, len(items))
-            items[0].result.pledge.signed_count = total
+            # The batch's results share the pledge's values: each one reads the new count.
+            items[0].result.pledge_values["signed_count"] = count_one(write, pledge_id, len(items))
 
 
 #: A signature's id and whether it counts yet, by pledge and address (after a conflict).
@@ -229,19 +248,17 @@ def _insert(write: DriverWrite, request: _Request, signed_at: datetime, pledges:
     if request.slug not in pledges:
         found = write.first(_PLEDGE_BY_SLUG, {"slug": request.slug})
         pledges[request.slug] = (
-            Pledge(
-                **{column.name: value for column, value in zip(_PLEDGE_COLUMNS, found, strict=True)}
-            )
-            if found is not None
-            else None
+            None
+            if found is None
+            else {c.name: v for c, v in zip(_PLEDGE_COLUMNS, found, strict=True)}
         )
     pledge, form = pledges[request.slug], request.form
-    if pledge is None or pledge.status != OPEN:
+    if pledge is None or pledge["status"] != OPEN:
         raise SignError("This pledge is not open for signatures.")
-    if pledge.deadline is not None and _aware(pledge.deadline) <= signed_at:
+    if pledge["deadline"] is not None and _aware(pledge["deadline"]) <= signed_at:
         raise SignError("This pledge has closed: its deadline has passed.")
     values = dict(
-        pledge_id=pledge.id, email=form.email, name=form.name, postcode=form.postcode,
+        pledge_id=pledge["id"], email=form.email, name=form.name, postcode=form.postcode,
         seat=request.seat[0], seat_name=request.seat[1], phone=form.phone,
         show_name=form.show_name, created_at=signed_at,
         confirmed_at=None if request.double_opt_in else signed_at, unsubscribed=False,
@@ -249,12 +266,10 @@ def _insert(write: DriverWrite, request: _Request, signed_at: datetime, pledges:
     inserted = write.first(_SIGN, values)
     if inserted is None:
         existing_id, confirmed_at = write.first(
-            _EXISTING, {"pledge_id": pledge.id, "email": form.email}
+            _EXISTING, {"pledge_id": pledge["id"], "email": form.email}
         )
         return Signed(pledge, existing_id, False, confirmed_at is not None)
-    new_id = inserted[0]
-    signature = Signature(id=new_id, **values)
-    return Signed(pledge, new_id, True, not request.double_opt_in, signature)
+    return Signed(pledge, inserted[0], True, not request.double_opt_in, values)
 
 
 def confirm(signature_id: int, email: str) -> Signature | None:

@@ -134,8 +134,7 @@ def sign_pledge(slug: str):
         return render_pledge(visible_pledge(slug), str(exc), 400)
     if signed.created and not signed.confirmed:
         send_confirmation(signed.pledge, signed.signature_id, signed.signature.email)
-    if signed.signature is not None:
-        pledge_signed(signed.pledge, signed.signature)
+    pledge_signed(signed)
     session[SIGNED_KEY] = {"slug": slug, "id": signed.signature_id, "new": signed.created}
     return redirect(url_for(".thanks", slug=slug), 303)
 
