@@ -14,7 +14,7 @@ import os
 import select
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -242,10 +242,9 @@ class Database:
         change them with one ``UPDATE ... SET n = n + 1``. SQLite writers of
         this program also take turns on a lock file first (see WriterTurns).
         """
-        turn = self._turns.turn() if self._turns is not None else nullcontext()
         session = self._writers()
         try:
-            with turn, session.begin():
+            with self._write_turn(), session.begin():
                 yield session
         finally:
             session.close()
@@ -256,15 +255,18 @@ class Database:
         (see ``campaignkit.core.driver``): committed when the block ends, rolled back if it
         raises. On SQLite it takes the writer turn and starts with ``BEGIN IMMEDIATE``,
         as ``write()`` does."""
-        turn = self._turns.turn() if self._turns is not None else nullcontext()
         begin = "BEGIN IMMEDIATE" if self.is_sqlite else None
-        with turn:
+        with self._write_turn():
             connection = self.engine.raw_connection()
             try:
                 with driver_transaction(connection, self.engine.dialect, begin) as write:
                     yield write
             finally:
                 connection.close()
+
+    def _write_turn(self) -> AbstractContextManager:
+        """This program's turn to write to the SQLite file (nothing to wait for elsewhere)."""
+        return self._turns.turn() if self._turns is not None else nullcontext()
 
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or when the app is done)."""
