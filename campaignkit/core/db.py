@@ -19,12 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Insert, MetaData, Table, bindparam, create_engine, event, exc
+from sqlalchemy import Insert, MetaData, Table, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from campaignkit.core.driver import DriverWrite, Prepared, driver_transaction
+from campaignkit.core.driver import DriverWrite, Prepared, column_parameters, driver_transaction
 
 try:
     import fcntl
@@ -108,7 +108,7 @@ def prepared_insert_unless_exists(model: type[Model], unique: Sequence[str]) -> 
     path's write): every column but ``id`` is a parameter named after it, and the row
     returned holds the new ``id``, or there is none when the row was already there."""
     table = model.__table__
-    columns = {column.name: bindparam(column.name) for column in table.c if column.name != "id"}
+    columns = column_parameters(table)
     return Prepared(lambda dialect: _insert_or_skip(table, tuple(unique), dialect).values(columns))
 
 

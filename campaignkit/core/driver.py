@@ -27,7 +27,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exc
+from sqlalchemy import BindParameter, Table, bindparam, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Executable
@@ -93,6 +93,12 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     return _Compiled(
         compiled.string, order, fixed, tuple(conversions), results if any(results) else None
     )
+
+
+def column_parameters(table: Table) -> dict[str, BindParameter]:
+    """A parameter for every column of ``table`` but ``id``, named after it: the values of an
+    ``insert(table).values(...)`` to prepare, given by column name when it runs."""
+    return {column.name: bindparam(column.name) for column in table.c if column.name != "id"}
 
 
 class Prepared:

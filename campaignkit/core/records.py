@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, bindparam, insert, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from campaignkit.core.db import Model
-from campaignkit.core.driver import DriverWrite, Prepared
+from campaignkit.core.driver import DriverWrite, Prepared, column_parameters
 
 #: How consent was given.
 METHODS = ("checkbox", "double-opt-in", "invitation", "organiser", "command-line")
@@ -126,13 +126,7 @@ def record_consents(
 
 
 _INSERT_CONSENT = Prepared(
-    insert(ConsentRecord.__table__).values(
-        {
-            column.name: bindparam(column.name)
-            for column in ConsentRecord.__table__.c
-            if column.name != "id"
-        }
-    )
+    insert(ConsentRecord.__table__).values(column_parameters(ConsentRecord.__table__))
 )
 
 
