@@ -38,7 +38,12 @@ CONTRAST_JS = """
 
 
 def page_width(page: Any) -> int:
-    """The page's scrollable width: more than the viewport means sideways scrolling."""
+    """The page's scrollable width: more than the viewport means sideways scrolling.
+
+    Waits for the page to finish loading first: right after a click that
+    navigates, the new document may not have its root element yet.
+    """
+    page.wait_for_load_state("load")
     return page.evaluate("document.scrollingElement.scrollWidth")
 
 
