@@ -134,6 +134,15 @@ def _is_list(annotation: Any) -> bool:
     return any(_is_list(arg) for arg in get_args(annotation))
 
 
+@functools.cache
+def _query_keys(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """Each query parameter of ``model``: (its key, whether it takes a list)."""
+    return tuple(
+        (field.alias or name, _is_list(field.annotation))
+        for name, field in model.model_fields.items()
+    )
+
+
 def _problem(error: dict) -> str:
     """A sentence for the first thing wrong with the query, naming the parameter."""
     name = str(error["loc"][0]) if error["loc"] else "query"
@@ -148,11 +157,10 @@ def _problem(error: dict) -> str:
 def read_query(model: type[BaseModel]) -> BaseModel:
     """The request's query string checked against ``model``; a 400 saying what to give."""
     data: dict[str, Any] = {}
-    for name, field in model.model_fields.items():
-        key = field.alias or name
+    for key, many in _query_keys(model):
         values = request.args.getlist(key)
         if values:
-            data[key] = values if _is_list(field.annotation) else values[0]
+            data[key] = values if many else values[0]
     try:
         return model.model_validate(data)
     except ValidationError as exc:

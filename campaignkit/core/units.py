@@ -35,10 +35,14 @@ def unit_name(plural: bool = True) -> str:
     return UNITS[distance_unit()][2 if plural else 1]
 
 
-def distance_text(km: float, places: int = 1) -> str:
-    """A distance for people, in the kit's unit: "3.2 km", "2.0 miles", "1 mile"."""
-    value = round(km_to_unit(km), places)
-    return f"{value:,.{places}f} {unit_name(plural=value != 1)}"
+def distance_text(km: float, places: int = 1, unit: str | None = None) -> str:
+    """A distance for people, in the kit's unit: "3.2 km", "2.0 miles", "1 mile".
+
+    Pass ``unit`` (``distance_unit()``) when writing many distances at once.
+    """
+    per_unit, one, several = UNITS[unit or distance_unit()]
+    value = round(km / per_unit, places)
+    return f"{value:,.{places}f} {one if value == 1 else several}"
 
 
 def postcode_label() -> str:

@@ -89,12 +89,28 @@ def kit_party_name() -> str:
     return str(kit().election.get("party_names", {}).get(party) or party.upper() or "Our party")
 
 
-def in_words(margin: Marginality) -> str:
-    """How close a seat is, for a newcomer: "Labour won by 707 votes here in 2024: ..."."""
+@dataclass(frozen=True)
+class MarginWords:
+    """What ``in_words`` takes from the kit: read once for a list of seats."""
+
+    party: str  # the party's name, capitalised: "Labour"
+    when: str  # " in 2024", or "" when the kit gives no year for its results
+
+
+def margin_words() -> MarginWords:
+    """The party's name and the results' year, as ``in_words`` puts them."""
     name = kit_party_name()
-    name = name[:1].upper() + name[1:]
     year = kit().election.get("results_year")
-    when = f" in {year}" if year else ""
+    return MarginWords(name[:1].upper() + name[1:], f" in {year}" if year else "")
+
+
+def in_words(margin: Marginality, words: MarginWords | None = None) -> str:
+    """How close a seat is, for a newcomer: "Labour won by 707 votes here in 2024: ...".
+
+    Pass ``words`` (``margin_words()``) when wording many seats at once.
+    """
+    words = words or margin_words()
+    name, when = words.party, words.when
     if margin.held:
         close = margin.band in ("very marginal", "marginal")
         hint = ": a few more volunteers could hold it" if close else ""

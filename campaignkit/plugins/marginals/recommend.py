@@ -21,6 +21,7 @@ from campaignkit.core import (
     app_store,
     db_session,
     distance_text,
+    distance_unit,
     plugin_settings,
     upcoming_events_by_seat,
     version,
@@ -34,8 +35,10 @@ from campaignkit.plugins.marginals.footfall import (
 )
 from campaignkit.plugins.marginals.marginality import (
     Marginality,
+    MarginWords,
     in_words,
     kit_party,
+    margin_words,
     seats_marginality,
 )
 from campaignkit.plugins.marginals.models import ImportRecord, SeatTarget
@@ -223,6 +226,19 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+@dataclass(frozen=True)
+class ReasonWords:
+    """What the reasons of one list share, read from the kit once for the list."""
+
+    margin: MarginWords
+    unit: str
+
+
+def reason_words() -> ReasonWords:
+    """The kit's party name, results year and distance unit, for ``reasons_for``."""
+    return ReasonWords(margin_words(), distance_unit())
+
+
 def reasons_for(
     distance_km: float,
     own: bool,
@@ -230,16 +246,19 @@ def reasons_for(
     target: Target,
     events: int,
     next_start: datetime | None = None,
+    words: ReasonWords | None = None,
 ) -> list[str]:
     """Why a seat is suggested, in plain words: distance, the votes at stake, the events.
 
     ``events`` counts this week's; ``next_start`` is when the next listed one
     starts (in its local zone: ``when.local_start``), so a week with none says
-    when the next is instead of "no events".
+    when the next is instead of "no events". Pass ``words`` (``reason_words()``)
+    when giving reasons for many seats at once.
     """
-    reasons = ["your seat" if own else f"{distance_text(distance_km, 0)} away"]
+    words = words or reason_words()
+    reasons = ["your seat" if own else f"{distance_text(distance_km, 0, words.unit)} away"]
     if margin is not None:
-        reasons.append(in_words(margin))
+        reasons.append(in_words(margin, words.margin))
     if target.status == "defend" and (margin is None or not margin.held):
         reasons.append("marked to defend")
     if events:
@@ -272,6 +291,7 @@ def recommend(
     footfall, events = snapshot.footfall, snapshot.listed
     arrays = _ranking_arrays(known, snapshot, targets if marked else None)
     ranked = rank(arrays, lat, lon, mode, limit, own, need_settings())
+    words = reason_words()
     found = []
     for code, distance, score in ranked:
         seat, result, margin = data.seats[code], data.results.get(code), margins.get(code)
@@ -295,6 +315,7 @@ def recommend(
                     target,
                     footfall.get(code, (0,))[0],
                     _first_start(events.get(code, [])),
+                    words,
                 ),  # fmt: skip
                 events=events.get(code, []),
                 next_when=session_when(events[code][0], seen_from) if events.get(code) else "",
