@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -129,6 +130,15 @@ class Run:
         """Load the server with ``action`` from every client for the run's seconds (run_phase)."""
         extra = {"prepare": prepare} if prepare else {}
         return run_phase(self.base, self.args.clients, self.args.seconds, action, **extra)
+
+    def alternate(
+        self, actions: dict[str, Action], prepare: Callable[[Client, int], dict], rounds: int
+    ) -> dict[str, Tally]:
+        """Load the server with each action in turn, ``rounds`` times (run_alternating)."""
+        return run_alternating(
+            self.base, self.args.clients, self.args.seconds, actions, prepare, rounds,
+            lambda: workers_cpu_seconds(self.server.pid),
+        )  # fmt: skip
 
     def stop(self) -> None:
         """Stop the server (again is harmless), so what it stored can be read."""
@@ -290,6 +300,84 @@ def run_phase(
     for thread in threads:
         thread.join()
     return ok[0], errors[0], acknowledged
+
+
+@dataclass
+class Tally:
+    """What one action did over every round of ``run_alternating``."""
+
+    ok: int = 0
+    errors: int = 0
+    seconds: float = 0.0  # timed seconds, every round together
+    cpu_seconds: float = 0.0  # the server workers' CPU meanwhile
+    acknowledged: list[str] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)  # successes per second, round by round
+
+    @property
+    def rate(self) -> float:
+        """Successes per second over every round."""
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per success, in milliseconds."""
+        return self.cpu_seconds / max(self.ok, 1) * 1000
+
+
+def run_alternating(
+    base: str, clients: int, seconds: float, actions: dict[str, Action],
+    prepare: Callable[[Client, int], dict], rounds: int, cpu: Callable[[], float],
+) -> dict[str, Tally]:  # fmt: skip
+    """Run each action from ``clients`` threads for ``seconds`` in all, in ``rounds`` turns.
+
+    The same clients (connections, cookies, ``prepare``'s state) take every turn: action
+    A for seconds/rounds, then B, then A again... so each action samples the machine's
+    speed across the whole run rather than one stretch of it, which on a shared machine
+    drifts by more than the difference being measured. ``cpu()`` reads the server's CPU
+    seconds at each turn's ends.
+    """
+    tallies = {name: Tally() for name in actions}
+    turn_s = seconds / rounds
+    start, done = threading.Barrier(clients + 1), threading.Barrier(clients + 1)
+    stop_at, lock = [0.0], threading.Lock()
+    order = [name for _round in range(rounds) for name in actions]
+
+    def worker(number: int) -> None:
+        client = Client(base)
+        state = prepare(client, number)
+        for name in order:
+            action, tally = actions[name], tallies[name]
+            start.wait()
+            while time.monotonic() < stop_at[0]:
+                try:
+                    good, key = action(client, state)
+                except (OSError, http.client.HTTPException):
+                    good, key = False, None
+                    client.connection.close()  # the next request reconnects, cookies kept
+                with lock:
+                    tally.ok += good
+                    tally.errors += not good
+                    if good and key:
+                        tally.acknowledged.append(key)
+            done.wait()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for name in order:
+        tally = tallies[name]
+        before_ok, cpu_before = tally.ok, cpu()
+        stop_at[0] = 1e18
+        start.wait()
+        began = time.monotonic()
+        stop_at[0] = began + turn_s
+        done.wait()
+        tally.seconds += turn_s
+        tally.cpu_seconds += cpu() - cpu_before
+        tally.rates.append((tally.ok - before_ok) / turn_s)
+    for thread in threads:
+        thread.join()
+    return tallies
 
 
 def bare(client: Client, _state: dict) -> tuple[bool, None]:

@@ -3,28 +3,33 @@
 Builds a throwaway instance (SQLite unless ``--postgres ADMIN_URL`` is given),
 opens a pledge with double opt-in off and a rate limit out of the way, starts
 the production server (gunicorn) and, from 64 threads each keeping its own
-connection, session cookie and CSRF token, first GETs ``/healthz`` (a bare
-route) for ``--seconds``, then signs with unique addresses for ``--seconds``.
-Prints signatures per second, the ratio to the bare route (target >= 0.5),
-errors, and the lost (acknowledged but not stored) and duplicated (counted
-more than once) signatures, which must both be 0.
+connection, session cookie and CSRF token, alternates between GETting
+``/healthz`` (a bare route) and signing with unique addresses: ``--rounds``
+turns of each (default 5), ``--seconds`` of each in all. Prints signatures per
+second, the ratio to the bare route over the whole run (target >= 0.5) and
+turn by turn, errors, and the lost (acknowledged but not stored) and
+duplicated (counted more than once) signatures, which must both be 0.
 
-    python bench/pledges.py [--clients 64] [--seconds 10] [--workers 2] [--postgres ADMIN_URL]
+    python bench/pledges.py [--clients 64] [--seconds 10] [--rounds 5] [--workers 2]
+                            [--postgres ADMIN_URL]
 
-Why runs of different lengths score differently (measured on a 2-core machine shared
-with other work; every figure moved from run to run):
+Why the phases alternate, and why runs of different lengths used to score differently
+(measured on a 2-core machine shared with other work; every figure moved from run to run):
 
 - Not a cost that grows during a run. Signatures per second, second by second, stay flat
-  in both phases (one 10 s run: 436, 509, 518, 462, 505, 505, 542, 502, 564, 518), and a
-  worker warms up before it is timed (its tables are loaded at start-up). The database
-  grows by about 300 KB/s and its write-ahead log stays near its 4 MB checkpoint size.
+  (one 10 s run: 436, 509, 518, 462, 505, 505, 542, 502, 564, 518), and a worker warms up
+  before it is timed (its tables are loaded at start-up). The database grows by about
+  300 KB/s and its write-ahead log stays near its 4 MB checkpoint size.
 - What moves is the machine. The bare route's rate moved between 730 and 1,390 requests
   a second from one second to the next, and its server CPU per request between 1.37 and
   2.09 ms from one run to the next, with no change to the code; signing moved less
-  (3.1-3.6 ms). A 5 s bare phase samples a shorter stretch of that, so its rate, and the
-  ratio, is chance: four runs of this tree scored 0.53 and 0.47 at 5 s, 0.43 and 0.59 at
-  10 s. (Before workers warmed up at start-up, the first signature in each worker loaded
-  the kit's tables inside the timed part, which weighed on short runs most.)
+  (3.1-3.6 ms). When the bare phase ran once and then signing once, each sampled its own
+  stretch of that drift, so the ratio was chance: four runs of one tree scored 0.53 and
+  0.47 at 5 s, 0.43 and 0.59 at 10 s. Alternating short turns puts both phases on the
+  same stretches of the machine; the turn-by-turn ratios printed show the spread that
+  remains (for example 0.41-0.60 within one 10 s SQLite run whose whole ratio was 0.52).
+  (Before workers warmed up at start-up, the first signature in each worker loaded the
+  kit's tables inside the timed part, which weighed on short runs most.)
 
 Where a signature's time goes:
 
@@ -43,7 +48,14 @@ Where a signature's time goes:
 - Tried without a change beyond the spread: one kept write connection per worker (so its
   page cache survives between writes), the interpreter's switch interval at 1, 20 or
   100 ms, taking the batch only once the database's lock is held, and one writer thread
-  per worker that the request threads hand their signatures to.
+  per worker that the request threads hand their signatures to. Also, in alternating
+  pairs of runs: SQLite's checkpoints moved out of the writers' turns into a background
+  thread (five pairs: ratios 0.44-0.55 against 0.49-0.61 as is; under constant writes its
+  log grew to 48-140 MB), and psycopg's pipeline mode, which saves two of the six round trips to
+  PostgreSQL but cost more Python than it saved (three pairs: 0.45-0.49 against 0.50-0.52).
+- Not taken: 8 threads per worker instead of 4 scored 0.69-0.70 on PostgreSQL, but mostly
+  because the bare route slowed (1,010-1,058 against 1,353 requests/s); signing itself
+  gained 4-8%. The benchmark keeps the server's defaults.
 """
 
 from __future__ import annotations
@@ -92,27 +104,29 @@ def make_instance(folder: Path, database_url: str | None) -> Path:
 
 def main() -> None:
     """Run the benchmark and print the figures."""
-    args = _server.load_arguments(__doc__.splitlines()[0])
+    args = _server.load_arguments(
+        __doc__.splitlines()[0],
+        lambda parser: parser.add_argument(
+            "--rounds", type=int, default=5, help="turns of each phase, alternating"
+        ),
+    )
     with _server.running(args, make_instance) as run:
-        cpu_start = _server.workers_cpu_seconds(run.server.pid)
-        bare_ok, bare_errors, _ = run.phase(_server.bare, join)
-        cpu_bare = _server.workers_cpu_seconds(run.server.pid)
-        signed, errors, acknowledged = run.phase(sign, join)
-        cpu_sign = _server.workers_cpu_seconds(run.server.pid)
+        tallies = run.alternate({"bare": _server.bare, "sign": sign}, join, args.rounds)
         run.stop()
         with _server.stored_data(run.instance) as session:
             stored = set(session.scalars(select(Signature.email)))
             rows = session.scalar(select(func.count()).select_from(Signature))
             counted = session.scalar(select(Pledge.signed_count))
-    bare_rate = _server.print_setup(args, bare_ok, bare_errors)
-    sign_rate = signed / args.seconds
-    print(f"signing: {sign_rate:.0f} signatures/s, {errors} errors")
-    print(f"ratio signing/bare: {sign_rate / bare_rate:.2f} (target >= 0.5)")
-    bare_cpu = (cpu_bare - cpu_start) / max(bare_ok, 1) * 1000
-    sign_cpu = (cpu_sign - cpu_bare) / max(signed, 1) * 1000
-    print(f"server CPU per request: bare {bare_cpu:.2f} ms, signing {sign_cpu:.2f} ms"
-          f" (ratio {bare_cpu / sign_cpu if sign_cpu else 0:.2f})")  # fmt: skip
-    print(f"lost: {len(set(acknowledged) - stored)}, duplicated: {max(0, counted - len(stored))}"
+    bare, signing = tallies["bare"], tallies["sign"]
+    _server.print_setup(args, bare.ok, bare.errors)
+    print(f"signing: {signing.rate:.0f} signatures/s, {signing.errors} errors")
+    print(f"ratio signing/bare: {signing.rate / bare.rate:.2f} (target >= 0.5)")
+    turns = ", ".join(f"{s / b:.2f}" for b, s in zip(bare.rates, signing.rates, strict=True))
+    print(f"  turn by turn ({args.rounds} alternating turns of each): {turns}")
+    print(f"server CPU per request: bare {bare.cpu_ms:.2f} ms, signing {signing.cpu_ms:.2f} ms"
+          f" (ratio {bare.cpu_ms / signing.cpu_ms if signing.cpu_ms else 0:.2f})")  # fmt: skip
+    lost = len(set(signing.acknowledged) - stored)
+    print(f"lost: {lost}, duplicated: {max(0, counted - len(stored))}"
           f" (rows {rows}, count {counted})")  # fmt: skip
 
 
