@@ -327,26 +327,31 @@ class Tally:
 def run_alternating(
     base: str, clients: int, seconds: float, actions: dict[str, Action],
     prepare: Callable[[Client, int], dict], rounds: int, cpu: Callable[[], float],
+    warm_up_s: float = 1.0,
 ) -> dict[str, Tally]:  # fmt: skip
     """Run each action from ``clients`` threads for ``seconds`` in all, in ``rounds`` turns.
 
     The same clients (connections, cookies, ``prepare``'s state) take every turn: action
     A for seconds/rounds, then B, then A again... so each action samples the machine's
     speed across the whole run rather than one stretch of it, which on a shared machine
-    drifts by more than the difference being measured. ``cpu()`` reads the server's CPU
-    seconds at each turn's ends.
+    drifts by more than the difference being measured. Each action first runs untimed
+    for ``warm_up_s`` (the server's pools fill and PostgreSQL prepares the statements
+    it sees often); its errors and acknowledged keys still count. ``cpu()`` reads the
+    server's CPU seconds at each turn's ends.
     """
     tallies = {name: Tally() for name in actions}
-    turn_s = seconds / rounds
+    warming = {name: Tally() for name in actions}
+    turns = [(name, warming[name], warm_up_s) for name in actions] + [
+        (name, tallies[name], seconds / rounds) for _round in range(rounds) for name in actions
+    ]
     start, done = threading.Barrier(clients + 1), threading.Barrier(clients + 1)
     stop_at, lock = [0.0], threading.Lock()
-    order = [name for _round in range(rounds) for name in actions]
 
     def worker(number: int) -> None:
         client = Client(base)
         state = prepare(client, number)
-        for name in order:
-            action, tally = actions[name], tallies[name]
+        for name, tally, _seconds in turns:
+            action = actions[name]
             start.wait()
             while time.monotonic() < stop_at[0]:
                 try:
@@ -364,19 +369,20 @@ def run_alternating(
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
-    for name in order:
-        tally = tallies[name]
+    for _name, tally, turn_s in turns:
         before_ok, cpu_before = tally.ok, cpu()
         stop_at[0] = 1e18
         start.wait()
-        began = time.monotonic()
-        stop_at[0] = began + turn_s
+        stop_at[0] = time.monotonic() + turn_s
         done.wait()
         tally.seconds += turn_s
         tally.cpu_seconds += cpu() - cpu_before
         tally.rates.append((tally.ok - before_ok) / turn_s)
     for thread in threads:
         thread.join()
+    for name, tally in tallies.items():
+        tally.errors += warming[name].errors
+        tally.acknowledged += warming[name].acknowledged
     return tallies
 
 

@@ -4,8 +4,9 @@ Builds a throwaway instance (SQLite unless ``--postgres ADMIN_URL`` is given),
 opens a pledge with double opt-in off and a rate limit out of the way, starts
 the production server (gunicorn) and, from 64 threads each keeping its own
 connection, session cookie and CSRF token, alternates between GETting
-``/healthz`` (a bare route) and signing with unique addresses: ``--rounds``
-turns of each (default 5), ``--seconds`` of each in all. Prints signatures per
+``/healthz`` (a bare route) and signing with unique addresses: after an untimed
+second of each, ``--rounds`` turns of each (default 5), ``--seconds`` of each in
+all. Prints signatures per
 second, the ratio to the bare route over the whole run (target >= 0.5) and
 turn by turn, errors, and the lost (acknowledged but not stored) and
 duplicated (counted more than once) signatures, which must both be 0.
