@@ -269,37 +269,10 @@ def run_phase(
     part); a client whose connection fails reconnects (keeping its cookies) and the request
     counts as an error.
     """
-    ok, errors, acknowledged, lock = [0], [0], [], threading.Lock()
-    start = threading.Barrier(clients + 1)
-    stop_at: list[float] = []
-
-    def worker(number: int) -> None:
-        client = Client(base)
-        state = prepare(client, number)
-        start.wait()
-        while time.monotonic() < stop_at[0]:
-            try:
-                good, key = action(client, state)
-            except (OSError, http.client.HTTPException):
-                good, key = False, None
-                client.connection.close()  # the next request reconnects, cookies kept
-            with lock:
-                if good:
-                    ok[0] += 1
-                    if key:
-                        acknowledged.append(key)
-                else:
-                    errors[0] += 1
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    stop_at.append(time.monotonic() + 1e9)
-    start.wait()
-    stop_at[0] = time.monotonic() + seconds
-    for thread in threads:
-        thread.join()
-    return ok[0], errors[0], acknowledged
+    tally = run_alternating(
+        base, clients, seconds, {"phase": action}, prepare, 1, lambda: 0.0, warm_up_s=0
+    )["phase"]
+    return tally.ok, tally.errors, tally.acknowledged
 
 
 @dataclass
@@ -341,7 +314,7 @@ def run_alternating(
     """
     tallies = {name: Tally() for name in actions}
     warming = {name: Tally() for name in actions}
-    turns = [(name, warming[name], warm_up_s) for name in actions] + [
+    turns = [(name, warming[name], warm_up_s) for name in actions if warm_up_s > 0] + [
         (name, tallies[name], seconds / rounds) for _round in range(rounds) for name in actions
     ]
     start, done = threading.Barrier(clients + 1), threading.Barrier(clients + 1)
