@@ -20,9 +20,9 @@ def distance_unit() -> str:
     return unit if unit in UNITS else "km"
 
 
-def km_to_unit(km: float) -> float:
-    """A distance in kilometres in the kit's unit."""
-    return km / UNITS[distance_unit()][0]
+def km_to_unit(km: float, unit: str | None = None) -> float:
+    """A distance in kilometres in the kit's unit (or in ``unit``, "km" or "mi")."""
+    return km / UNITS[unit or distance_unit()][0]
 
 
 def unit_to_km(value: float) -> float:
@@ -30,9 +30,9 @@ def unit_to_km(value: float) -> float:
     return value * UNITS[distance_unit()][0]
 
 
-def unit_name(plural: bool = True) -> str:
-    """The kit's unit as a word for pages: "km", "miles" (or "mile")."""
-    return UNITS[distance_unit()][2 if plural else 1]
+def unit_name(plural: bool = True, unit: str | None = None) -> str:
+    """The kit's unit (or ``unit``) as a word for pages: "km", "miles" (or "mile")."""
+    return UNITS[unit or distance_unit()][2 if plural else 1]
 
 
 def distance_text(km: float, places: int = 1, unit: str | None = None) -> str:
@@ -40,9 +40,9 @@ def distance_text(km: float, places: int = 1, unit: str | None = None) -> str:
 
     Pass ``unit`` (``distance_unit()``) when writing many distances at once.
     """
-    per_unit, one, several = UNITS[unit or distance_unit()]
-    value = round(km / per_unit, places)
-    return f"{value:,.{places}f} {one if value == 1 else several}"
+    unit = unit or distance_unit()
+    value = round(km_to_unit(km, unit), places)
+    return f"{value:,.{places}f} {unit_name(value != 1, unit)}"
 
 
 def postcode_label() -> str:
