@@ -30,7 +30,7 @@ from campaignkit.core.charts import bar_chart_svg, cumulative, line_chart_svg
 from campaignkit.core.cli_support import instance_app
 from campaignkit.core.config import ConfigError, RateText
 from campaignkit.core.db import Model, insert_unless_exists, prepared_insert_unless_exists
-from campaignkit.core.driver import DriverWrite, Prepared
+from campaignkit.core.driver import DriverWrite, Prepared, PreparedInsert
 from campaignkit.core.emails import EmailInvalid, clean_email, is_email
 from campaignkit.core.errors import error_response
 from campaignkit.core.events.host import hosting_open_to
@@ -116,6 +116,7 @@ __all__ = [
     "Place",
     "PluginError",
     "Prepared",
+    "PreparedInsert",
     "Progress",
     "ROLES",
     "SeatRef",

@@ -25,7 +25,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, insert, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from campaignkit.core.db import Model
-from campaignkit.core.driver import DriverWrite, Prepared, column_parameters
+from campaignkit.core.driver import DriverWrite, PreparedInsert
 
 #: How consent was given.
 METHODS = ("checkbox", "double-opt-in", "invitation", "organiser", "command-line")
@@ -102,9 +102,9 @@ def record_consents(
     """Record the same consent for several people at once (one form, many submissions).
 
     As ``record_consent``, committed with ``session``'s transaction, but with
-    no ORM objects: one multi-row ``INSERT`` on a session's connection, or one
-    prepared statement per row in a ``driver_write()`` (a hot path, such as a
-    batch of signatures written together).
+    no ORM objects: one multi-row ``INSERT``, on a session's connection or, in
+    a ``driver_write()`` (a hot path, such as a batch of signatures written
+    together), as a prepared statement.
     """
     if method not in METHODS:
         raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
@@ -120,14 +120,12 @@ def record_consents(
         for email in emails
     ]  # fmt: skip
     if isinstance(session, DriverWrite):
-        session.run_many(_INSERT_CONSENT, rows)
+        session.insert_rows(_INSERT_CONSENT, rows)
     else:
         session.connection().execute(insert(ConsentRecord.__table__), rows)
 
 
-_INSERT_CONSENT = Prepared(
-    insert(ConsentRecord.__table__).values(column_parameters(ConsentRecord.__table__))
-)
+_INSERT_CONSENT = PreparedInsert(ConsentRecord.__table__)
 
 
 def consents_of(session: Session, email: str) -> list[ConsentRecord]:

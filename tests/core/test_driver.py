@@ -16,7 +16,13 @@ from flask import Flask
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from campaignkit.core import Prepared, driver_write, record_consents, write_session
+from campaignkit.core import (
+    Prepared,
+    PreparedInsert,
+    driver_write,
+    record_consents,
+    write_session,
+)
 from campaignkit.core.flags import Flag
 from campaignkit.core.records import ConsentRecord
 from campaignkit.core.session import db_session
@@ -102,6 +108,36 @@ def test_consents_recorded_in_a_driver_write_match_the_orms(app: Flask):
         assert {(r.purpose, r.method, r.user_id, r.withdrawn_at) for r in records} == {
             ("test.sign", "checkbox", None, None)
         }
+
+
+def test_rows_inserted_many_per_statement_are_all_stored_as_the_orm_stores_them(app: Flask):
+    rows = [
+        {"name": f"flag-{n}", "description": f"number {n}", "enabled": n % 2 == 0,
+         "percentage": n, "roles": "", "users": "", "updated_at": CHANGED}
+        for n in range(7)
+    ]  # fmt: skip
+    with app.test_request_context():
+        with driver_write() as write:  # 3 + 3 + 1 rows: the last statement is a shorter one
+            write.insert_rows(PreparedInsert(FLAGS, rows_per_statement=3), rows)
+        with write_session() as session:
+            session.add(Flag(name="by-orm", enabled=True, updated_at=CHANGED))
+        stored = (
+            db_session()
+            .execute(
+                select(FLAGS.c.name, FLAGS.c.description, FLAGS.c.enabled, FLAGS.c.percentage)
+                .where(FLAGS.c.name != "by-orm")
+                .order_by(FLAGS.c.percentage)
+            )
+            .all()
+        )
+        assert [tuple(row) for row in stored] == [
+            (row["name"], row["description"], row["enabled"], row["percentage"]) for row in rows
+        ]
+        assert _stored(app, "flag-0") == _stored(app, "by-orm")
+        # A failing row (a repeated key) keeps none of the rows.
+        with pytest.raises(IntegrityError), driver_write() as write:
+            write.insert_rows(PreparedInsert(FLAGS), [{**rows[0], "name": "new"}, rows[1]])
+        assert db_session().scalar(select(func.count()).select_from(FLAGS)) == 8
 
 
 def test_a_driver_write_holds_the_sqlite_write_lock_from_its_start(app: Flask, backend: str):
