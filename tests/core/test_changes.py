@@ -7,6 +7,7 @@ database and, when configured, Redis.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ import redis
 
 import campaignkit
 from campaignkit.core import changed, clear_place_cache, fresh, geocode, version
-from campaignkit.core.changes import backend
+from campaignkit.core.changes import FileVersions, backend
 from campaignkit.core.geo import Place
 from campaignkit.testing import edit_config, free_port
 
@@ -96,6 +97,32 @@ def test_an_unreadable_versions_file_keeps_nothing(make_app, instance):
     with app.test_request_context():
         changed("events")  # the file is rewritten whole
         assert fresh("events", version("events"))
+
+
+def test_the_versions_file_is_parsed_again_once_replaced_or_after_half_a_second(
+    make_app, instance, monkeypatch
+):
+    app = make_app()
+    with app.app_context():
+        changed("events")
+        store = backend()
+    parsed: list[str] = []
+    real_loads = json.loads
+    monkeypatch.setattr(
+        "campaignkit.core.changes.json.loads", lambda text: parsed.append(text) or real_loads(text)
+    )
+    first = store.read_all()
+    assert store.read_all() == first and len(parsed) == 1  # unchanged: parsed once
+    parsed.clear()
+    with app.app_context():
+        changed("events")  # a new file: read at once, by this worker and every other
+    assert store.read_all()["events"] == first["events"] + 1 and len(parsed) == 1
+    # A replacement repeating the inode, time and size goes unseen for at most half a second.
+    kept_key, kept_at, kept = store._kept
+    store._kept = (kept_key, kept_at, {"events": 0})
+    assert store.read_all() == {"events": 0}
+    store._kept = (kept_key, kept_at - FileVersions.REREAD_S, {"events": 0})
+    assert store.read_all()["events"] == first["events"] + 1
 
 
 @pytest.mark.skipif(not os.environ.get(REDIS_ENV), reason=f"set {REDIS_ENV} to use Redis")
