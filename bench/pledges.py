@@ -31,6 +31,13 @@ Why the phases alternate, and why runs of different lengths used to score differ
   remains (for example 0.41-0.60 within one 10 s SQLite run whose whole ratio was 0.52).
   (Before workers warmed up at start-up, the first signature in each worker loaded the
   kit's tables inside the timed part, which weighed on short runs most.)
+- Part of it was the count. Each turn counted every client's last request, which ends
+  after the turn does: 64 extra requests a turn, for the server is busy from the turn's
+  first moment. That adds more to signing's rate than to the bare route's, and more the
+  shorter the turns: about 5% to the ratio in 1 s turns (5 s runs), 2.6% in 2 s turns
+  (10 s runs). Now only requests that end within their turn count. Afterwards, in one
+  series: 0.48 for 10 s in 2 s turns, 0.52 and 0.51 for 5 s, 0.51 for 10 s in 1 s turns
+  (``--rounds 10``); single turns spread from 0.39 to 0.61.
 
 Where a signature's time goes:
 
