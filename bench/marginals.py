@@ -159,9 +159,6 @@ def bench_ranking(queries: int) -> None:
 
 
 #: (b) drives each path this many times, interleaved, and keeps its best rate.
-ROUNDS_HTTP = 5
-
-
 def bench_http(instance: Path, seconds: float, rounds: int, clients: int) -> None:
     """(b): /api/v1/marginals/nearest against /healthz in one production server, in turns."""
     nearest = "/api/v1/marginals/nearest?postcode=SW1A%201AA&mode=need&limit=5"

@@ -54,7 +54,8 @@ Where a signature's time goes:
   pipeline: about 100 us of Python per signature under load. One multi-row ``INSERT``
   (``PreparedInsert``) costs a single ``execute``. Over four runs, the printed CPU ratio
   (the bare route's server CPU per request over a signature's) went from 0.51 to
-  0.53-0.58, and signing from 0.48 to 0.50-0.54 of the bare route's rate.
+  0.53-0.58, and signing from 0.48 to 0.50-0.54 of the bare route's rate (counted the
+  earlier way, see above).
 - Rate-limit counts on SQLite used to wait for the file's write lock in SQLite's polling
   sleeps; they now queue on a lock file: of six alternating pairs of runs, signing cost
   1.80 times the bare route's CPU with the lock file against 2.07 times without.
