@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Integer, bindparam, func, select, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from campaignkit.core import (
@@ -25,6 +26,7 @@ from campaignkit.core import (
     EmailInvalid,
     GeocodeError,
     Prepared,
+    PreparedInsert,
     app_store,
     clean_email,
     driver_write,
@@ -136,6 +138,7 @@ PLEDGES = Pledge.__table__
 QUEUE = "signing"  # the app's GroupCommit, in the plugin's app_store
 #: Every column of a pledge but its picture, by slug (read while signing).
 _PLEDGE_COLUMNS = tuple(column for column in PLEDGES.c if column.name != "image")
+_PLEDGE_NAMES = tuple(column.name for column in _PLEDGE_COLUMNS)
 _PLEDGE_BY_SLUG = Prepared(select(*_PLEDGE_COLUMNS).where(PLEDGES.c.slug == bindparam("slug")))
 _SIGN = prepared_insert_unless_exists(Signature, unique=("pledge_id", "email"))
 
@@ -206,34 +209,97 @@ def sign(slug: str, form: Form, *, double_opt_in: bool) -> Signed:
 def _write_batch(batch: list[Pending]) -> None:
     """One transaction for a batch of signatures: each one checked and inserted, then counted.
 
-    Per signature: ``INSERT ... ON CONFLICT DO NOTHING`` (a repeat changes
-    nothing); per batch, the consent records, and per pledge one update of the
-    count. Prepared statements in a ``driver_write()``: signing is the hottest
-    write there is, and through the ORM the same statements cost three times as much.
+    Per signature, ``INSERT ... ON CONFLICT DO NOTHING`` (a repeat changes
+    nothing); per pledge, the consent records and one update of the count.
+    Prepared statements in a ``driver_write()``: signing is the hottest write
+    there is, and through the ORM the same statements cost three times as much.
+    On PostgreSQL, where every statement is a round trip that also costs the
+    server's CPU, a pledge's signatures and its count go in one statement
+    (``_sign_and_count``); SQLite, which runs in the process, takes them one by one.
     """
     signed_at = now()
     with driver_write() as write:
-        pledges: dict[str, dict[str, Any] | None] = {}
-        counted: dict[int, list[Pending]] = {}
-        consents: dict[str, list[str]] = {}
+        together = write.dialect.name == "postgresql"
+        groups: dict[tuple[str, bool], list[Pending]] = {}
         for item in batch:
+            groups.setdefault((item.work.slug, item.work.double_opt_in), []).append(item)
+        for (slug, double_opt_in), items in groups.items():
             try:
-                item.result = _insert(write, item.work, signed_at, pledges)
+                pledge = _open_pledge(write, slug, signed_at)
             except SignError as exc:
-                item.error = exc
+                for item in items:
+                    item.error = exc
                 continue
-            if item.result.created:
-                consents.setdefault(item.work.slug, []).append(item.work.form.email)
-                if item.result.confirmed:
-                    counted.setdefault(item.result.pledge_values["id"], []).append(item)
-        for slug, emails in consents.items():
+            values = [_values(item.work, pledge, signed_at) for item in items]
+            if together:
+                _sign_together(write, items, values, pledge, double_opt_in)
+            else:
+                _sign_one_by_one(write, items, values, pledge, double_opt_in)
+            created = [item.work.form.email for item in items if item.result.created]
             record_consents(
-                write, emails, purpose="pledges.sign", wording=CONSENT_WORDING,
+                write, created, purpose="pledges.sign", wording=CONSENT_WORDING,
                 version=CONSENT_VERSION, source=f"pledge:{slug}",
             )  # fmt: skip
-        for pledge_id, items in counted.items():
-            # The batch's results share the pledge's values: each one reads the new count.
-            items[0].result.pledge_values["signed_count"] = count_one(write, pledge_id, len(items))
+
+
+def _open_pledge(write: DriverWrite, slug: str, signed_at: datetime) -> dict[str, Any]:
+    """The pledge's columns (but its picture); raises SignError unless it takes signatures."""
+    found = write.first(_PLEDGE_BY_SLUG, {"slug": slug})
+    pledge = None if found is None else dict(zip(_PLEDGE_NAMES, found, strict=True))
+    if pledge is None or pledge["status"] != OPEN:
+        raise SignError("This pledge is not open for signatures.")
+    if pledge["deadline"] is not None and _aware(pledge["deadline"]) <= signed_at:
+        raise SignError("This pledge has closed: its deadline has passed.")
+    return pledge
+
+
+def _values(request: _Request, pledge: dict[str, Any], signed_at: datetime) -> dict[str, Any]:
+    """The new signature's columns, but ``id``."""
+    form = request.form
+    return dict(
+        pledge_id=pledge["id"], email=form.email, name=form.name, postcode=form.postcode,
+        seat=request.seat[0], seat_name=request.seat[1], phone=form.phone,
+        show_name=form.show_name, created_at=signed_at,
+        confirmed_at=None if request.double_opt_in else signed_at, unsubscribed=False,
+    )  # fmt: skip
+
+
+def _sign_one_by_one(
+    write: DriverWrite, items: list[Pending], values: list[dict], pledge: dict, double_opt_in: bool
+) -> None:
+    """Insert each signature on its own, then add the new ones to the count (SQLite)."""
+    for item, row in zip(items, values, strict=True):
+        inserted = write.first(_SIGN, row)
+        item.result = (
+            _already_there(write, pledge, row["email"])
+            if inserted is None
+            else Signed(pledge, inserted[0], True, not double_opt_in, row)
+        )
+    new = sum(item.result.created for item in items)
+    if new and not double_opt_in:
+        pledge["signed_count"] = count_one(write, pledge["id"], new)
+
+
+def _sign_together(
+    write: DriverWrite, items: list[Pending], values: list[dict], pledge: dict, double_opt_in: bool
+) -> None:
+    """Insert the signatures and add the new ones to the count in one statement (PostgreSQL)."""
+    parameters = _SIGNATURE_ROWS.parameters(values)
+    parameters |= {"pledge_id": pledge["id"], "counts": 0 if double_opt_in else 1}
+    rows = write.rows(_sign_and_count(len(values)), parameters)
+    total, threshold, reached_at = rows[0][:3]
+    new_ids = {email: new_id for *_, new_id, email in rows if new_id is not None}
+    for item, row in zip(items, values, strict=True):
+        new_id = new_ids.pop(row["email"], None)  # a repeat within the batch counts once
+        item.result = (
+            _already_there(write, pledge, row["email"])
+            if new_id is None
+            else Signed(pledge, new_id, True, not double_opt_in, row)
+        )
+    pledge["signed_count"] = total
+    reached = threshold_reached_at(threshold, total, reached_at, now())
+    if reached != reached_at:
+        write.run(_REACHED_PREPARED, {"pledge_id": pledge["id"], "reached": reached})
 
 
 #: A signature's id and whether it counts yet, by pledge and address (after a conflict).
@@ -242,34 +308,52 @@ _EXISTING = Prepared(
         Signature.pledge_id == bindparam("pledge_id"), Signature.email == bindparam("email")
     )
 )
+SIGNATURES = Signature.__table__
+#: Names the values of several signatures for ``_sign_and_count`` (``<column>_<n>``).
+_SIGNATURE_ROWS = PreparedInsert(SIGNATURES)
 
 
-def _insert(write: DriverWrite, request: _Request, signed_at: datetime, pledges: dict) -> Signed:
-    if request.slug not in pledges:
-        found = write.first(_PLEDGE_BY_SLUG, {"slug": request.slug})
-        pledges[request.slug] = (
-            None
-            if found is None
-            else {c.name: v for c, v in zip(_PLEDGE_COLUMNS, found, strict=True)}
-        )
-    pledge, form = pledges[request.slug], request.form
-    if pledge is None or pledge["status"] != OPEN:
-        raise SignError("This pledge is not open for signatures.")
-    if pledge["deadline"] is not None and _aware(pledge["deadline"]) <= signed_at:
-        raise SignError("This pledge has closed: its deadline has passed.")
-    values = dict(
-        pledge_id=pledge["id"], email=form.email, name=form.name, postcode=form.postcode,
-        seat=request.seat[0], seat_name=request.seat[1], phone=form.phone,
-        show_name=form.show_name, created_at=signed_at,
-        confirmed_at=None if request.double_opt_in else signed_at, unsubscribed=False,
+def _already_there(write: DriverWrite, pledge: dict[str, Any], email: str) -> Signed:
+    """The signature this address already made to the pledge (nothing was inserted)."""
+    existing_id, confirmed_at = write.first(_EXISTING, {"pledge_id": pledge["id"], "email": email})
+    return Signed(pledge, existing_id, False, confirmed_at is not None)
+
+
+@lru_cache(maxsize=64)
+def _sign_and_count(count: int) -> Prepared:
+    """PostgreSQL: ``count`` signatures of one pledge inserted (a repeat skipped) and the new
+    ones added to its count (times ``counts``: 0 under double opt-in), in one statement.
+
+    Rows: the pledge's new count, threshold and ``threshold_reached_at``, then a new
+    signature's id and email (None and None when none was new), one row per new signature.
+    """
+    columns = [column for column in SIGNATURES.c if column.name != "id"]
+    rows = [
+        {c.name: bindparam(f"{c.name}_{n}", type_=c.type) for c in columns} for n in range(count)
+    ]
+    new = (
+        postgresql.insert(SIGNATURES)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["pledge_id", "email"])
+        .returning(SIGNATURES.c.id, SIGNATURES.c.email)
+        .cte("new")
+    )
+    added = (
+        bindparam("counts", type_=Integer) * select(func.count()).select_from(new).scalar_subquery()
+    )
+    counted = (
+        update(PLEDGES)
+        .where(PLEDGES.c.id == bindparam("pledge_id"))
+        .values(signed_count=PLEDGES.c.signed_count + added)
+        .returning(PLEDGES.c.signed_count, PLEDGES.c.threshold, PLEDGES.c.threshold_reached_at)
+        .cte("counted")
+    )
+    return Prepared(
+        select(
+            counted.c.signed_count, counted.c.threshold, counted.c.threshold_reached_at,
+            new.c.id, new.c.email,
+        ).select_from(counted.outerjoin(new, true()))
     )  # fmt: skip
-    inserted = write.first(_SIGN, values)
-    if inserted is None:
-        existing_id, confirmed_at = write.first(
-            _EXISTING, {"pledge_id": pledge["id"], "email": form.email}
-        )
-        return Signed(pledge, existing_id, False, confirmed_at is not None)
-    return Signed(pledge, inserted[0], True, not request.double_opt_in, values)
 
 
 def confirm(signature_id: int, email: str) -> Signature | None:
