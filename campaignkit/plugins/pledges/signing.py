@@ -166,23 +166,32 @@ def count_one(session: Session | DriverWrite, pledge_id: int, amount: int = 1) -
     no extra read. ``session`` is a write session or a ``driver_write()``.
     """
     values = {"pledge_id": pledge_id, "amount": amount}
-    driver = isinstance(session, DriverWrite)
     counted = (
         session.first(_COUNT_PREPARED, values)
-        if driver
+        if isinstance(session, DriverWrite)
         else session.execute(_COUNT, values).first()
     )
     if counted is None:
         return None
-    total, threshold, reached_at = counted
+    _note_threshold(session, pledge_id, *counted)
+    return counted[0]
+
+
+def _note_threshold(
+    session: Session | DriverWrite,
+    pledge_id: int,
+    total: int,
+    threshold: int | None,
+    reached_at: datetime | None,
+) -> None:
+    """Store when the pledge reached its threshold, if this count is what reached it."""
     reached = threshold_reached_at(threshold, total, reached_at, now())
     if reached != reached_at:
         values = {"pledge_id": pledge_id, "reached": reached}
-        if driver:
+        if isinstance(session, DriverWrite):
             session.run(_REACHED_PREPARED, values)
         else:
             session.execute(_REACHED, values)
-    return total
 
 
 @dataclass(frozen=True)
@@ -297,9 +306,7 @@ def _sign_together(
             else Signed(pledge, new_id, True, not double_opt_in, row)
         )
     pledge["signed_count"] = total
-    reached = threshold_reached_at(threshold, total, reached_at, now())
-    if reached != reached_at:
-        write.run(_REACHED_PREPARED, {"pledge_id": pledge["id"], "reached": reached})
+    _note_threshold(write, pledge["id"], total, threshold, reached_at)
 
 
 #: A signature's id and whether it counts yet, by pledge and address (after a conflict).
