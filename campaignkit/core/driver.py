@@ -146,13 +146,17 @@ class PreparedInsert:
         """
         found = self._by_dialect.get((dialect.name, count))
         if found is None:
-            rows = [
-                {c.name: bindparam(f"{c.name}_{n}", type_=c.type) for c in self._columns}
-                for n in range(count)
-            ]
-            statement = insert(self._table).values(rows)
+            statement = insert(self._table).values(self.value_rows(count))
             found = self._by_dialect.setdefault((dialect.name, count), _compile(statement, dialect))
         return found
+
+    def value_rows(self, count: int) -> list[dict[str, BindParameter]]:
+        """``count`` rows of parameters, by column, for ``.values(...)`` of an insert of this
+        table (one with ``ON CONFLICT``, say); ``parameters`` names their values."""
+        return [
+            {c.name: bindparam(f"{c.name}_{n}", type_=c.type) for c in self._columns}
+            for n in range(count)
+        ]
 
     def parameters(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """Every row's values (by column name) under the names the statement gives them."""

@@ -316,7 +316,7 @@ _EXISTING = Prepared(
     )
 )
 SIGNATURES = Signature.__table__
-#: Names the values of several signatures for ``_sign_and_count`` (``<column>_<n>``).
+#: The parameters of several signatures in one statement, and their values' names.
 _SIGNATURE_ROWS = PreparedInsert(SIGNATURES)
 
 
@@ -334,13 +334,9 @@ def _sign_and_count(count: int) -> Prepared:
     Rows: the pledge's new count, threshold and ``threshold_reached_at``, then a new
     signature's id and email (None and None when none was new), one row per new signature.
     """
-    columns = [column for column in SIGNATURES.c if column.name != "id"]
-    rows = [
-        {c.name: bindparam(f"{c.name}_{n}", type_=c.type) for c in columns} for n in range(count)
-    ]
     new = (
         postgresql.insert(SIGNATURES)
-        .values(rows)
+        .values(_SIGNATURE_ROWS.value_rows(count))
         .on_conflict_do_nothing(index_elements=["pledge_id", "email"])
         .returning(SIGNATURES.c.id, SIGNATURES.c.email)
         .cte("new")
