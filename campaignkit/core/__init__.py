@@ -85,6 +85,7 @@ from campaignkit.core.settings import (
     public_url,
     public_url_context,
 )
+from campaignkit.core.signed_cookies import read_signed_cookie, set_signed_cookie
 from campaignkit.core.state import app_store, call_plugins, plugins_implement
 from campaignkit.core.units import (
     distance_text,
@@ -190,6 +191,7 @@ __all__ = [
     "rate_limited",
     "RateText",
     "read_session",
+    "read_signed_cookie",
     "record_consent",
     "record_consents",
     "resolved_addresses",
@@ -197,6 +199,7 @@ __all__ = [
     "seat_at",
     "send_mail",
     "set_role",
+    "set_signed_cookie",
     "signin_required",
     "streamed_uploads",
     "unit_name",

@@ -13,12 +13,19 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from sqlalchemy import func, select
 
-from campaignkit.core import current_user, db_session, has_permission, plugin_settings, rate_limited
+from campaignkit.core import (
+    current_user,
+    db_session,
+    has_permission,
+    plugin_settings,
+    rate_limited,
+    read_signed_cookie,
+    set_signed_cookie,
+)
 from campaignkit.plugins.pledges.models import DRAFT, OPEN, Pledge, Signature
 from campaignkit.plugins.pledges.notify import (
     CONFIRM_SALT,
@@ -38,7 +45,9 @@ from campaignkit.plugins.pledges.signing import (
 )
 
 bp = Blueprint("pledges", __name__, url_prefix="/pledges")
-SIGNED_KEY = "ck_pledge_signed"
+#: The cookie that tells a pledge's thank-you page which signature is this browser's.
+SIGNED_COOKIE = "ck_pledge_signed"
+SIGNED_COOKIE_AGE_S = 24 * 3600
 HONEYPOT = "website"
 
 
@@ -135,23 +144,35 @@ def sign_pledge(slug: str):
     if signed.created and not signed.confirmed:
         send_confirmation(signed.pledge, signed.signature_id, signed.signature.email)
     pledge_signed(signed)
-    session[SIGNED_KEY] = {"slug": slug, "id": signed.signature_id, "new": signed.created}
-    return redirect(url_for(".thanks", slug=slug), 303)
+    thanks_path = url_for(".thanks", slug=slug)
+    response = redirect(thanks_path, 303)
+    mine = f"{slug}:{signed.signature_id}:{int(signed.created)}"
+    set_signed_cookie(
+        response, SIGNED_COOKIE, mine, path=thanks_path, max_age_s=SIGNED_COOKIE_AGE_S
+    )
+    return response
+
+
+def mine_signed(slug: str) -> tuple[int | None, bool]:
+    """The signature this browser just made to the pledge (its id, and whether it was new),
+    from the cookie signing left; (None, False) without one."""
+    parts = (read_signed_cookie(SIGNED_COOKIE, SIGNED_COOKIE_AGE_S) or "").rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != slug or not parts[1].isdigit():
+        return None, False
+    return int(parts[1]), parts[2] == "1"
 
 
 @bp.get("/<slug>/thanks")
 def thanks(slug: str):
     """After signing: what happens next, and a next step from other plugins."""
     pledge = visible_pledge(slug)
-    mine = session.get(SIGNED_KEY) or {}
-    signature = None
-    if mine.get("slug") == slug:
-        signature = db_session().get(Signature, mine.get("id"))
+    signature_id, new = mine_signed(slug)
+    signature = None if signature_id is None else db_session().get(Signature, signature_id)
     steps = []
     if signature is not None:
         steps = next_steps(pledge, signature, signer_place(signature.postcode))
     return render_template(
-        "pledges/thanks.html", pledge=pledge, signature=signature, new=mine.get("new"),
+        "pledges/thanks.html", pledge=pledge, signature=signature, new=new,
         steps=steps, double_opt_in=settings().double_opt_in, waiting=waiting_count(pledge),
         url=url_for(".page", slug=pledge.slug, _external=True),
     )  # fmt: skip

@@ -42,17 +42,18 @@ def start_server(instance: Path, log: Path, workers: int = 2) -> tuple[subproces
 
 
 class Signer:
-    """One browser-like client: keeps its session cookie and the form's CSRF token."""
+    """One browser-like client: keeps its cookies (by name) and the form's CSRF token."""
 
     def __init__(self, base: str) -> None:
         parts = urlsplit(base)
         self.host, self.port = parts.hostname, parts.port
-        self.cookie = ""
+        self.cookies: dict[str, str] = {}
         self.token = ""
         self.connection: http.client.HTTPConnection | None = None
 
     def _request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = {"Cookie": cookie} if cookie else {}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self.connection is None:
@@ -65,9 +66,9 @@ class Signer:
             self.connection.close()
             self.connection = None
             raise OSError(f"the request failed: {exc!r}") from exc
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
         return response.status, text
 
     def get(self, path: str) -> tuple[int, str]:

@@ -53,3 +53,22 @@ def test_the_reached_threshold_shows_on_the_pledge_and_thanks_pages(
     data = {**sign_form(), "csrf_token": csrf_token(client)}
     client.post("/pledges/other/sign", data=data)
     assert "has been reached" not in client.get("/pledges/other").get_data(as_text=True)
+
+
+def test_signing_tells_only_that_pledges_thanks_page_and_leaves_the_session_alone(
+    client, add_pledge, csrf_token
+):  # noqa: ANN001
+    add_pledge()
+    add_pledge(slug="other")
+    data = {**sign_form(), "csrf_token": csrf_token(client)}
+    signed = client.post("/pledges/save-the-library/sign", data=data)
+    (cookie,) = signed.headers.getlist("Set-Cookie")  # no new session cookie
+    assert cookie.startswith("ck_pledge_signed=")
+    assert "Path=/pledges/save-the-library/thanks" in cookie
+    assert "ann@example.org" in client.get(signed.location).get_data(as_text=True)
+    value = cookie.split(";", 1)[0].split("=", 1)[1]
+    client.set_cookie("ck_pledge_signed", value, path="/pledges/other/thanks")
+    assert "ann@example.org" not in client.get("/pledges/other/thanks").get_data(as_text=True)
+    forged = value.replace(":1:", ":2:")  # another signature's id, with this one's signature
+    client.set_cookie("ck_pledge_signed", forged, path="/pledges/save-the-library/thanks")
+    assert "ann@example.org" not in client.get(signed.location).get_data(as_text=True)
