@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select, true, update
+from sqlalchemy import Integer, bindparam, column, func, or_, select, true, update, values
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,9 @@ CONSENT_VERSION = "pledges-sign-1"
 SHOW_NAME_WORDING = "Show my first name and area with the recent signers."
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 NAME_MAX, POSTCODE_MAX = max_length(Signature.name), max_length(Signature.postcode)
+
+
+NOT_OPEN = "This pledge is not open for signatures."
 
 
 class SignError(ValueError):
@@ -137,8 +140,8 @@ def find_seat(postcode: str) -> tuple[str | None, str | None]:
 PLEDGES = Pledge.__table__
 QUEUE = "signing"  # the app's GroupCommit, in the plugin's app_store
 #: Every column of a pledge but its picture, by slug (read while signing).
-_PLEDGE_COLUMNS = tuple(column for column in PLEDGES.c if column.name != "image")
-_PLEDGE_NAMES = tuple(column.name for column in _PLEDGE_COLUMNS)
+_PLEDGE_COLUMNS = tuple(c for c in PLEDGES.c if c.name != "image")
+_PLEDGE_NAMES = tuple(c.name for c in _PLEDGE_COLUMNS)
 _PLEDGE_BY_SLUG = Prepared(select(*_PLEDGE_COLUMNS).where(PLEDGES.c.slug == bindparam("slug")))
 _SIGN = prepared_insert_unless_exists(Signature, unique=("pledge_id", "email"))
 
@@ -223,8 +226,9 @@ def _write_batch(batch: list[Pending]) -> None:
     Prepared statements in a ``driver_write()``: signing is the hottest write
     there is, and through the ORM the same statements cost three times as much.
     On PostgreSQL, where every statement is a round trip that also costs the
-    server's CPU, a pledge's signatures and its count go in one statement
-    (``_sign_and_count``); SQLite, which runs in the process, takes them one by one.
+    server's CPU, a pledge's check, its signatures and its count go in one
+    statement (``_sign_and_count``); SQLite, which runs in the process, takes
+    them one by one.
     """
     signed_at = now()
     with driver_write() as write:
@@ -233,17 +237,17 @@ def _write_batch(batch: list[Pending]) -> None:
         for item in batch:
             groups.setdefault((item.work.slug, item.work.double_opt_in), []).append(item)
         for (slug, double_opt_in), items in groups.items():
+            values = [_values(item.work, signed_at) for item in items]
             try:
-                pledge = _open_pledge(write, slug, signed_at)
+                if together:
+                    _sign_together(write, slug, items, values, signed_at, double_opt_in)
+                else:
+                    pledge = _open_pledge(write, slug, signed_at)
+                    _sign_one_by_one(write, items, values, pledge, double_opt_in)
             except SignError as exc:
                 for item in items:
                     item.error = exc
                 continue
-            values = [_values(item.work, pledge, signed_at) for item in items]
-            if together:
-                _sign_together(write, items, values, pledge, double_opt_in)
-            else:
-                _sign_one_by_one(write, items, values, pledge, double_opt_in)
             created = [item.work.form.email for item in items if item.result.created]
             record_consents(
                 write, created, purpose="pledges.sign", wording=CONSENT_WORDING,
@@ -256,17 +260,17 @@ def _open_pledge(write: DriverWrite, slug: str, signed_at: datetime) -> dict[str
     found = write.first(_PLEDGE_BY_SLUG, {"slug": slug})
     pledge = None if found is None else dict(zip(_PLEDGE_NAMES, found, strict=True))
     if pledge is None or pledge["status"] != OPEN:
-        raise SignError("This pledge is not open for signatures.")
+        raise SignError(NOT_OPEN)
     if pledge["deadline"] is not None and _aware(pledge["deadline"]) <= signed_at:
         raise SignError("This pledge has closed: its deadline has passed.")
     return pledge
 
 
-def _values(request: _Request, pledge: dict[str, Any], signed_at: datetime) -> dict[str, Any]:
-    """The new signature's columns, but ``id``."""
+def _values(request: _Request, signed_at: datetime) -> dict[str, Any]:
+    """The new signature's columns but ``id``; ``pledge_id`` is None until the pledge is read."""
     form = request.form
     return dict(
-        pledge_id=pledge["id"], email=form.email, name=form.name, postcode=form.postcode,
+        pledge_id=None, email=form.email, name=form.name, postcode=form.postcode,
         seat=request.seat[0], seat_name=request.seat[1], phone=form.phone,
         show_name=form.show_name, created_at=signed_at,
         confirmed_at=None if request.double_opt_in else signed_at, unsubscribed=False,
@@ -278,6 +282,7 @@ def _sign_one_by_one(
 ) -> None:
     """Insert each signature on its own, then add the new ones to the count (SQLite)."""
     for item, row in zip(items, values, strict=True):
+        row["pledge_id"] = pledge["id"]
         inserted = write.first(_SIGN, row)
         item.result = (
             _already_there(write, pledge, row["email"])
@@ -290,23 +295,31 @@ def _sign_one_by_one(
 
 
 def _sign_together(
-    write: DriverWrite, items: list[Pending], values: list[dict], pledge: dict, double_opt_in: bool
-) -> None:
-    """Insert the signatures and add the new ones to the count in one statement (PostgreSQL)."""
+    write: DriverWrite, slug: str, items: list[Pending], values: list[dict],
+    signed_at: datetime, double_opt_in: bool,
+) -> None:  # fmt: skip
+    """Check the pledge is open, insert the signatures and add the new ones to its count, in
+    one statement (PostgreSQL); raises SignError, having stored nothing, if it is not open."""
     parameters = _SIGNATURE_ROWS.parameters(values)
-    parameters |= {"pledge_id": pledge["id"], "counts": 0 if double_opt_in else 1}
+    parameters |= {"slug": slug, "now": signed_at, "counts": 0 if double_opt_in else 1}
     rows = write.rows(_sign_and_count(len(values)), parameters)
-    total, threshold, reached_at = rows[0][:3]
+    if not rows:  # not open: nothing was inserted or counted
+        _open_pledge(write, slug, signed_at)  # raises, saying why
+        raise SignError(NOT_OPEN)  # it opened a moment ago: try again
+    pledge = dict(zip(_PLEDGE_NAMES, rows[0][: len(_PLEDGE_NAMES)], strict=True))
     new_ids = {email: new_id for *_, new_id, email in rows if new_id is not None}
     for item, row in zip(items, values, strict=True):
+        row["pledge_id"] = pledge["id"]
         new_id = new_ids.pop(row["email"], None)  # a repeat within the batch counts once
         item.result = (
             _already_there(write, pledge, row["email"])
             if new_id is None
             else Signed(pledge, new_id, True, not double_opt_in, row)
         )
-    pledge["signed_count"] = total
-    _note_threshold(write, pledge["id"], total, threshold, reached_at)
+    _note_threshold(
+        write, pledge["id"], pledge["signed_count"], pledge["threshold"],
+        pledge["threshold_reached_at"],
+    )  # fmt: skip
 
 
 #: A signature's id and whether it counts yet, by pledge and address (after a conflict).
@@ -328,15 +341,32 @@ def _already_there(write: DriverWrite, pledge: dict[str, Any], email: str) -> Si
 
 @lru_cache(maxsize=64)
 def _sign_and_count(count: int) -> Prepared:
-    """PostgreSQL: ``count`` signatures of one pledge inserted (a repeat skipped) and the new
-    ones added to its count (times ``counts``: 0 under double opt-in), in one statement.
+    """PostgreSQL: if the pledge ``slug`` is open at ``now``, ``count`` signatures of it
+    inserted (a repeat skipped) and the new ones added to its count (times ``counts``: 0 under
+    double opt-in), in one statement.
 
-    Rows: the pledge's new count, threshold and ``threshold_reached_at``, then a new
-    signature's id and email (None and None when none was new), one row per new signature.
+    Rows: none when the pledge is not open; else the pledge's columns (but its picture)
+    after counting, then a new signature's id and email (None and None when none was new),
+    one row per new signature.
     """
+    pledge = (
+        select(PLEDGES.c.id)
+        .where(
+            PLEDGES.c.slug == bindparam("slug"), PLEDGES.c.status == OPEN,
+            or_(PLEDGES.c.deadline.is_(None), PLEDGES.c.deadline > bindparam("now")),
+        )
+        .cte("pledge")
+    )  # fmt: skip
+    given_columns = [c for c in SIGNATURES.c if c.name not in ("id", "pledge_id")]
+    given = values(*(column(c.name, c.type) for c in given_columns), name="given").data(
+        [tuple(row[c.name] for c in given_columns) for row in _SIGNATURE_ROWS.value_rows(count)]
+    )
     new = (
         postgresql.insert(SIGNATURES)
-        .values(_SIGNATURE_ROWS.value_rows(count))
+        .from_select(
+            ["pledge_id", *(c.name for c in given_columns)],
+            select(pledge.c.id, *given.c).select_from(pledge.join(given, true())),
+        )
         .on_conflict_do_nothing(index_elements=["pledge_id", "email"])
         .returning(SIGNATURES.c.id, SIGNATURES.c.email)
         .cte("new")
@@ -346,17 +376,14 @@ def _sign_and_count(count: int) -> Prepared:
     )
     counted = (
         update(PLEDGES)
-        .where(PLEDGES.c.id == bindparam("pledge_id"))
+        .where(PLEDGES.c.id == select(pledge.c.id).scalar_subquery())
         .values(signed_count=PLEDGES.c.signed_count + added)
-        .returning(PLEDGES.c.signed_count, PLEDGES.c.threshold, PLEDGES.c.threshold_reached_at)
+        .returning(*_PLEDGE_COLUMNS)
         .cte("counted")
     )
     return Prepared(
-        select(
-            counted.c.signed_count, counted.c.threshold, counted.c.threshold_reached_at,
-            new.c.id, new.c.email,
-        ).select_from(counted.outerjoin(new, true()))
-    )  # fmt: skip
+        select(*counted.c, new.c.id, new.c.email).select_from(counted.outerjoin(new, true()))
+    )
 
 
 def confirm(signature_id: int, email: str) -> Signature | None:
