@@ -70,6 +70,8 @@ from campaignkit.core.pictures import PICTURE_MAX_BYTES, PictureError, clean_pic
 from campaignkit.core.ratelimit import rate_limited
 from campaignkit.core.records import (
     ConsentRecord,
+    consent_parameters,
+    consents_insert,
     consents_of,
     log_export,
     record_consent,
@@ -138,6 +140,8 @@ __all__ = [
     "clean_picture",
     "clean_text",
     "clear_place_cache",
+    "consent_parameters",
+    "consents_insert",
     "consents_of",
     "cumulative",
     "current_member_approved",

@@ -20,8 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    ForeignKey,
+    Insert,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    insert,
+    null,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from campaignkit.core.db import Model
@@ -71,10 +84,7 @@ def record_consent(
     ``wording`` is the exact text the person was shown beside the box they
     ticked; ``version`` names that text's version; ``source`` the form or page.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
-    if not wording.strip() or not purpose.strip():
-        raise ValueError("a consent record needs the purpose and the exact wording shown")
+    _check(method, purpose, wording)
     record = ConsentRecord(
         subject_email=normalise_email(email),
         user_id=user_id,
@@ -106,10 +116,7 @@ def record_consents(
     a ``driver_write()`` (a hot path, such as a batch of signatures written
     together), as a prepared statement.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
-    if not wording.strip() or not purpose.strip():
-        raise ValueError("a consent record needs the purpose and the exact wording shown")
+    _check(method, purpose, wording)
     if not emails:
         return
     given_at = datetime.now(UTC)
@@ -126,6 +133,46 @@ def record_consents(
 
 
 _INSERT_CONSENT = PreparedInsert(ConsentRecord.__table__)
+_CONSENTS = ConsentRecord.__table__
+#: What ``consents_insert`` takes as parameters, by column.
+_GIVEN = ("purpose", "wording", "wording_version", "source", "method", "given_at")
+
+
+def consents_insert(emails: ColumnElement[str]) -> Insert:
+    """PostgreSQL: the consent records of the addresses ``emails`` gives, as an ``INSERT ...
+    SELECT`` to put inside a larger statement, so that data and its consent records are
+    written in one round trip.
+
+    ``emails`` is a column of a CTE or subquery: in the pledges plugin, the addresses a
+    data-modifying CTE has just inserted (``.cte()`` this and ``add_cte`` it to the
+    statement). They must be in stored form already (``clean_email``'s). The same
+    consent for each, as ``record_consents`` records it, from parameters named
+    ``consent_<column>``: pass ``consent_parameters(...)`` with the statement's own.
+    (SQLite has no ``INSERT`` inside a statement: use ``record_consents`` there.)
+    """
+    given = [bindparam(f"consent_{name}", type_=_CONSENTS.c[name].type) for name in _GIVEN]
+    return insert(_CONSENTS).from_select(
+        ["subject_email", "user_id", *_GIVEN, "withdrawn_at"],
+        select(emails, null(), *given, null()),
+    )
+
+
+def consent_parameters(
+    *, purpose: str, wording: str, version: str, source: str, method: str = "checkbox"
+) -> dict[str, Any]:
+    """The values of ``consents_insert``'s parameters, checked as ``record_consents`` checks
+    them, given now."""
+    _check(method, purpose, wording)
+    values = (purpose, wording, version, source, method, datetime.now(UTC))
+    return {f"consent_{name}": value for name, value in zip(_GIVEN, values, strict=True)}
+
+
+def _check(method: str, purpose: str, wording: str) -> None:
+    """Refuse a consent with an unknown method, or without its purpose or wording."""
+    if method not in METHODS:
+        raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
+    if not wording.strip() or not purpose.strip():
+        raise ValueError("a consent record needs the purpose and the exact wording shown")
 
 
 def consents_of(session: Session, email: str) -> list[ConsentRecord]:

@@ -29,6 +29,8 @@ from campaignkit.core import (
     PreparedInsert,
     app_store,
     clean_email,
+    consent_parameters,
+    consents_insert,
     driver_write,
     geocode,
     max_length,
@@ -226,9 +228,9 @@ def _write_batch(batch: list[Pending]) -> None:
     Prepared statements in a ``driver_write()``: signing is the hottest write
     there is, and through the ORM the same statements cost three times as much.
     On PostgreSQL, where every statement is a round trip that also costs the
-    server's CPU, a pledge's check, its signatures and its count go in one
-    statement (``_sign_and_count``); SQLite, which runs in the process, takes
-    them one by one.
+    server's CPU, a pledge's check, its signatures, its count and their consent
+    records go in one statement (``_sign_and_count``); SQLite, which runs in the
+    process, takes them one by one.
     """
     signed_at = now()
     with driver_write() as write:
@@ -238,21 +240,12 @@ def _write_batch(batch: list[Pending]) -> None:
             groups.setdefault((item.work.slug, item.work.double_opt_in), []).append(item)
         for (slug, double_opt_in), items in groups.items():
             values = [_values(item.work, signed_at) for item in items]
+            sign_them = _sign_together if together else _sign_one_by_one
             try:
-                if together:
-                    _sign_together(write, slug, items, values, signed_at, double_opt_in)
-                else:
-                    pledge = _open_pledge(write, slug, signed_at)
-                    _sign_one_by_one(write, items, values, pledge, double_opt_in)
+                sign_them(write, slug, items, values, signed_at, double_opt_in)
             except SignError as exc:
                 for item in items:
                     item.error = exc
-                continue
-            created = [item.work.form.email for item in items if item.result.created]
-            record_consents(
-                write, created, purpose="pledges.sign", wording=CONSENT_WORDING,
-                version=CONSENT_VERSION, source=f"pledge:{slug}",
-            )  # fmt: skip
 
 
 def _open_pledge(write: DriverWrite, slug: str, signed_at: datetime) -> dict[str, Any]:
@@ -277,10 +270,19 @@ def _values(request: _Request, signed_at: datetime) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def _consent(slug: str) -> dict[str, str]:
+    """The consent a signature of pledge ``slug`` records."""
+    return {"purpose": "pledges.sign", "wording": CONSENT_WORDING, "version": CONSENT_VERSION,
+            "source": f"pledge:{slug}"}  # fmt: skip
+
+
 def _sign_one_by_one(
-    write: DriverWrite, items: list[Pending], values: list[dict], pledge: dict, double_opt_in: bool
-) -> None:
-    """Insert each signature on its own, then add the new ones to the count (SQLite)."""
+    write: DriverWrite, slug: str, items: list[Pending], values: list[dict],
+    signed_at: datetime, double_opt_in: bool,
+) -> None:  # fmt: skip
+    """Check the pledge is open, insert each signature on its own, add the new ones to the
+    count and record their consent (SQLite)."""
+    pledge = _open_pledge(write, slug, signed_at)
     for item, row in zip(items, values, strict=True):
         row["pledge_id"] = pledge["id"]
         inserted = write.first(_SIGN, row)
@@ -292,15 +294,18 @@ def _sign_one_by_one(
     new = sum(item.result.created for item in items)
     if new and not double_opt_in:
         pledge["signed_count"] = count_one(write, pledge["id"], new)
+    created = [item.work.form.email for item in items if item.result.created]
+    record_consents(write, created, **_consent(slug))
 
 
 def _sign_together(
     write: DriverWrite, slug: str, items: list[Pending], values: list[dict],
     signed_at: datetime, double_opt_in: bool,
 ) -> None:  # fmt: skip
-    """Check the pledge is open, insert the signatures and add the new ones to its count, in
-    one statement (PostgreSQL); raises SignError, having stored nothing, if it is not open."""
-    parameters = _SIGNATURE_ROWS.parameters(values)
+    """Check the pledge is open, insert the signatures, add the new ones to its count and
+    record their consent, in one statement (PostgreSQL); raises SignError, having stored
+    nothing, if it is not open."""
+    parameters = _SIGNATURE_ROWS.parameters(values) | consent_parameters(**_consent(slug))
     parameters |= {"slug": slug, "now": signed_at, "counts": 0 if double_opt_in else 1}
     rows = write.rows(_sign_and_count(len(values)), parameters)
     if not rows:  # not open: nothing was inserted or counted
@@ -342,8 +347,8 @@ def _already_there(write: DriverWrite, pledge: dict[str, Any], email: str) -> Si
 @lru_cache(maxsize=64)
 def _sign_and_count(count: int) -> Prepared:
     """PostgreSQL: if the pledge ``slug`` is open at ``now``, ``count`` signatures of it
-    inserted (a repeat skipped) and the new ones added to its count (times ``counts``: 0 under
-    double opt-in), in one statement.
+    inserted (a repeat skipped), the new ones added to its count (times ``counts``: 0 under
+    double opt-in) and their consent recorded (``consents_insert``), in one statement.
 
     Rows: none when the pledge is not open; else the pledge's columns (but its picture)
     after counting, then a new signature's id and email (None and None when none was new),
@@ -381,8 +386,11 @@ def _sign_and_count(count: int) -> Prepared:
         .returning(*_PLEDGE_COLUMNS)
         .cte("counted")
     )
+    consents = consents_insert(new.c.email).cte("consents")
     return Prepared(
-        select(*counted.c, new.c.id, new.c.email).select_from(counted.outerjoin(new, true()))
+        select(*counted.c, new.c.id, new.c.email)
+        .select_from(counted.outerjoin(new, true()))
+        .add_cte(consents)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from campaignkit.core.records import ConsentRecord
 from campaignkit.plugins.pledges.group_commit import Pending
 from campaignkit.plugins.pledges.models import Pledge, Signature
 from campaignkit.plugins.pledges.signing import Form, _Request, _write_batch
@@ -49,3 +50,15 @@ def test_a_batch_counts_each_new_address_once_and_answers_every_signature(app, a
     assert pledges["with-opt-in"].signed_count == 0  # counted once confirmed
     stored = sorted((s.pledge_id, s.email) for s in rows(Signature))
     assert len(stored) == len(set(stored)) == 4
+    # One consent record per new signature, with its wording, and none for the repeats.
+    consents = sorted((c.subject_email, c.source) for c in rows(ConsentRecord))
+    assert consents == [
+        ("ann@example.org", "pledge:save-the-library"),
+        ("ann@example.org", "pledge:with-opt-in"),
+        ("bob@example.org", "pledge:save-the-library"),
+        ("old@example.org", "pledge:save-the-library"),
+    ]
+    assert {(c.purpose, c.wording_version, c.method) for c in rows(ConsentRecord)} == {
+        ("pledges.sign", "pledges-sign-1", "checkbox")
+    }
+    assert all(c.wording.startswith("Keep my name") and c.given_at for c in rows(ConsentRecord))
