@@ -23,6 +23,7 @@ from sqlalchemy import Insert, MetaData, Table, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 
 from campaignkit.core.driver import DriverWrite, Prepared, column_parameters, driver_transaction
 
@@ -191,6 +192,16 @@ class WriterTurns:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
+def _transactions_again(connection: PoolProxiedConnection) -> None:
+    """Give a connection used without transactions back to the pool with them on again; one
+    that cannot be switched back (it broke) is discarded, never pooled as it is."""
+    try:
+        if connection.is_valid:
+            connection.dbapi_connection.autocommit = False
+    except Exception as error:  # noqa: BLE001 - whatever the driver raises, do not pool it
+        connection.invalidate(error)
+
+
 class Database:
     """The engine and session factories for one app."""
 
@@ -250,18 +261,29 @@ class Database:
             session.close()
 
     @contextmanager
-    def driver_write(self) -> Iterator[DriverWrite]:
+    def driver_write(self, one_statement: bool = False) -> Iterator[DriverWrite]:
         """One write transaction on a pooled driver connection, for prepared statements
         (see ``campaignkit.core.driver``): committed when the block ends, rolled back if it
         raises. On SQLite it takes the writer turn and starts with ``BEGIN IMMEDIATE``,
-        as ``write()`` does."""
+        as ``write()`` does.
+
+        ``one_statement``: the block writes with a single statement (reads may follow
+        it). On PostgreSQL that statement is then its own transaction, without the BEGIN
+        and COMMIT round trips (and the locks it takes end with it); on SQLite the block
+        is one transaction as always.
+        """
         begin = "BEGIN IMMEDIATE" if self.is_sqlite else None
+        autocommit = one_statement and not self.is_sqlite
         with self._write_turn():
             connection = self.engine.raw_connection()
             try:
+                if autocommit:
+                    connection.dbapi_connection.autocommit = True
                 with driver_transaction(connection, self.engine.dialect, begin) as write:
                     yield write
             finally:
+                if autocommit:
+                    _transactions_again(connection)
                 connection.close()
 
     def _write_turn(self) -> AbstractContextManager:

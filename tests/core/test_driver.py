@@ -166,3 +166,25 @@ def test_a_statement_with_an_expanding_list_is_refused(app: Flask):
         pytest.raises(ValueError, match="expanding"),
     ):
         write.rows(names, {"names": ["a", "b"]})
+
+
+def test_a_one_statement_write_stores_its_statement_and_leaves_transactions_on(
+    app: Flask, backend: str
+):
+    engine = app.extensions["campaignkit"].database.engine
+    with app.test_request_context():
+        with driver_write(one_statement=True) as write:
+            write.run(ADD_FLAG, {"name": "alone", "enabled": True, "updated_at": CHANGED})
+            assert write.first(FLAG, {"name": "alone"})[0] is True  # reads may follow
+        # A failing statement stores nothing, and its connection is not left broken.
+        with pytest.raises(IntegrityError), driver_write(one_statement=True) as write:
+            write.run(ADD_FLAG, {"name": "alone", "enabled": True, "updated_at": CHANGED})
+        # The pooled connection runs transactions again: a later write that fails keeps nothing.
+        for _ in range(engine.pool.size() + 1):  # whichever connection the pool hands out
+            with pytest.raises(RuntimeError), driver_write() as write:
+                write.run(ADD_FLAG, {"name": "undone", "enabled": True, "updated_at": CHANGED})
+                raise RuntimeError("changed my mind")
+        assert db_session().scalars(select(FLAGS.c.name)).all() == ["alone"]
+        if backend == "postgresql":  # no BEGIN or COMMIT was needed: the pool's are all off
+            with engine.connect() as connection:
+                assert connection.connection.dbapi_connection.autocommit is False

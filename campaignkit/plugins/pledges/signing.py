@@ -17,7 +17,20 @@ from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, column, func, or_, select, true, update, values
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    update,
+    values,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -230,14 +243,15 @@ def _write_batch(batch: list[Pending]) -> None:
     On PostgreSQL, where every statement is a round trip that also costs the
     server's CPU, a pledge's check, its signatures, its count and their consent
     records go in one statement (``_sign_and_count``); SQLite, which runs in the
-    process, takes them one by one.
+    process, takes them one by one. A batch for one pledge (nearly every batch) is
+    then that one statement, in a transaction of its own (``one_statement``).
     """
     signed_at = now()
-    with driver_write() as write:
+    groups: dict[tuple[str, bool], list[Pending]] = {}
+    for item in batch:
+        groups.setdefault((item.work.slug, item.work.double_opt_in), []).append(item)
+    with driver_write(one_statement=len(groups) == 1) as write:
         together = write.dialect.name == "postgresql"
-        groups: dict[tuple[str, bool], list[Pending]] = {}
-        for item in batch:
-            groups.setdefault((item.work.slug, item.work.double_opt_in), []).append(item)
         for (slug, double_opt_in), items in groups.items():
             values = [_values(item.work, signed_at) for item in items]
             sign_them = _sign_together if together else _sign_one_by_one
@@ -321,10 +335,6 @@ def _sign_together(
             if new_id is None
             else Signed(pledge, new_id, True, not double_opt_in, row)
         )
-    _note_threshold(
-        write, pledge["id"], pledge["signed_count"], pledge["threshold"],
-        pledge["threshold_reached_at"],
-    )  # fmt: skip
 
 
 #: A signature's id and whether it counts yet, by pledge and address (after a conflict).
@@ -348,17 +358,19 @@ def _already_there(write: DriverWrite, pledge: dict[str, Any], email: str) -> Si
 def _sign_and_count(count: int) -> Prepared:
     """PostgreSQL: if the pledge ``slug`` is open at ``now``, ``count`` signatures of it
     inserted (a repeat skipped), the new ones added to its count (times ``counts``: 0 under
-    double opt-in) and their consent recorded (``consents_insert``), in one statement.
+    double opt-in), when it reached its threshold noted (as ``threshold_reached_at`` does)
+    and their consent recorded (``consents_insert``), in one statement.
 
     Rows: none when the pledge is not open; else the pledge's columns (but its picture)
     after counting, then a new signature's id and email (None and None when none was new),
     one row per new signature.
     """
+    signed_at = bindparam("now", type_=PLEDGES.c.deadline.type)
     pledge = (
         select(PLEDGES.c.id)
         .where(
             PLEDGES.c.slug == bindparam("slug"), PLEDGES.c.status == OPEN,
-            or_(PLEDGES.c.deadline.is_(None), PLEDGES.c.deadline > bindparam("now")),
+            or_(PLEDGES.c.deadline.is_(None), PLEDGES.c.deadline > signed_at),
         )
         .cte("pledge")
     )  # fmt: skip
@@ -379,10 +391,16 @@ def _sign_and_count(count: int) -> Prepared:
     added = (
         bindparam("counts", type_=Integer) * select(func.count()).select_from(new).scalar_subquery()
     )
+    total, threshold = PLEDGES.c.signed_count + added, PLEDGES.c.threshold
+    reached = case(
+        (and_(threshold != 0, total >= threshold),
+         func.coalesce(PLEDGES.c.threshold_reached_at, signed_at)),
+        else_=null(),
+    )  # fmt: skip
     counted = (
         update(PLEDGES)
         .where(PLEDGES.c.id == select(pledge.c.id).scalar_subquery())
-        .values(signed_count=PLEDGES.c.signed_count + added)
+        .values(signed_count=total, threshold_reached_at=reached)
         .returning(*_PLEDGE_COLUMNS)
         .cte("counted")
     )
