@@ -47,6 +47,7 @@ from campaignkit.plugins.pledges.signing import (
 bp = Blueprint("pledges", __name__, url_prefix="/pledges")
 #: The cookie that tells a pledge's thank-you page which signature is this browser's.
 SIGNED_COOKIE = "ck_pledge_signed"
+#: How long after signing the thank-you page still shows whose signature it was.
 SIGNED_COOKIE_AGE_S = 24 * 3600
 HONEYPOT = "website"
 
@@ -147,9 +148,7 @@ def sign_pledge(slug: str):
     thanks_path = url_for(".thanks", slug=slug)
     response = redirect(thanks_path, 303)
     mine = f"{slug}:{signed.signature_id}:{int(signed.created)}"
-    set_signed_cookie(
-        response, SIGNED_COOKIE, mine, path=thanks_path, max_age_s=SIGNED_COOKIE_AGE_S
-    )
+    set_signed_cookie(response, SIGNED_COOKIE, mine, path=thanks_path)
     return response
 
 
