@@ -84,7 +84,7 @@ def record_consent(
     ``wording`` is the exact text the person was shown beside the box they
     ticked; ``version`` names that text's version; ``source`` the form or page.
     """
-    _check(method, purpose, wording)
+    _check(method, purpose, wording, version, source)
     record = ConsentRecord(
         subject_email=normalise_email(email),
         user_id=user_id,
@@ -116,7 +116,7 @@ def record_consents(
     a ``driver_write()`` (a hot path, such as a batch of signatures written
     together), as a prepared statement.
     """
-    _check(method, purpose, wording)
+    _check(method, purpose, wording, version, source)
     if not emails:
         return
     given_at = datetime.now(UTC)
@@ -162,17 +162,22 @@ def consent_parameters(
 ) -> dict[str, Any]:
     """The values of ``consents_insert``'s parameters, checked as ``record_consents`` checks
     them, given now."""
-    _check(method, purpose, wording)
+    _check(method, purpose, wording, version, source)
     values = (purpose, wording, version, source, method, datetime.now(UTC))
     return {f"consent_{name}": value for name, value in zip(_GIVEN, values, strict=True)}
 
 
-def _check(method: str, purpose: str, wording: str) -> None:
-    """Refuse a consent with an unknown method, or without its purpose or wording."""
+def _check(method: str, purpose: str, wording: str, version: str, source: str) -> None:
+    """Refuse a consent with an unknown method, without its purpose or wording, or with a
+    purpose, version or source longer than its column (PostgreSQL would refuse the row)."""
     if method not in METHODS:
         raise ValueError(f"unknown consent method {method!r}; use one of {', '.join(METHODS)}")
     if not wording.strip() or not purpose.strip():
         raise ValueError("a consent record needs the purpose and the exact wording shown")
+    for column, value in (("purpose", purpose), ("wording_version", version), ("source", source)):
+        longest = _CONSENTS.c[column].type.length
+        if len(value) > longest:
+            raise ValueError(f"a consent's {column} is at most {longest} characters")
 
 
 def consents_of(session: Session, email: str) -> list[ConsentRecord]:

@@ -64,6 +64,7 @@ CONSENT_VERSION = "pledges-sign-1"
 SHOW_NAME_WORDING = "Show my first name and area with the recent signers."
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 NAME_MAX, POSTCODE_MAX = max_length(Signature.name), max_length(Signature.postcode)
+SLUG_MAX = max_length(Pledge.slug)
 
 
 NOT_OPEN = "This pledge is not open for signatures."
@@ -226,6 +227,8 @@ def sign(slug: str, form: Form, *, double_opt_in: bool) -> Signed:
     The signature is written with others arriving at the same moment (group
     commit, see ``group_commit``) and this returns once it is committed.
     """
+    if len(slug) > SLUG_MAX:  # no pledge has it (nor would it fit a consent record's source)
+        raise SignError(NOT_OPEN)
     request = _Request(slug, form, find_seat(form.postcode), double_opt_in)
     queue = app_store("pledges").get(QUEUE) or app_store("pledges").setdefault(
         QUEUE, GroupCommit(_write_batch)

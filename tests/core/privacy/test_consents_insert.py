@@ -42,3 +42,5 @@ def test_consent_parameters_refuse_what_record_consents_refuses():
         consent_parameters(**{**CONSENT, "wording": "  "})
     with pytest.raises(ValueError, match="unknown consent method"):
         consent_parameters(**CONSENT, method="guessed")
+    with pytest.raises(ValueError, match="source is at most 200 characters"):
+        consent_parameters(**{**CONSENT, "source": "pledge:" + "x" * 200})

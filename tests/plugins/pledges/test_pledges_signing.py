@@ -123,6 +123,7 @@ def test_closed_unknown_and_draft_pledges_and_robots(app, client, add_pledge, ro
     closed = _sign(client, csrf_token, slug="closed")
     assert closed.status_code == 400 and "not open" in closed.get_data(as_text=True)
     assert _sign(client, csrf_token, slug="nope").status_code == 404
+    assert _sign(client, csrf_token, slug="x" * 300).status_code == 404  # longer than any slug
     assert client.get("/pledges/draft").status_code == 404
     robot = _sign(client, csrf_token, slug="open", website="http://spam.example")
     assert robot.status_code == 303
