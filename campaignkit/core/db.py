@@ -275,7 +275,7 @@ class Database:
         begin = "BEGIN IMMEDIATE" if self.is_sqlite else None
         autocommit = one_statement and not self.is_sqlite
         with self._write_turn():
-            connection = self.engine.raw_connection()
+            connection = self._raw_connection()
             try:
                 if autocommit:
                     connection.dbapi_connection.autocommit = True
@@ -285,6 +285,18 @@ class Database:
                 if autocommit:
                     _transactions_again(connection)
                 connection.close()
+
+    def _raw_connection(self) -> PoolProxiedConnection:
+        """A pooled driver connection; a failure to connect (the server is down) raised as
+        SQLAlchemy's error, as ``engine.connect()`` raises it, so it answers 503, not 500."""
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error
+        try:
+            return self.engine.raw_connection()
+        except dbapi_error as error:
+            raise exc.DBAPIError.instance(
+                None, None, error, dbapi_error, connection_invalidated=True,
+                dialect=self.engine.dialect,
+            ) from error  # fmt: skip
 
     def _write_turn(self) -> AbstractContextManager:
         """This program's turn to write to the SQLite file (nothing to wait for elsewhere)."""

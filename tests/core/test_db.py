@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from campaignkit.core.db import BUSY_TIMEOUT_MS, SQLITE_FILE, Database, database_url
 from campaignkit.core.session import db_session, write_session
@@ -309,3 +309,14 @@ def test_a_connection_the_server_closed_is_replaced_before_it_is_used(app, backe
     time.sleep(0.1)  # the closing message reaches the pooled socket
     with database.new_session() as session:
         assert session.scalar(text("SELECT pg_backend_pid()")) != first
+
+
+def test_a_driver_write_to_a_server_that_is_down_raises_sqlalchemys_error():
+    # Nothing listens on port 1: connecting fails as it does while PostgreSQL restarts.
+    database = Database("postgresql+psycopg://nobody:secret@127.0.0.1:1/campaignkit")
+    try:
+        with pytest.raises(OperationalError) as raised, database.driver_write():
+            pass
+        assert raised.value.connection_invalidated  # the 503 handler reads this
+    finally:
+        database.dispose()
