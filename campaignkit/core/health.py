@@ -37,13 +37,19 @@ def database_unreachable(error: Exception) -> bool:
 
 
 def _redis_client(url: str) -> redis.Redis:
+    """This worker's client for ``url``, made on first use.
+
+    The URL and its client are stored together, in one assignment: request threads
+    check Redis at the same moment, and none may find the URL without its client.
+    """
     store = app_store(_STORE)
-    if store.get("url") != url:
-        store["url"] = url
-        store["client"] = redis.Redis.from_url(
+    kept = store.get("redis")
+    if kept is None or kept[0] != url:
+        client = redis.Redis.from_url(
             url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
         )
-    return store["client"]
+        kept = store["redis"] = (url, client)
+    return kept[1]
 
 
 def _redis(url: str) -> str:

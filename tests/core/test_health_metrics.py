@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine
 
 from campaignkit.core.db import Database
@@ -58,6 +62,33 @@ def test_healthz_with_redis_up(instance, make_app):  # noqa: ANN001
     edit_config(instance, campaign={"redis_url": url})
     answer = make_app().test_client().get("/healthz")
     assert answer.status_code == 200 and answer.get_json()["checks"]["redis"] == "ok"
+
+
+def test_healthz_first_checks_at_once_all_find_redis(instance, make_app, monkeypatch):  # noqa: ANN001
+    """A worker's first health checks come together under load; none may find Redis's
+    client half-made (a load test once saw ``unreachable (KeyError)`` and a 503)."""
+    url = os.environ.get("CAMPAIGNKIT_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set CAMPAIGNKIT_TEST_REDIS_URL to check a running Redis")
+    edit_config(instance, campaign={"redis_url": url})
+    app = make_app()
+    made = redis.Redis.from_url
+
+    def slowly_made(address: str, **options: object) -> redis.Redis:
+        time.sleep(0.2)  # as a busy worker may take: the other threads check meanwhile
+        return made(address, **options)
+
+    monkeypatch.setattr(redis.Redis, "from_url", slowly_made)
+    start = threading.Barrier(8)
+
+    def check() -> dict:
+        client = app.test_client()
+        start.wait()
+        return client.get("/healthz").get_json()["checks"]
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _n: check(), range(8)))
+    assert [answer["redis"] for answer in answers] == ["ok"] * 8
 
 
 def test_healthz_names_the_database_while_it_is_down(app):  # noqa: ANN001
