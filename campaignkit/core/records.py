@@ -39,6 +39,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from campaignkit.core.db import Model
 from campaignkit.core.driver import DriverWrite, PreparedInsert
+from campaignkit.core.inputs import max_length
 
 #: How consent was given.
 METHODS = ("checkbox", "double-opt-in", "invitation", "organiser", "command-line")
@@ -136,6 +137,10 @@ _INSERT_CONSENT = PreparedInsert(ConsentRecord.__table__)
 _CONSENTS = ConsentRecord.__table__
 #: What ``consents_insert`` takes as parameters, by column.
 _GIVEN = ("purpose", "wording", "wording_version", "source", "method", "given_at")
+#: The most characters each bounded text of a consent holds, checked before it is stored.
+_LONGEST = {
+    name: max_length(_CONSENTS.c[name]) for name in ("purpose", "wording_version", "source")
+}
 
 
 def consents_insert(emails: ColumnElement[str]) -> Insert:
@@ -175,9 +180,8 @@ def _check(method: str, purpose: str, wording: str, version: str, source: str) -
     if not wording.strip() or not purpose.strip():
         raise ValueError("a consent record needs the purpose and the exact wording shown")
     for column, value in (("purpose", purpose), ("wording_version", version), ("source", source)):
-        longest = _CONSENTS.c[column].type.length
-        if len(value) > longest:
-            raise ValueError(f"a consent's {column} is at most {longest} characters")
+        if len(value) > _LONGEST[column]:
+            raise ValueError(f"a consent's {column} is at most {_LONGEST[column]} characters")
 
 
 def consents_of(session: Session, email: str) -> list[ConsentRecord]:

@@ -55,22 +55,24 @@ def test_healthz_names_redis_while_it_is_down(instance, make_app):  # noqa: ANN0
     assert "127.0.0.1" not in answer.text  # what is wrong, not where it lives
 
 
-def test_healthz_with_redis_up(instance, make_app):  # noqa: ANN001
+@pytest.fixture
+def redis_instance(instance: Path) -> Path:
+    """The test instance on the running Redis of ``CAMPAIGNKIT_TEST_REDIS_URL`` (else skipped)."""
     url = os.environ.get("CAMPAIGNKIT_TEST_REDIS_URL")
     if not url:
         pytest.skip("set CAMPAIGNKIT_TEST_REDIS_URL to check a running Redis")
     edit_config(instance, campaign={"redis_url": url})
+    return instance
+
+
+def test_healthz_with_redis_up(redis_instance, make_app):  # noqa: ANN001
     answer = make_app().test_client().get("/healthz")
     assert answer.status_code == 200 and answer.get_json()["checks"]["redis"] == "ok"
 
 
-def test_healthz_first_checks_at_once_all_find_redis(instance, make_app, monkeypatch):  # noqa: ANN001
+def test_healthz_first_checks_at_once_all_find_redis(redis_instance, make_app, monkeypatch):  # noqa: ANN001
     """A worker's first health checks come together under load; none may find Redis's
     client half-made (a load test once saw ``unreachable (KeyError)`` and a 503)."""
-    url = os.environ.get("CAMPAIGNKIT_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("set CAMPAIGNKIT_TEST_REDIS_URL to check a running Redis")
-    edit_config(instance, campaign={"redis_url": url})
     app = make_app()
     made = redis.Redis.from_url
 
@@ -81,13 +83,13 @@ def test_healthz_first_checks_at_once_all_find_redis(instance, make_app, monkeyp
     monkeypatch.setattr(redis.Redis, "from_url", slowly_made)
     start = threading.Barrier(8)
 
-    def check() -> dict:
+    def check(_number: int) -> dict:
         client = app.test_client()
         start.wait()
         return client.get("/healthz").get_json()["checks"]
 
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda _n: check(), range(8)))
+        answers = list(pool.map(check, range(8)))
     assert [answer["redis"] for answer in answers] == ["ok"] * 8
 
 
