@@ -39,7 +39,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from campaignkit.core.db import Model
 from campaignkit.core.driver import DriverWrite, PreparedInsert
-from campaignkit.core.inputs import max_length
 
 #: How consent was given.
 METHODS = ("checkbox", "double-opt-in", "invitation", "organiser", "command-line")
@@ -139,7 +138,7 @@ _CONSENTS = ConsentRecord.__table__
 _GIVEN = ("purpose", "wording", "wording_version", "source", "method", "given_at")
 #: The most characters each bounded text of a consent holds, checked before it is stored.
 _LONGEST = {
-    name: max_length(_CONSENTS.c[name]) for name in ("purpose", "wording_version", "source")
+    name: _CONSENTS.c[name].type.length for name in ("purpose", "wording_version", "source")
 }
 
 
