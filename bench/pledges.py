@@ -100,6 +100,20 @@ Where a signature's time goes:
   grouping a worker's rate-limit counts the way signatures are grouped (one turn on the
   file and one transaction for the hits queued together): three pairs scored 0.47-0.52
   against 0.49-0.54 without it.
+- A signature's rate-limit hit used to be counted on its own, in the request, before the
+  view: one upsert and one turn on the counters' lock file for each signature, and under load
+  a request waited for that turn (p90 1.4-3 ms in one run, while another held it for 0.3 ms
+  on average and up to 6 ms when the scheduler paused the holder). Now the hits go with the
+  signatures to the batch's writer, which counts them before writing (``count_hits`` in
+  core: one increment per address for the whole batch). Measured inside one server, with a
+  switch between the two ways between turns (so that the machine's drift falls on both):
+  over 8 turns each, twice, 651 against 686 and 724 against 762 signatures a second (+5%),
+  server CPU per signature 2.52 against 2.42 ms and 2.32 against 2.19 ms; with no rate limit
+  at all, signing was about as fast as with the grouped count. Between separate runs the
+  difference is inside the spread: 0.50-0.54 before, 0.51-0.57 after, in seven pairs.
+  Waking a batch's waiting threads all at once (a condition variable instead of each taking
+  the writer's lock in turn) scored lower by the same measure (591 against 621) and was
+  dropped.
 - Not taken: 8 threads per worker instead of 4 scored 0.69-0.70 on PostgreSQL, but mostly
   because the bare route slowed (1,010-1,058 against 1,353 requests/s); signing itself
   gained 4-8%. The benchmark keeps the server's defaults.

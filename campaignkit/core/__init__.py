@@ -67,7 +67,7 @@ from campaignkit.core.parsing import (
     query_int,
 )
 from campaignkit.core.pictures import PICTURE_MAX_BYTES, PictureError, clean_picture
-from campaignkit.core.ratelimit import rate_limited
+from campaignkit.core.ratelimit import DeferredHit, count_hits, deferred_hit, rate_limited
 from campaignkit.core.records import (
     ConsentRecord,
     consent_parameters,
@@ -103,6 +103,7 @@ __all__ = [
     "ConfigError",
     "ConsentRecord",
     "DataSubject",
+    "DeferredHit",
     "DriverWrite",
     "EmailInvalid",
     "GeocodeError",
@@ -143,6 +144,7 @@ __all__ = [
     "consent_parameters",
     "consents_insert",
     "consents_of",
+    "count_hits",
     "cumulative",
     "current_member_approved",
     "current_user",
@@ -155,6 +157,7 @@ __all__ = [
     "form_int",
     "fresh",
     "db_session",
+    "deferred_hit",
     "enqueue_job",
     "error_response",
     "geocode",

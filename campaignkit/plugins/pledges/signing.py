@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from campaignkit.core import (
+    DeferredHit,
     DriverWrite,
     EmailInvalid,
     GeocodeError,
@@ -44,6 +45,7 @@ from campaignkit.core import (
     clean_email,
     consent_parameters,
     consents_insert,
+    count_hits,
     driver_write,
     geocode,
     max_length,
@@ -219,17 +221,20 @@ class _Request:
     form: Form
     seat: tuple[str | None, str | None]
     double_opt_in: bool
+    hit: DeferredHit | None = None  # the signing form's rate-limit hit, counted in the batch
 
 
-def sign(slug: str, form: Form, *, double_opt_in: bool) -> Signed:
+def sign(slug: str, form: Form, *, double_opt_in: bool, hit: DeferredHit | None = None) -> Signed:
     """Store a signature (once per address); raises SignError unless the pledge is open.
 
     The signature is written with others arriving at the same moment (group
-    commit, see ``group_commit``) and this returns once it is committed.
+    commit, see ``group_commit``) and this returns once it is committed. ``hit``,
+    the request's rate-limit hit, is counted with the batch's before anything is
+    written; past the limit this raises the 429 and stores nothing.
     """
     if len(slug) > SLUG_MAX:  # no pledge has it (nor would it fit a consent record's source)
         raise SignError(NOT_OPEN)
-    request = _Request(slug, form, find_seat(form.postcode), double_opt_in)
+    request = _Request(slug, form, find_seat(form.postcode), double_opt_in, hit)
     queue = app_store("pledges").get(QUEUE) or app_store("pledges").setdefault(
         QUEUE, GroupCommit(_write_batch)
     )
@@ -248,11 +253,21 @@ def _write_batch(batch: list[Pending]) -> None:
     records go in one statement (``_sign_and_count``); SQLite, which runs in the
     process, takes them one by one. A batch for one pledge (nearly every batch) is
     then that one statement, in a transaction of its own (``one_statement``).
+
+    The batch's rate-limit hits are counted first, together (``count_hits``: once
+    each, also when a failed batch is written again item by item); an item past
+    the limit gets its 429 and is not written.
     """
+    count_hits(item.work.hit for item in batch)
     signed_at = now()
     groups: dict[tuple[str, bool], list[Pending]] = {}
     for item in batch:
+        if item.work.hit is not None and item.work.hit.refused is not None:
+            item.error = item.work.hit.refused
+            continue
         groups.setdefault((item.work.slug, item.work.double_opt_in), []).append(item)
+    if not groups:
+        return
     with driver_write(one_statement=len(groups) == 1) as write:
         together = write.dialect.name == "postgresql"
         for (slug, double_opt_in), items in groups.items():

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from campaignkit.core import (
     current_user,
     db_session,
+    deferred_hit,
     has_permission,
     plugin_settings,
     rate_limited,
@@ -128,18 +129,21 @@ def page(slug: str):
 
 
 @bp.post("/<slug>/sign")
-@rate_limited(lambda: plugin_settings("pledges").sign_rate)
+@rate_limited(lambda: plugin_settings("pledges").sign_rate, deferred=True)
 def sign_pledge(slug: str):
     """Sign: checked, stored once per address, then confirmed by email (unless turned off).
 
     The pledge is read inside the signing transaction (one query on the way
     to a success); the page with the error is drawn only when signing failed.
+    The rate limit's hit is counted with the others of the signing batch, before
+    it is written (``deferred_hit``); a form refused earlier is counted on return.
     """
     if request.form.get(HONEYPOT):
         visible_pledge(slug)  # unknown pledges and others' drafts stay 404
         return redirect(url_for(".thanks", slug=slug), 303)  # a robot: store nothing
     try:
-        signed = sign(slug, read_form(request.form), double_opt_in=settings().double_opt_in)
+        form = read_form(request.form)
+        signed = sign(slug, form, double_opt_in=settings().double_opt_in, hit=deferred_hit())
     except SignError as exc:
         return render_pledge(visible_pledge(slug), str(exc), 400)
     if signed.created and not signed.confirmed:

@@ -3,9 +3,15 @@ them and counts them, on SQLite one statement each; both must give the same answ
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from limits import parse_many
+
+from campaignkit.core import DeferredHit
+from campaignkit.core.ratelimit import KEY_SCOPE
 from campaignkit.core.records import ConsentRecord
+from campaignkit.core.state import limiter
 from campaignkit.plugins.pledges.group_commit import Pending
 from campaignkit.plugins.pledges.models import Pledge, Signature
 from campaignkit.plugins.pledges.signing import Form, _Request, _write_batch
@@ -62,3 +68,22 @@ def test_a_batch_counts_each_new_address_once_and_answers_every_signature(app, a
         ("pledges.sign", "pledges-sign-1", "checkbox")
     }
     assert all(c.wording.startswith("Keep my name") and c.given_at for c in rows(ConsentRecord))
+
+
+def test_a_batch_counts_its_rate_limit_hits_once_and_stores_none_past_the_limit(
+    app, add_pledge, rows
+):  # noqa: ANN001
+    add_pledge()
+    limits = tuple(parse_many("2 per minute"))
+    batch = [_request("save-the-library", f"p{n}@example.org") for n in range(3)]
+    for pending in batch:
+        pending.work = replace(pending.work, hit=DeferredHit(limits, ("i", "sign", "10.0.0.9")))
+    with app.test_request_context():
+        _write_batch(batch)
+        again = batch[0].work.hit
+        _write_batch([batch[0]])  # a batch written again item by item counts nothing twice
+        counted = limiter(app).limiter.storage.get(limits[0].key_for(KEY_SCOPE, *again.keys))
+    assert [p.error is None for p in batch] == [True, True, False]
+    assert batch[2].error.code == 429 and counted == 3
+    assert sorted(s.email for s in rows(Signature)) == ["p0@example.org", "p1@example.org"]
+    assert rows(Pledge)[0].signed_count == 2
