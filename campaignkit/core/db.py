@@ -271,20 +271,25 @@ class Database:
         it). On PostgreSQL that statement is then its own transaction, without the BEGIN
         and COMMIT round trips (and the locks it takes end with it); on SQLite the block
         is one transaction as always.
+
+        The connection is taken from the pool before the writer turn and given back
+        after it, so the turn (which other writers wait for) holds only the transaction.
         """
         begin = "BEGIN IMMEDIATE" if self.is_sqlite else None
         autocommit = one_statement and not self.is_sqlite
-        with self._write_turn():
-            connection = self._raw_connection()
-            try:
-                if autocommit:
-                    connection.dbapi_connection.autocommit = True
-                with driver_transaction(connection, self.engine.dialect, begin) as write:
-                    yield write
-            finally:
-                if autocommit:
-                    _transactions_again(connection)
-                connection.close()
+        connection = self._raw_connection()
+        try:
+            if autocommit:
+                connection.dbapi_connection.autocommit = True
+            with (
+                self._write_turn(),
+                driver_transaction(connection, self.engine.dialect, begin) as write,
+            ):
+                yield write
+        finally:
+            if autocommit:
+                _transactions_again(connection)
+            connection.close()
 
     def _raw_connection(self) -> PoolProxiedConnection:
         """A pooled driver connection; a failure to connect (the server is down) raised as
