@@ -89,18 +89,16 @@ def rate_limited(
         def limited(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
             if request.method not in counted:
                 return view(*args, **kwargs)
-            rate_now = rate() if callable(rate) else rate
+            hit = _new_hit(scope, rate() if callable(rate) else rate, key)
             if not deferred:
-                _count_hit(scope, rate_now, key)
+                _count_now(hit)
                 return view(*args, **kwargs)
-            hit = g.ck_deferred_hit = _new_hit(scope, rate_now, key)
+            g.ck_deferred_hit = hit
             try:
                 return view(*args, **kwargs)
             finally:
                 g.pop("ck_deferred_hit", None)
-                if hit is not None and not hit.counted:  # refused before it was counted
-                    count_hits([hit])
-                    hit.check()
+                _count_now(hit)  # unless the view counted it
 
         return limited
 
@@ -175,16 +173,11 @@ def _instance_key() -> str:
     return store.get("namespace") or store.setdefault("namespace", namespace(current_instance()))
 
 
-def _count_hit(scope: str, rate: str, key: Callable[[], str] | None) -> None:
-    """Count one hit against each limit of ``rate``; a 429 naming the first one exceeded."""
-    app_limiter = limiter(current_app)
-    if not app_limiter.enabled:
-        return
-    store = app_store(_STORE)
-    keys = (_instance_key(), scope, key() if key is not None else get_remote_address())
-    for item in parsed_rate(rate):
-        if _increment(store, app_limiter.limiter.storage, item, keys, 1) > item.amount:
-            raise TooManyRequests(description=str(item))
+def _count_now(hit: DeferredHit | None) -> None:
+    """Count a hit not counted yet, on its own; raises the 429 if it is past a limit."""
+    if hit is not None and not hit.counted:
+        count_hits([hit])
+        hit.check()
 
 
 def _increment(
