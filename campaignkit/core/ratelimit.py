@@ -186,11 +186,12 @@ def _increment(
     """Add ``amount`` hits to a limit's counter and return its count in the current window
     (as Flask-Limiter's fixed window counts), in this worker's memory while the storage is
     down."""
+    counter, expiry = item.key_for(KEY_SCOPE, *keys), item.get_expiry()
     if time.monotonic() >= store.get("storage_down_until", 0.0):
         try:
-            return storage.incr(item.key_for(KEY_SCOPE, *keys), item.get_expiry(), amount=amount)
+            return storage.incr(counter, expiry, amount=amount)
         except Exception:  # noqa: BLE001 - any storage failure: count in memory instead
             _log.warning("rate-limit storage unreachable; counting in memory", exc_info=True)
             store["storage_down_until"] = time.monotonic() + RETRY_SECONDS
     memory = store.get("memory") or store.setdefault("memory", MemoryStorage())
-    return memory.incr(item.key_for(KEY_SCOPE, *keys), item.get_expiry(), amount=amount)
+    return memory.incr(counter, expiry, amount=amount)
